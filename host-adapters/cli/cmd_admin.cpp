@@ -1,0 +1,209 @@
+// init, plugins, modules, runs, audit.
+#include "cli/commands.hpp"
+#include "cli/table.hpp"
+
+#include "runtime/failure.hpp"
+#include "runtime/host.hpp"
+#include "runtime/loader.hpp"
+#include "runtime/outbox.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace cartera::cli {
+
+namespace fs = std::filesystem;
+using namespace cartera::runtime;
+
+int cmd_init(const Args &args) {
+  args.only({"force"}, "init");
+  const fs::path target = args.global.config.value_or(fs::path("cartera.xml"));
+  if (fs::exists(target) && !args.flag("force")) {
+    std::cerr << "cartera: " << target.string() << " exists; keeping it (--force rewrites it)\n";
+  } else {
+    write_atomically(fs::absolute(target).parent_path(), target.filename().string(), starter_config_text());
+    std::cout << "wrote " << target.string() << "\n";
+  }
+  GlobalOptions g = args.global;
+  g.config = target;
+  Host host(g);
+  host.store();
+  fs::create_directories(host.config().outbox_dir);
+  fs::create_directories(host.config().inbox_dir);
+  std::cout << "database " << host.store().database().display_url << " is ready\n"
+            << "outbox " << host.config().outbox_dir.string() << ", inbox " << host.config().inbox_dir.string() << "\n"
+            << "modules are read from " << host.config().module_dir.string() << "\n";
+  return 0;
+}
+
+namespace {
+
+// Loads a module in a child process, so that a module that crashes in its constructors or
+// entry cannot take the listing down (GStreamer's plugin scanner does the same).
+std::string probe_in_child(const ModuleRecord &record, HostAbi abi) {
+  int fds[2];
+  if (::pipe(fds) != 0) {
+    return std::string("cannot probe: ") + std::strerror(errno);
+  }
+  std::cout.flush();
+  std::cerr.flush();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::string result = "ok";
+    try {
+      load_module(record, abi);
+    } catch (const std::exception &e) {
+      result = e.what();
+    }
+    (void)!::write(fds[1], result.data(), result.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string result;
+  char buf[512];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) {
+    result.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (WIFSIGNALED(status)) {
+    return "crashed while loading (signal " + std::to_string(WTERMSIG(status)) + ")";
+  }
+  const std::string prefix = record.label() + " refused: ";
+  if (result.rfind(prefix, 0) == 0) {
+    result = result.substr(prefix.size());
+  }
+  return result;
+}
+
+} // namespace
+
+int cmd_plugins(const Args &args) {
+  args.only({"load"}, "plugins");
+  Host host(args.global);
+  const ModuleCatalog &catalog = host.catalog();
+  std::vector<std::vector<std::string>> rows;
+  bool any_refused = false;
+  for (const auto &r : catalog.records()) {
+    std::string state = r.ok() ? "ok" : "refused: " + r.refusal;
+    if (r.ok() && args.flag("load")) {
+      const std::string probe = probe_in_child(r, catalog.host_abi());
+      state = probe == "ok" ? "ok" : "refused: " + probe;
+    }
+    any_refused = any_refused || state != "ok";
+    if (r.manifest) {
+      const Manifest &m = *r.manifest;
+      std::string jobs;
+      for (const auto &j : m.jobs) {
+        jobs += (jobs.empty() ? "" : " ") + j.name;
+      }
+      rows.push_back({m.name, m.id, m.version,
+                      std::to_string(m.abi_major) + "." + std::to_string(m.abi_minor_required), state, jobs});
+    } else {
+      rows.push_back({r.manifest_path.filename().string(), "", "", "", state, ""});
+    }
+    for (const auto &w : r.warnings) {
+      std::cerr << "cartera: warning: " << r.label() << ": " << w << "\n";
+    }
+  }
+  if (rows.empty()) {
+    std::cerr << "cartera: no modules in " << catalog.dir().string() << "\n";
+  }
+  print_rows(args.format.value_or("table"), "plugins", {"name", "id", "version", "abi", "state", "jobs"}, rows);
+  (void)any_refused;
+  return 0;
+}
+
+int cmd_modules(const Args &args) {
+  const std::string sub = args.words.size() > 1 ? args.words[1] : "list";
+  // In this command --department names the department acted on, not the caller's.
+  GlobalOptions g = args.global;
+  const std::optional<std::string> target = g.department;
+  g.department.reset();
+  Host host(g);
+  if (sub == "list") {
+    args.only({}, "modules list");
+    std::map<std::string, std::vector<Enablement>> by_module;
+    for (auto &e : host.store().enablements()) {
+      by_module[e.module_id].push_back(e);
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto &r : host.catalog().records()) {
+      if (!r.manifest) {
+        continue;
+      }
+      std::string deps;
+      for (const auto &e : by_module[r.manifest->id]) {
+        deps += (deps.empty() ? "" : " ") + e.department;
+      }
+      rows.push_back({r.manifest->name, r.manifest->id, r.ok() ? "ok" : "refused", deps.empty() ? "-" : deps});
+    }
+    print_rows(args.format.value_or("table"), "modules", {"name", "id", "state", "enabled_for"}, rows);
+    return 0;
+  }
+  if (sub != "enable" && sub != "disable") {
+    usage_error("modules: unknown subcommand '" + sub + "'; use list, enable or disable");
+  }
+  args.only({}, "modules " + sub);
+  if (args.words.size() != 3) {
+    usage_error("modules " + sub + ": name one module: cartera modules " + sub + " MODULE --department D");
+  }
+  if (!target) {
+    usage_error("modules " + sub + ": --department D is required");
+  }
+  host.require_role("it", sub + " modules");
+  if (host.config().find_department(*target) == nullptr) {
+    usage_error("modules " + sub + ": department '" + *target + "' is not declared in the configuration");
+  }
+  const ModuleRecord *r = host.catalog().find(args.words[2]);
+  if (r == nullptr || !r->manifest) {
+    usage_error("modules " + sub + ": no module '" + args.words[2] + "' in " + host.catalog().dir().string());
+  }
+  if (sub == "enable" && !r->ok()) {
+    fail("cannot enable " + r->label() + ": refused: " + r->refusal);
+  }
+  const Identity &who = host.identity();
+  const bool changed = sub == "enable"
+                           ? host.store().enable(r->manifest->id, *target, who.user, who.department, host.now_iso())
+                           : host.store().disable(r->manifest->id, *target, who.user, who.department, host.now_iso());
+  std::cout << r->manifest->name << (changed ? (sub == "enable" ? " enabled" : " disabled")
+                                             : (sub == "enable" ? " was already enabled" : " was not enabled"))
+            << " for department " << *target << "\n";
+  return 0;
+}
+
+int cmd_runs(const Args &args) {
+  args.only({"limit"}, "runs");
+  Host host(args.global);
+  const int limit = std::stoi(args.option("limit").value_or("50"));
+  std::vector<std::vector<std::string>> rows;
+  for (const auto &r : host.store().runs(limit)) {
+    rows.push_back({r.run_id, r.module_id, r.job, r.user_id, r.department, r.started_at, r.finished_at, r.status,
+                    r.parameters, r.message});
+  }
+  print_rows(args.format.value_or("table"), "runs",
+             {"run_id", "module", "job", "user", "department", "started_at", "finished_at", "status", "parameters",
+              "message"},
+             rows);
+  return 0;
+}
+
+int cmd_audit(const Args &args) {
+  args.only({"limit"}, "audit");
+  Host host(args.global);
+  const int limit = std::stoi(args.option("limit").value_or("100"));
+  std::vector<std::vector<std::string>> rows;
+  for (const auto &a : host.store().audit_trail(limit)) {
+    rows.push_back({std::to_string(a.seq), a.at, a.user_id, a.department, a.action, a.object, a.detail});
+  }
+  print_rows(args.format.value_or("table"), "audit", {"seq", "at", "user", "department", "action", "object", "detail"},
+             rows);
+  return 0;
+}
+
+} // namespace cartera::cli

@@ -1,0 +1,190 @@
+// cartera MODULE JOB [--options]: built from the module's manifest, so a new module needs no
+// change to the host. Also the help texts.
+#include "cli/commands.hpp"
+#include "cli/terminal.hpp"
+
+#include "runtime/failure.hpp"
+#include "runtime/job.hpp"
+
+#include <iostream>
+
+namespace cartera::cli {
+
+using namespace cartera::runtime;
+
+namespace {
+
+void print_module_help(const Manifest &m, std::ostream &out) {
+  out << "cartera " << m.name << " — " << m.display_name << " (" << m.id << " " << m.version << ")\n";
+  if (!m.description.empty()) {
+    out << "\n" << m.description << "\n";
+  }
+  out << "\nJobs:\n";
+  for (const auto &j : m.jobs) {
+    out << "  " << j.name << std::string(j.name.size() < 18 ? 18 - j.name.size() : 1, ' ') << j.summary << "\n";
+  }
+  out << "\nRun `cartera " << m.name << " JOB --help` for a job's options.\n";
+}
+
+void print_job_help(const Manifest &m, const JobSpec &j, std::ostream &out) {
+  out << "usage: cartera " << m.name << " " << j.name;
+  for (const auto &p : j.params) {
+    const std::string arg = p.type == "boolean" ? "--" + p.name : "--" + p.name + " " + p.type;
+    out << " " << (p.required ? arg : "[" + arg + "]");
+  }
+  out << " [--format " << (j.formats.empty() ? "table" : j.formats.front()) << "]\n\n" << j.summary << "\n\nOptions:\n";
+  for (const auto &p : j.params) {
+    out << "  --" << p.name << " " << (p.type == "boolean" ? "" : p.type);
+    out << "\n      " << p.help;
+    if (!p.choices.empty()) {
+      out << " One of:";
+      for (const auto &c : p.choices) {
+        out << " " << c;
+      }
+      out << ".";
+    }
+    if (p.default_value) {
+      out << " Default: " << *p.default_value << ".";
+    }
+    if (p.required) {
+      out << " Required.";
+    }
+    out << "\n";
+  }
+  out << "  --format FORMAT\n      One of:";
+  for (const auto &f : j.formats) {
+    out << " " << f;
+  }
+  out << ". Default: " << (j.formats.empty() ? "table" : j.formats.front()) << ".\n";
+  if (!j.input_doc_type.empty()) {
+    out << "  --input FILE\n      The '" << j.input_doc_type << "' document to read. Required.\n";
+  }
+  out << "  --output FILE\n      Write the result to FILE (atomically) instead of standard output.\n";
+  if (!j.roles.empty()) {
+    out << "\nOnly users with the role";
+    for (const auto &r : j.roles) {
+      out << " " << r;
+    }
+    out << " may run it.\n";
+  }
+  if (!j.operations.empty()) {
+    out << "\nUses the host operations:";
+    for (const auto &o : j.operations) {
+      out << " " << o;
+    }
+    out << "\n";
+  }
+}
+
+} // namespace
+
+int cmd_module_job(const Args &args) {
+  Host host(args.global);
+  const std::string &module = args.words[0];
+  const ModuleRecord *record = host.catalog().find(module);
+  if (record == nullptr || !record->manifest) {
+    usage_error("unknown command or module '" + module + "' (see cartera --help and cartera plugins)");
+  }
+  const Manifest &m = *record->manifest;
+  if (args.words.size() < 2) {
+    print_module_help(m, args.help ? std::cout : std::cerr);
+    return args.help ? 0 : 2;
+  }
+  if (args.words.size() > 2) {
+    usage_error(m.name + " " + args.words[1] + ": unexpected argument '" + args.words[2] + "'");
+  }
+  const JobSpec *job = m.find_job(args.words[1]);
+  if (job != nullptr && args.help) {
+    print_job_help(m, *job, std::cout);
+    return 0;
+  }
+  JobInvocation inv;
+  inv.module = module;
+  inv.job = args.words[1];
+  inv.options = args.options;
+  for (const auto &f : args.flags) {
+    const ParamSpec *p = job != nullptr ? job->find_param(f) : nullptr;
+    if (p == nullptr || p->type != "boolean") {
+      usage_error(m.name + " " + inv.job + ": --" + f + (p == nullptr ? " is not an option of this job" : " needs a value"));
+    }
+    inv.options.emplace_back(f, "true");
+  }
+  inv.format = args.format;
+  if (args.input) {
+    inv.input = *args.input;
+  }
+  if (args.output) {
+    inv.output = *args.output;
+  }
+  TerminalObserver observer(host.quiet());
+  const JobOutcome outcome = run_job(host, inv, std::cout, observer);
+  observer.clear_line();
+  if (!host.quiet() && (outcome.documents_emitted > 0 || outcome.documents_already_present > 0)) {
+    std::cerr << "cartera: run " << outcome.run_id << ": " << outcome.documents_emitted << " documents to "
+              << host.config().outbox_dir.string() << ", " << outcome.documents_already_present
+              << " already emitted before\n";
+  }
+  return 0;
+}
+
+void print_main_help(std::ostream &out) {
+  out << R"(usage: cartera [global options] COMMAND [options]
+
+cartera runs accounts-receivable and collections modules inside a company's own accounting
+system. Modules are loaded from the configured directory and run only for departments that
+IT has enabled them for.
+
+Commands:
+  init                   write a starting cartera.xml and create cartera's tables
+  plugins                list the modules from their manifests, with their state
+  modules list           which departments have which modules enabled
+  modules enable MODULE --department D
+  modules disable MODULE --department D
+                         enable or disable a module for a department (role it; audited)
+  runs                   the run journal: who ran what, when, with what result
+  audit                  the audit trail of changes
+  MODULE                 a module's jobs (cartera MODULE --help)
+  MODULE JOB [options]   run a job of a module (cartera MODULE JOB --help)
+
+Global options:
+  --config FILE          configuration (default: $CARTERA_CONFIG, then ./cartera.xml, then
+                         the built-in defaults)
+  --db URL               database: sqlite3:PATH, postgresql://USER@HOST:PORT/DB, odbc:DSN=NAME
+  --user ID              who is acting (default: $CARTERA_USER, then $USER)
+  --department ID        on whose behalf (default: the user's first department)
+  --format FORMAT        table (for people), csv, xml or json (for programs)
+  --now TIME             fix the clock (YYYY-MM-DD[THH:MM:SS[Z|±HH:MM]], Bogotá time)
+  --quiet                no progress, no informational messages
+  --help, --version
+
+Exit codes: 0 ok, 1 failure, 2 usage, 3 input refused (nothing was written),
+4 not permitted. Messages go to standard error, results to standard output.
+)";
+}
+
+bool print_command_help(const std::string &name, std::ostream &out) {
+  if (name == "init") {
+    out << "usage: cartera init [--config FILE] [--force]\n\nWrites a commented cartera.xml (unless one exists; "
+           "--force rewrites it), creates cartera's tables in its database and the outbox and inbox folders.\n";
+  } else if (name == "plugins") {
+    out << "usage: cartera plugins [--load] [--format table|csv|xml|json]\n\nLists every module in the module "
+           "directory from its manifest, without running module code: name, id, version, ABI, state (ok, or "
+           "refused: reason) and jobs.\n--load also loads each module in a child process and checks its "
+           "descriptor.\n";
+  } else if (name == "modules") {
+    out << "usage: cartera modules list [--format F]\n       cartera modules enable MODULE --department D\n"
+           "       cartera modules disable MODULE --department D\n\nA module's jobs run only for departments that "
+           "enabled it. Enabling and disabling need the 'it' role and are recorded in the audit trail.\n";
+  } else if (name == "runs") {
+    out << "usage: cartera runs [--limit N] [--format F]\n\nThe run journal, newest first: module, job, "
+           "parameters, user, department, start, end, status and message.\n";
+  } else if (name == "audit") {
+    out << "usage: cartera audit [--limit N] [--format F]\n\nThe audit trail, newest first: who changed what, "
+           "when and why.\n";
+  } else {
+    return false;
+  }
+  return true;
+}
+
+} // namespace cartera::cli

@@ -1,0 +1,22 @@
+// The commands of the `cartera` executable. Each returns the process exit code and throws
+// runtime::Failure for anything a person must read.
+#pragma once
+
+#include "cli/args.hpp"
+
+#include <ostream>
+
+namespace cartera::cli {
+
+int cmd_init(const Args &args);
+int cmd_plugins(const Args &args);
+int cmd_modules(const Args &args);
+int cmd_runs(const Args &args);
+int cmd_audit(const Args &args);
+int cmd_module_job(const Args &args);
+
+void print_main_help(std::ostream &out);
+// Help for a built-in command; false if name is not one.
+bool print_command_help(const std::string &name, std::ostream &out);
+
+} // namespace cartera::cli

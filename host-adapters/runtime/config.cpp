@@ -1,0 +1,224 @@
+#include "runtime/config.hpp"
+
+#include "runtime/failure.hpp"
+#include "runtime/xml_schema.hpp"
+
+#include <pugixml.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace cartera::runtime {
+
+namespace fs = std::filesystem;
+
+InstallPaths InstallPaths::from_executable() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) {
+    exe = fs::current_path() / "cartera";
+  }
+  InstallPaths p;
+  p.bin_dir = exe.parent_path();
+  const fs::path prefix = p.bin_dir.parent_path();
+  p.module_dir = prefix / "lib" / "cartera" / "plugins";
+  p.schema_dir = prefix / "share" / "cartera" / "schemas";
+  return p;
+}
+
+bool User::in_department(const std::string &d) const {
+  for (const auto &x : departments) {
+    if (x == d) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const User *Config::find_user(const std::string &id) const {
+  for (const auto &u : users) {
+    if (u.id == id) {
+      return &u;
+    }
+  }
+  return nullptr;
+}
+
+const Department *Config::find_department(const std::string &id) const {
+  for (const auto &d : departments) {
+    if (d.id == id) {
+      return &d;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<const User *> Config::users_with_role(const std::string &role) const {
+  std::vector<const User *> out;
+  for (const auto &u : users) {
+    if (u.has_role(role)) {
+      out.push_back(&u);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::vector<std::string> split_words(const std::string &s) {
+  std::istringstream in(s);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) {
+    out.push_back(w);
+  }
+  return out;
+}
+
+fs::path resolve(const fs::path &base, const std::string &value) {
+  fs::path p(value);
+  return p.is_absolute() ? p : (base / p).lexically_normal();
+}
+
+// sqlite3:RELATIVE is resolved against the config's folder; other URLs pass through.
+std::string resolve_database(const fs::path &base, const std::string &url) {
+  const std::string prefix = "sqlite3:";
+  if (url.rfind(prefix, 0) == 0) {
+    return prefix + resolve(base, url.substr(prefix.size())).string();
+  }
+  return url;
+}
+
+Config defaults(const InstallPaths &install) {
+  Config c;
+  const fs::path cwd = fs::current_path();
+  c.database_url = "sqlite3:" + (cwd / "cartera.db").string();
+  c.module_dir = install.module_dir;
+  c.schema_dir = install.schema_dir;
+  c.outbox_dir = cwd / "outbox";
+  c.inbox_dir = cwd / "inbox";
+  c.departments.push_back(Department{"cartera", "Cartera y cobranzas"});
+  return c;
+}
+
+} // namespace
+
+Config load_config(const std::optional<fs::path> &path, const InstallPaths &install,
+                   SchemaSet &schemas) {
+  Config c = defaults(install);
+  if (!path) {
+    return c;
+  }
+  std::ifstream in(*path, std::ios::binary);
+  if (!in) {
+    usage_error("cannot read configuration " + path->string());
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const std::string text = buf.str();
+  schemas.validate(text, path->string(), "config.xsd");
+
+  pugi::xml_document doc;
+  if (!doc.load_buffer(text.data(), text.size())) {
+    refuse_input(path->string() + ": not well-formed XML");
+  }
+  const fs::path base = fs::absolute(*path).parent_path();
+  c.source = fs::absolute(*path);
+  const pugi::xml_node root = doc.document_element();
+  if (auto n = root.child("database")) {
+    c.database_url = resolve_database(base, n.attribute("url").value());
+  }
+  if (auto n = root.child("host")) {
+    c.host_adapter = n.attribute("adapter").value();
+  }
+  if (auto n = root.child("modules")) {
+    c.module_dir = resolve(base, n.attribute("dir").value());
+  }
+  c.outbox_dir = resolve(base, root.child("outbox") ? root.child("outbox").attribute("dir").value() : "outbox");
+  c.inbox_dir = resolve(base, root.child("inbox") ? root.child("inbox").attribute("dir").value() : "inbox");
+  if (auto deps = root.child("departments")) {
+    c.departments.clear();
+    for (auto d : deps.children("department")) {
+      c.departments.push_back(Department{d.attribute("id").value(), d.attribute("name").value()});
+    }
+  }
+  for (auto u : root.child("users").children("user")) {
+    User user;
+    user.id = u.attribute("id").value();
+    user.name = u.attribute("name").value();
+    user.departments = split_words(u.attribute("departments").value());
+    for (auto &r : split_words(u.attribute("roles").value())) {
+      user.roles.insert(r);
+    }
+    const auto line = line_of_offset(text, u.offset_debug());
+    for (const auto &d : user.departments) {
+      if (c.find_department(d) == nullptr) {
+        refuse_input(path->string() + ":" + std::to_string(line) + ": user '" + user.id +
+                     "' names department '" + d + "', which is not declared in <departments>");
+      }
+    }
+    if (c.find_user(user.id) != nullptr) {
+      refuse_input(path->string() + ":" + std::to_string(line) + ": user '" + user.id + "' is declared twice");
+    }
+    c.users.push_back(std::move(user));
+  }
+  for (auto m : root.children("module-settings")) {
+    auto &settings = c.module_settings[m.attribute("module").value()];
+    for (auto s : m.children("setting")) {
+      settings[s.attribute("key").value()] = s.attribute("value").value();
+    }
+  }
+  return c;
+}
+
+std::string starter_config_text() {
+  return R"(<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  cartera.xml: the host's configuration. Written by `cartera init`; edit it to suit.
+  Relative paths are relative to this file's folder. Validated against
+  share/cartera/schemas/xml/config.xsd every time cartera starts.
+-->
+<cartera xmlns="urn:cartera:config:1">
+  <!-- The database that holds cartera's own tables (and, for the reference host, the
+       receivables): sqlite3:PATH, postgresql://USER@HOST:PORT/DB or odbc:DSN=NAME. -->
+  <database url="sqlite3:cartera.db"/>
+
+  <!-- Which host adapter maps the ERP's tables to the named operations modules use. -->
+  <host adapter="reference"/>
+
+  <!-- Modules are loaded from this folder only. Leave it out to use the installed
+       <prefix>/lib/cartera/plugins. -->
+  <!-- <modules dir="/usr/lib/cartera/plugins"/> -->
+
+  <!-- Documents for treasury, accounting and customers land here (atomic write and
+       rename); acknowledgements are read from the inbox. -->
+  <outbox dir="outbox"/>
+  <inbox dir="inbox"/>
+
+  <!-- IT enables modules per department with "cartera modules enable". -->
+  <departments>
+    <department id="cartera" name="Cartera y cobranzas"/>
+    <department id="contabilidad" name="Contabilidad"/>
+    <department id="tesoreria" name="Tesorería"/>
+    <department id="sistemas" name="Sistemas"/>
+  </departments>
+
+  <!-- Roles: analyst, lead (reviews and approves), it (enables modules), ombudsman,
+       accounting, treasury. With no users at all, cartera runs in single-user mode and the
+       caller has every role. -->
+  <users>
+    <user id="analista" name="Analista de cartera" departments="cartera" roles="analyst"/>
+    <user id="coordinador" name="Coordinador de cartera" departments="cartera" roles="lead"/>
+    <user id="sistemas" name="Soporte de sistemas" departments="sistemas cartera" roles="it"/>
+  </users>
+
+  <!-- Settings a module reads with get_config:
+  <module-settings module="org.cartera.collections">
+    <setting key="buckets" value="30,60,90,180,360"/>
+  </module-settings>
+  -->
+</cartera>
+)";
+}
+
+} // namespace cartera::runtime

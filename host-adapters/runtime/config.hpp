@@ -1,0 +1,70 @@
+// cartera.xml: where the database, modules, outbox and inbox are; the departments and users.
+// Without a cartera.xml the documented defaults apply (README "Configuration").
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace cartera::runtime {
+
+class SchemaSet;
+
+// Where the installed (or built) tree puts things, found from the executable's path.
+struct InstallPaths {
+  std::filesystem::path bin_dir;
+  std::filesystem::path module_dir; // <prefix>/lib/cartera/plugins
+  std::filesystem::path schema_dir; // <prefix>/share/cartera/schemas
+  static InstallPaths from_executable();
+};
+
+struct Department {
+  std::string id;
+  std::string name;
+};
+
+// Roles that permissions are written against.
+inline const std::set<std::string> &known_roles() {
+  static const std::set<std::string> roles = {"analyst", "lead", "it", "ombudsman", "accounting", "treasury"};
+  return roles;
+}
+
+struct User {
+  std::string id;
+  std::string name;
+  std::vector<std::string> departments;
+  std::set<std::string> roles;
+  [[nodiscard]] bool has_role(const std::string &r) const { return roles.count(r) != 0; }
+  [[nodiscard]] bool in_department(const std::string &d) const;
+};
+
+struct Config {
+  std::filesystem::path source; // the cartera.xml read; empty when defaults apply
+  std::string database_url;     // sqlite3:PATH | postgresql://... | odbc:DSN=...
+  std::string host_adapter = "reference";
+  std::filesystem::path module_dir;
+  std::filesystem::path schema_dir;
+  std::filesystem::path outbox_dir;
+  std::filesystem::path inbox_dir;
+  std::vector<Department> departments;
+  std::vector<User> users; // empty = single-user mode: the caller has every role
+  std::map<std::string, std::map<std::string, std::string>> module_settings; // module id -> key -> value
+
+  [[nodiscard]] bool single_user_mode() const noexcept { return users.empty(); }
+  [[nodiscard]] const User *find_user(const std::string &id) const;
+  [[nodiscard]] const Department *find_department(const std::string &id) const;
+  [[nodiscard]] std::vector<const User *> users_with_role(const std::string &role) const;
+};
+
+// Reads and validates path (against config.xsd), or returns the defaults when path is empty.
+// Relative paths inside cartera.xml are relative to its folder; defaults are relative to cwd.
+Config load_config(const std::optional<std::filesystem::path> &path, const InstallPaths &install,
+                   SchemaSet &schemas);
+
+// The commented cartera.xml that `cartera init` writes.
+std::string starter_config_text();
+
+} // namespace cartera::runtime

@@ -1,0 +1,95 @@
+#include "runtime/elf_exports.hpp"
+
+#include <elf.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace cartera::runtime {
+
+namespace {
+
+template <class T> bool read_at(const std::vector<char> &data, std::uint64_t offset, T &out) {
+  if (offset > data.size() || data.size() - offset < sizeof(T)) {
+    return false;
+  }
+  std::memcpy(&out, data.data() + offset, sizeof(T));
+  return true;
+}
+
+ElfExports failed(std::string why) {
+  ElfExports r;
+  r.error = std::move(why);
+  return r;
+}
+
+} // namespace
+
+ElfExports read_elf_exports(const std::filesystem::path &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return failed("cannot read the file");
+  }
+  const std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Elf64_Ehdr eh{};
+  if (data.size() < 4 || std::memcmp(data.data(), ELFMAG, SELFMAG) != 0) {
+    return failed("not an ELF file");
+  }
+  if (!read_at(data, 0, eh)) {
+    return failed("truncated ELF header");
+  }
+  if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB) {
+    return failed("not a 64-bit little-endian ELF file");
+  }
+  if (eh.e_type != ET_DYN) {
+    return failed("not a shared object (ELF type " + std::to_string(eh.e_type) + ")");
+  }
+  if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shnum == 0) {
+    return failed("no section headers");
+  }
+  std::vector<Elf64_Shdr> sections(eh.e_shnum);
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    if (!read_at(data, eh.e_shoff + i * sizeof(Elf64_Shdr), sections[i])) {
+      return failed("truncated: section header " + std::to_string(i) + " lies past the end of the file");
+    }
+  }
+  const auto dynsym = std::find_if(sections.begin(), sections.end(),
+                                   [](const Elf64_Shdr &s) { return s.sh_type == SHT_DYNSYM; });
+  if (dynsym == sections.end()) {
+    return failed("no dynamic symbol table");
+  }
+  if (dynsym->sh_link >= sections.size()) {
+    return failed("corrupt dynamic symbol table (bad string table index)");
+  }
+  const Elf64_Shdr &strtab = sections[dynsym->sh_link];
+  if (strtab.sh_offset > data.size() || data.size() - strtab.sh_offset < strtab.sh_size ||
+      dynsym->sh_offset > data.size() || data.size() - dynsym->sh_offset < dynsym->sh_size) {
+    return failed("truncated: the dynamic symbol table lies past the end of the file");
+  }
+  ElfExports r;
+  const std::uint64_t count = dynsym->sh_size / sizeof(Elf64_Sym);
+  for (std::uint64_t i = 0; i < count; ++i) {
+    Elf64_Sym sym{};
+    read_at(data, dynsym->sh_offset + i * sizeof(Elf64_Sym), sym);
+    const unsigned bind = ELF64_ST_BIND(sym.st_info);
+    const unsigned type = ELF64_ST_TYPE(sym.st_info);
+    const unsigned vis = ELF64_ST_VISIBILITY(sym.st_other);
+    if (sym.st_shndx == SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK) ||
+        vis != STV_DEFAULT || (type != STT_FUNC && type != STT_OBJECT)) {
+      continue;
+    }
+    if (sym.st_name >= strtab.sh_size) {
+      return failed("corrupt dynamic symbol name");
+    }
+    const char *name = data.data() + strtab.sh_offset + sym.st_name;
+    const std::size_t max = strtab.sh_size - sym.st_name;
+    r.symbols.emplace_back(name, strnlen(name, max));
+  }
+  std::sort(r.symbols.begin(), r.symbols.end());
+  r.ok = true;
+  return r;
+}
+
+} // namespace cartera::runtime

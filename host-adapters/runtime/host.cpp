@@ -1,0 +1,161 @@
+#include "runtime/host.hpp"
+
+#include "runtime/failure.hpp"
+
+#include <cartera/sdk/date.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+
+namespace cartera::runtime {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::int64_t kBogotaOffsetSeconds = -5 * 3600; // UTC-5, no daylight saving
+
+std::optional<std::string> env(const char *name) {
+  const char *v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::optional<std::string>(v) : std::nullopt;
+}
+
+std::string join(const std::vector<const User *> &users) {
+  std::string out;
+  for (const auto *u : users) {
+    out += (out.empty() ? "" : ", ") + u->id;
+  }
+  return out.empty() ? "(none configured)" : out;
+}
+
+} // namespace
+
+std::optional<std::int64_t> parse_instant(const std::string &text) {
+  const auto date = sdk::parse_iso_date(text.substr(0, 10));
+  if (!date) {
+    return std::nullopt;
+  }
+  std::int64_t seconds = *date * 86400;
+  std::int64_t offset = kBogotaOffsetSeconds;
+  if (text.size() == 10) {
+    return (seconds - offset) * 1'000'000;
+  }
+  unsigned h = 0;
+  unsigned m = 0;
+  unsigned s = 0;
+  int consumed = 0;
+  if (text.size() < 19 || text[10] != 'T' ||
+      std::sscanf(text.c_str() + 11, "%2u:%2u:%2u%n", &h, &m, &s, &consumed) != 3 || consumed != 8 || h > 23 ||
+      m > 59 || s > 59) {
+    return std::nullopt;
+  }
+  seconds += h * 3600 + m * 60 + s;
+  const std::string zone = text.substr(19);
+  if (zone == "Z") {
+    offset = 0;
+  } else if (!zone.empty()) {
+    unsigned zh = 0;
+    unsigned zm = 0;
+    if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') ||
+        std::sscanf(zone.c_str() + 1, "%2u:%2u", &zh, &zm) != 2) {
+      return std::nullopt;
+    }
+    offset = (zone[0] == '-' ? -1 : 1) * static_cast<std::int64_t>(zh * 3600 + zm * 60);
+  }
+  return (seconds - offset) * 1'000'000;
+}
+
+std::string format_instant_utc(std::int64_t us) {
+  const std::int64_t secs = us >= 0 ? us / 1'000'000 : (us - 999'999) / 1'000'000;
+  const std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+  const std::int64_t rem = secs - days * 86400;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%sT%02lld:%02lld:%02lldZ", sdk::format_iso_date(days).c_str(),
+                static_cast<long long>(rem / 3600), static_cast<long long>(rem % 3600 / 60),
+                static_cast<long long>(rem % 60));
+  return buf;
+}
+
+std::atomic<int> &Host::cancel_flag() {
+  static std::atomic<int> flag{0};
+  return flag;
+}
+
+Host::Host(const GlobalOptions &options) : install_(InstallPaths::from_executable()), quiet_(options.quiet) {
+  schemas_ = std::make_unique<SchemaSet>(install_.schema_dir / "xml");
+  std::optional<fs::path> config_path = options.config;
+  if (!config_path) {
+    if (auto e = env("CARTERA_CONFIG")) {
+      config_path = fs::path(*e);
+    } else if (fs::exists("cartera.xml")) {
+      config_path = fs::path("cartera.xml");
+    }
+  }
+  config_ = load_config(config_path, install_, *schemas_);
+  if (options.database) {
+    config_.database_url = *options.database;
+  }
+
+  const std::optional<std::string> now_text = options.now ? options.now : env("CARTERA_NOW");
+  if (now_text) {
+    auto parsed = parse_instant(*now_text);
+    if (!parsed) {
+      usage_error("--now '" + *now_text + "' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z|±HH:MM]");
+    }
+    now_us_ = *parsed;
+  } else {
+    now_us_ = std::chrono::duration_cast<std::chrono::microseconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+  }
+
+  std::string user = options.user.value_or(env("CARTERA_USER").value_or(env("USER").value_or("cartera")));
+  identity_.user = user;
+  if (config_.single_user_mode()) {
+    identity_.single_user = true;
+    identity_.roles = known_roles();
+    identity_.department = options.department.value_or(config_.departments.front().id);
+    if (config_.find_department(identity_.department) == nullptr) {
+      not_permitted("department '" + identity_.department + "' is not declared in the configuration");
+    }
+    return;
+  }
+  const User *u = config_.find_user(user);
+  if (u == nullptr) {
+    not_permitted("user '" + user + "' is not declared in " + config_.source.string() +
+                  "; pass --user with one of the configured users");
+  }
+  identity_.roles = u->roles;
+  identity_.department = options.department.value_or(u->departments.front());
+  if (!u->in_department(identity_.department)) {
+    not_permitted("user '" + user + "' does not belong to department '" + identity_.department + "'");
+  }
+}
+
+const ModuleCatalog &Host::catalog() {
+  if (!catalog_) {
+    catalog_ = ModuleCatalog::scan(config_.module_dir, *schemas_);
+  }
+  return *catalog_;
+}
+
+RuntimeStore &Host::store() {
+  if (!store_) {
+    store_ = std::make_unique<RuntimeStore>(config_.database_url, install_.schema_dir / "sql", now_iso());
+  }
+  return *store_;
+}
+
+std::string Host::now_iso() const { return format_instant_utc(now_us_); }
+
+void Host::require_role(const std::string &role, const std::string &action) const {
+  if (identity_.has_role(role)) {
+    return;
+  }
+  not_permitted("user '" + identity_.user + "' may not " + action + ": it needs the '" + role +
+                "' role, which these users have: " + join(config_.users_with_role(role)));
+}
+
+} // namespace cartera::runtime

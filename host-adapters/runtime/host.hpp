@@ -1,0 +1,71 @@
+// Everything a command needs, resolved once from the global options: configuration,
+// schemas, the module catalog, the run's clock and identity, and (lazily) the database.
+#pragma once
+
+#include "runtime/config.hpp"
+#include "runtime/loader.hpp"
+#include "runtime/store.hpp"
+#include "runtime/xml_schema.hpp"
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace cartera::runtime {
+
+struct GlobalOptions {
+  std::optional<std::filesystem::path> config; // --config, else $CARTERA_CONFIG, else ./cartera.xml
+  std::optional<std::string> database;         // --db overrides <database url>
+  std::optional<std::string> user;             // --user, else $CARTERA_USER, else $USER
+  std::optional<std::string> department;       // --department, else the user's first
+  std::optional<std::string> now;              // --now: fixes the clock (tests, replays)
+  bool quiet = false;
+};
+
+struct Identity {
+  std::string user;
+  std::string department;
+  std::set<std::string> roles;
+  bool single_user = false;
+  [[nodiscard]] bool has_role(const std::string &r) const { return roles.count(r) != 0; }
+};
+
+class Host {
+public:
+  explicit Host(const GlobalOptions &options);
+
+  [[nodiscard]] const Config &config() const noexcept { return config_; }
+  SchemaSet &schemas() noexcept { return *schemas_; }
+  const ModuleCatalog &catalog();
+  RuntimeStore &store();
+  [[nodiscard]] const Identity &identity() const noexcept { return identity_; }
+  [[nodiscard]] const InstallPaths &install() const noexcept { return install_; }
+  [[nodiscard]] std::int64_t now_us() const noexcept { return now_us_; }
+  [[nodiscard]] std::string now_iso() const; // UTC, "2026-11-22T15:04:05Z"
+  [[nodiscard]] bool quiet() const noexcept { return quiet_; }
+
+  // Refuses (exit 4) unless the caller has role; the message names who does.
+  void require_role(const std::string &role, const std::string &action) const;
+
+  // Set by SIGINT/SIGTERM; modules see it through is_cancelled.
+  static std::atomic<int> &cancel_flag();
+
+private:
+  InstallPaths install_;
+  std::unique_ptr<SchemaSet> schemas_;
+  Config config_;
+  Identity identity_;
+  std::int64_t now_us_ = 0;
+  bool quiet_ = false;
+  std::optional<ModuleCatalog> catalog_;
+  std::unique_ptr<RuntimeStore> store_;
+};
+
+// Parses --now values: "2026-11-22" (00:00 Bogotá), "2026-11-22T10:30:00" (Bogotá) or with
+// an explicit offset / Z. Returns microseconds since the epoch.
+std::optional<std::int64_t> parse_instant(const std::string &text);
+std::string format_instant_utc(std::int64_t us);
+
+} // namespace cartera::runtime

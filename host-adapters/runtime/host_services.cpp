@@ -1,0 +1,329 @@
+// The host-services table. Every entry is noexcept: a host exception is caught here and
+// becomes a status code plus a message in the call, so nothing unwinds through module frames
+// (DuckDB's ExtensionAccess rule).
+#include "runtime/call.hpp"
+
+#include <new>
+#include <string>
+
+namespace cartera::runtime {
+
+namespace {
+
+std::string text(cartera_str s) { return s.ptr == nullptr ? std::string() : std::string(s.ptr, s.len); }
+
+template <class F> cartera_status guarded(cartera_call *call, F &&f) noexcept {
+  try {
+    return f();
+  } catch (const std::bad_alloc &) {
+    if (call != nullptr) {
+      call->error_code = CARTERA_E_OUT_OF_MEMORY;
+    }
+    return CARTERA_E_OUT_OF_MEMORY;
+  } catch (const std::exception &e) {
+    if (call != nullptr) {
+      call->record_error(CARTERA_E_INTERNAL, std::string("host: ") + e.what());
+    }
+    return CARTERA_E_INTERNAL;
+  } catch (...) {
+    if (call != nullptr) {
+      call->record_error(CARTERA_E_INTERNAL, "host: unknown exception");
+    }
+    return CARTERA_E_INTERNAL;
+  }
+}
+
+const char *type_name(std::int32_t t) {
+  switch (t) {
+  case CARTERA_TYPE_NULL:
+    return "null";
+  case CARTERA_TYPE_INTEGER:
+    return "integer";
+  case CARTERA_TYPE_CENTAVOS:
+    return "centavos";
+  case CARTERA_TYPE_DATE:
+    return "date";
+  case CARTERA_TYPE_TEXT:
+    return "text";
+  case CARTERA_TYPE_BOOLEAN:
+    return "boolean";
+  default:
+    return "unknown";
+  }
+}
+
+void svc_log(cartera_call *call, int32_t level, cartera_str msg) noexcept {
+  guarded(call, [&] {
+    if (call != nullptr && call->observer != nullptr) {
+      call->observer->log(level, call->manifest != nullptr ? call->manifest->name : "", text(msg));
+    }
+    return CARTERA_OK;
+  });
+}
+
+void svc_progress(cartera_call *call, uint64_t done, uint64_t total, cartera_str label) noexcept {
+  guarded(call, [&] {
+    if (call != nullptr && call->observer != nullptr) {
+      call->observer->progress(done, total, text(label));
+    }
+    return CARTERA_OK;
+  });
+}
+
+void svc_set_error(cartera_call *call, cartera_status code, cartera_str message, cartera_str detail) noexcept {
+  guarded(call, [&] {
+    if (call != nullptr) {
+      call->record_error(code, text(message), text(detail));
+    }
+    return CARTERA_OK;
+  });
+}
+
+cartera_status svc_emit_document(cartera_call *call, cartera_str type, cartera_str key, cartera_str content) noexcept {
+  return guarded(call, [&] {
+    const std::string t = text(type);
+    const DocTypeSpec *spec = call->manifest->find_doc_type(t);
+    if (spec == nullptr || spec->direction != CARTERA_DOC_OUT) {
+      call->record_error(CARTERA_E_UNSUPPORTED, "document type '" + t + "' is not declared as an output in the manifest");
+      return CARTERA_E_UNSUPPORTED;
+    }
+    if (key.len == 0) {
+      call->record_error(CARTERA_E_INVALID_ARGUMENT, "a '" + t + "' document was emitted without a key");
+      return CARTERA_E_INVALID_ARGUMENT;
+    }
+    call->documents.push_back(EmittedDocument{t, text(key), text(content)});
+    return CARTERA_OK;
+  });
+}
+
+cartera_status svc_result_columns(cartera_call *call, const cartera_column *cols, uint32_t count) noexcept {
+  return guarded(call, [&] {
+    if (call->columns_declared) {
+      call->record_error(CARTERA_E_INVALID_ARGUMENT, "result columns were already declared");
+      return CARTERA_E_INVALID_ARGUMENT;
+    }
+    if (count == 0 || cols == nullptr) {
+      call->record_error(CARTERA_E_INVALID_ARGUMENT, "result_columns needs at least one column");
+      return CARTERA_E_INVALID_ARGUMENT;
+    }
+    for (uint32_t i = 0; i < count; ++i) {
+      call->columns.push_back(ResultColumn{text(cols[i].name), cols[i].type});
+    }
+    call->columns_declared = true;
+    if (call->sink != nullptr) {
+      call->sink->columns(call->columns);
+    }
+    return CARTERA_OK;
+  });
+}
+
+cartera_status svc_result_row(cartera_call *call, const cartera_value *values, uint32_t count) noexcept {
+  return guarded(call, [&] {
+    if (!call->columns_declared || count != call->columns.size() || (count > 0 && values == nullptr)) {
+      call->record_error(CARTERA_E_INVALID_ARGUMENT, "result row has " + std::to_string(count) + " values; " +
+                                                         std::to_string(call->columns.size()) + " columns were declared");
+      return CARTERA_E_INVALID_ARGUMENT;
+    }
+    std::vector<OwnedValue> row;
+    row.reserve(count);
+    for (uint32_t i = 0; i < count; ++i) {
+      if (values[i].type != CARTERA_TYPE_NULL && values[i].type != call->columns[i].type) {
+        call->record_error(CARTERA_E_INVALID_ARGUMENT, "column '" + call->columns[i].name + "' is " +
+                                                           type_name(call->columns[i].type) + ", value is " +
+                                                           type_name(values[i].type));
+        return CARTERA_E_INVALID_ARGUMENT;
+      }
+      row.push_back(OwnedValue::from(values[i]));
+    }
+    ++call->rows;
+    if (call->sink != nullptr) {
+      call->sink->row(row);
+    }
+    return CARTERA_OK;
+  });
+}
+
+cartera_status svc_emit_output(cartera_call *call, cartera_str media_type, cartera_str chunk) noexcept {
+  return guarded(call, [&] {
+    if (call->sink != nullptr) {
+      call->sink->raw(text(media_type), std::string_view(chunk.ptr == nullptr ? "" : chunk.ptr, chunk.len));
+    }
+    return CARTERA_OK;
+  });
+}
+
+cartera_status svc_get_param(cartera_call *call, cartera_str name, cartera_value *out) noexcept {
+  return guarded(call, [&] {
+    auto it = call->params.find(text(name));
+    if (it == call->params.end()) {
+      return CARTERA_E_NOT_FOUND;
+    }
+    *out = it->second.view();
+    return CARTERA_OK;
+  });
+}
+
+cartera_status svc_get_config(cartera_call *call, cartera_str key, cartera_str *out) noexcept {
+  return guarded(call, [&] {
+    if (call->settings == nullptr) {
+      return CARTERA_E_NOT_FOUND;
+    }
+    auto it = call->settings->find(text(key));
+    if (it == call->settings->end()) {
+      return CARTERA_E_NOT_FOUND;
+    }
+    *out = cartera_str{it->second.data(), it->second.size()};
+    return CARTERA_OK;
+  });
+}
+
+int64_t svc_now_utc_us(cartera_call *call) noexcept { return call != nullptr ? call->now_us : 0; }
+
+cartera_str svc_request_id(cartera_call *call) noexcept {
+  return call != nullptr ? cartera_str{call->request_id.data(), call->request_id.size()} : cartera_str{};
+}
+
+int32_t svc_is_cancelled(cartera_call *call) noexcept {
+  return call != nullptr && call->cancel_flag != nullptr && call->cancel_flag->load() != 0 ? 1 : 0;
+}
+
+cartera_status svc_op_prepare(cartera_call *call, cartera_str operation, cartera_op **out) noexcept {
+  return guarded(call, [&] {
+    *out = nullptr;
+    const std::string name = text(operation);
+    bool declared = false;
+    for (const auto &op : call->manifest->operations) {
+      declared = declared || op == name;
+    }
+    if (!declared) {
+      call->record_error(CARTERA_E_UNSUPPORTED, "operation '" + name + "' is not declared in the module's manifest");
+      return CARTERA_E_UNSUPPORTED;
+    }
+    if (call->data == nullptr || !call->data->has_operation(name)) {
+      call->record_error(CARTERA_E_UNSUPPORTED, "the active host adapter does not implement operation '" + name + "'");
+      return CARTERA_E_UNSUPPORTED;
+    }
+    auto op = std::make_unique<cartera_op>();
+    op->call = call;
+    op->impl = call->data->prepare(name);
+    cartera_op *raw = op.get();
+    call->ops.emplace(raw, std::move(op));
+    *out = raw;
+    return CARTERA_OK;
+  });
+}
+
+// Operation failures are database failures unless the adapter said otherwise.
+template <class F> cartera_status op_guarded(cartera_op *op, F &&f) noexcept {
+  if (op == nullptr) {
+    return CARTERA_E_INVALID_ARGUMENT;
+  }
+  return guarded(op->call, [&]() -> cartera_status {
+    try {
+      return f();
+    } catch (const std::bad_alloc &) {
+      throw;
+    } catch (const std::exception &e) {
+      op->call->record_error(CARTERA_E_DATABASE, e.what());
+      return CARTERA_E_DATABASE;
+    }
+  });
+}
+
+cartera_status svc_op_bind(cartera_op *op, cartera_str param, const cartera_value *value) noexcept {
+  return op_guarded(op, [&] {
+    op->impl->bind(text(param), OwnedValue::from(*value));
+    return CARTERA_OK;
+  });
+}
+
+cartera_status svc_op_add_row(cartera_op *op) noexcept {
+  return op_guarded(op, [&] {
+    op->impl->add_row();
+    return CARTERA_OK;
+  });
+}
+
+cartera_status svc_op_execute(cartera_op *op, int64_t *affected) noexcept {
+  return op_guarded(op, [&] {
+    const int64_t n = op->impl->execute();
+    if (affected != nullptr) {
+      *affected = n;
+    }
+    return CARTERA_OK;
+  });
+}
+
+cartera_status svc_op_step(cartera_op *op) noexcept {
+  return op_guarded(op, [&] { return op->impl->step() ? CARTERA_ROW : CARTERA_DONE; });
+}
+
+uint32_t svc_op_column_count(cartera_op *op) noexcept {
+  try {
+    return op != nullptr ? op->impl->column_count() : 0;
+  } catch (...) {
+    return 0;
+  }
+}
+
+cartera_status svc_op_column_name(cartera_op *op, uint32_t index, cartera_str *out) noexcept {
+  return op_guarded(op, [&] {
+    if (index >= op->impl->column_count()) {
+      op->call->record_error(CARTERA_E_INVALID_ARGUMENT, "column index " + std::to_string(index) + " out of range");
+      return CARTERA_E_INVALID_ARGUMENT;
+    }
+    const std::string &n = op->impl->column_name(index);
+    *out = cartera_str{n.data(), n.size()};
+    return CARTERA_OK;
+  });
+}
+
+cartera_status svc_op_column(cartera_op *op, uint32_t index, cartera_value *out) noexcept {
+  return op_guarded(op, [&] {
+    if (index >= op->impl->column_count()) {
+      op->call->record_error(CARTERA_E_INVALID_ARGUMENT, "column index " + std::to_string(index) + " out of range");
+      return CARTERA_E_INVALID_ARGUMENT;
+    }
+    *out = op->impl->column(index);
+    return CARTERA_OK;
+  });
+}
+
+void svc_op_finalize(cartera_op *op) noexcept {
+  if (op != nullptr && op->call != nullptr) {
+    op->call->ops.erase(op);
+  }
+}
+
+constexpr cartera_host_services kServices = {
+    sizeof(cartera_host_services),
+    CARTERA_ABI_MAJOR,
+    CARTERA_ABI_MINOR,
+    svc_log,
+    svc_progress,
+    svc_set_error,
+    svc_emit_document,
+    svc_result_columns,
+    svc_result_row,
+    svc_emit_output,
+    svc_get_param,
+    svc_get_config,
+    svc_now_utc_us,
+    svc_request_id,
+    svc_is_cancelled,
+    svc_op_prepare,
+    svc_op_bind,
+    svc_op_add_row,
+    svc_op_execute,
+    svc_op_step,
+    svc_op_column_count,
+    svc_op_column_name,
+    svc_op_column,
+    svc_op_finalize,
+};
+
+} // namespace
+
+const cartera_host_services *host_services() noexcept { return &kServices; }
+
+} // namespace cartera::runtime

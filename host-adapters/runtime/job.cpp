@@ -1,0 +1,359 @@
+#include "runtime/job.hpp"
+
+#include "runtime/failure.hpp"
+#include "runtime/outbox.hpp"
+#include "runtime/render.hpp"
+#include "runtime/sha256.hpp"
+
+#include <cartera/sdk/date.hpp>
+#include <cartera/sdk/money.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace cartera::runtime {
+
+namespace {
+
+OwnedValue typed(const Manifest &m, const JobSpec &job, const ParamSpec &p, const std::string &raw) {
+  const auto bad = [&](const std::string &why) {
+    usage_error(m.name + " " + job.name + ": --" + p.name + " '" + raw + "': " + why);
+  };
+  if (!p.choices.empty()) {
+    bool found = false;
+    std::string list;
+    for (const auto &c : p.choices) {
+      found = found || c == raw;
+      list += (list.empty() ? "" : ", ") + c;
+    }
+    if (!found) {
+      bad("expected one of " + list);
+    }
+  }
+  OwnedValue v;
+  if (p.type == "date") {
+    auto d = sdk::parse_iso_date(raw);
+    if (!d) {
+      bad("not a date (YYYY-MM-DD)");
+    }
+    v.type = CARTERA_TYPE_DATE;
+    v.i = *d;
+  } else if (p.type == "integer") {
+    std::size_t used = 0;
+    try {
+      v.i = std::stoll(raw, &used);
+    } catch (const std::exception &) {
+      used = 0;
+    }
+    if (used != raw.size() || raw.empty()) {
+      bad("not an integer");
+    }
+    v.type = CARTERA_TYPE_INTEGER;
+  } else if (p.type == "amount") {
+    auto a = sdk::parse_pesos(raw, true);
+    if (!a.centavos) {
+      bad(sdk::describe(a.error));
+    }
+    v.type = CARTERA_TYPE_CENTAVOS;
+    v.i = *a.centavos;
+  } else if (p.type == "boolean") {
+    if (raw != "true" && raw != "false") {
+      bad("expected true or false");
+    }
+    v.type = CARTERA_TYPE_BOOLEAN;
+    v.i = raw == "true" ? 1 : 0;
+  } else {
+    v.type = CARTERA_TYPE_TEXT;
+    v.s = raw;
+  }
+  return v;
+}
+
+std::string canonical_params(const std::map<std::string, OwnedValue> &params) {
+  std::string out;
+  for (const auto &[k, v] : params) {
+    out += (out.empty() ? "" : " ") + k + "=" + plain_text(v);
+  }
+  return out;
+}
+
+std::string read_file(const std::filesystem::path &p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) {
+    refuse_input("cannot read input " + p.string());
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+std::string status_words(cartera_status s) {
+  switch (s) {
+  case CARTERA_E_INVALID_ARGUMENT:
+    return "invalid argument";
+  case CARTERA_E_UNSUPPORTED:
+    return "unsupported";
+  case CARTERA_E_INPUT_REJECTED:
+    return "input rejected";
+  case CARTERA_E_DATABASE:
+    return "database error";
+  case CARTERA_E_TRANSIENT:
+    return "transient error";
+  case CARTERA_E_OUT_OF_MEMORY:
+    return "out of memory";
+  case CARTERA_E_ABI:
+    return "ABI error";
+  case CARTERA_E_CANCELLED:
+    return "cancelled";
+  case CARTERA_E_NOT_FOUND:
+    return "not found";
+  case CARTERA_E_NOT_PERMITTED:
+    return "not permitted";
+  default:
+    return "internal error";
+  }
+}
+
+// Owns a module instance for the length of a run; destroy() runs even when handle() fails.
+class Instance {
+public:
+  Instance(const LoadedModule &mod, cartera_call &call) : mod_(mod) {
+    const cartera_status s = mod.descriptor.create(host_services(), &call, &instance_);
+    if (s != CARTERA_OK) {
+      instance_ = nullptr;
+      status_ = s;
+    }
+  }
+  ~Instance() {
+    if (instance_ != nullptr) {
+      mod_.descriptor.destroy(instance_);
+    }
+  }
+  Instance(const Instance &) = delete;
+  Instance &operator=(const Instance &) = delete;
+  [[nodiscard]] cartera_status create_status() const noexcept { return status_; }
+  [[nodiscard]] void *get() const noexcept { return instance_; }
+
+private:
+  const LoadedModule &mod_;
+  void *instance_ = nullptr;
+  cartera_status status_ = CARTERA_OK;
+};
+
+} // namespace
+
+ExitCode exit_code_for(cartera_status status) noexcept {
+  switch (status) {
+  case CARTERA_OK:
+    return ExitCode::kOk;
+  case CARTERA_E_INVALID_ARGUMENT:
+    return ExitCode::kUsage;
+  case CARTERA_E_INPUT_REJECTED:
+    return ExitCode::kInputRefused;
+  case CARTERA_E_NOT_PERMITTED:
+    return ExitCode::kNotPermitted;
+  default:
+    return ExitCode::kFailure;
+  }
+}
+
+std::map<std::string, OwnedValue> parse_job_params(const Manifest &m, const JobSpec &job,
+                                                   const std::vector<std::pair<std::string, std::string>> &options) {
+  std::map<std::string, OwnedValue> params;
+  for (const auto &[name, raw] : options) {
+    const ParamSpec *p = job.find_param(name);
+    if (p == nullptr) {
+      usage_error(m.name + " " + job.name + ": unknown option --" + name + " (see cartera " + m.name + " " +
+                  job.name + " --help)");
+    }
+    if (params.count(name) != 0) {
+      usage_error(m.name + " " + job.name + ": --" + name + " given twice");
+    }
+    params.emplace(name, typed(m, job, *p, raw));
+  }
+  for (const auto &p : job.params) {
+    if (params.count(p.name) != 0) {
+      continue;
+    }
+    if (p.default_value) {
+      params.emplace(p.name, typed(m, job, p, *p.default_value));
+    } else if (p.required) {
+      usage_error(m.name + " " + job.name + ": --" + p.name + " is required (" + p.help + ")");
+    }
+  }
+  return params;
+}
+
+JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunObserver &observer, DataAccess *data) {
+  const ModuleRecord *record = host.catalog().find(inv.module);
+  if (record == nullptr) {
+    usage_error("unknown command or module '" + inv.module + "' (see cartera --help and cartera plugins)");
+  }
+  if (!record->ok()) {
+    fail(record->label() + " refused: " + record->refusal);
+  }
+  const Manifest &m = *record->manifest;
+  const JobSpec *job = m.find_job(inv.job);
+  if (job == nullptr) {
+    std::string jobs;
+    for (const auto &j : m.jobs) {
+      jobs += (jobs.empty() ? "" : ", ") + j.name;
+    }
+    usage_error("module '" + m.name + "' has no job '" + inv.job + "'; its jobs are: " + jobs);
+  }
+  std::map<std::string, OwnedValue> params = parse_job_params(m, *job, inv.options);
+  const std::string format = inv.format.value_or(job->formats.empty() ? "table" : job->formats.front());
+  if (!job->has_format(format)) {
+    std::string list;
+    for (const auto &f : job->formats) {
+      list += (list.empty() ? "" : ", ") + f;
+    }
+    usage_error(m.name + " " + job->name + ": --format " + format + " is not offered; choose one of " + list);
+  }
+  params["format"] = OwnedValue{CARTERA_TYPE_TEXT, 0, format};
+
+  std::string input;
+  if (!job->input_doc_type.empty()) {
+    if (!inv.input) {
+      usage_error(m.name + " " + job->name + ": --input FILE is required (a '" + job->input_doc_type + "' document)");
+    }
+    input = read_file(*inv.input);
+    const DocTypeSpec *spec = m.find_doc_type(job->input_doc_type);
+    host.schemas().validate(input, inv.input->string(), spec->schema);
+  } else if (inv.input) {
+    usage_error(m.name + " " + job->name + ": this job reads no --input");
+  }
+
+  // Permission: the department must have enabled the module, the user must hold a role the
+  // job asks for.
+  const Identity &who = host.identity();
+  RuntimeStore &store = host.store();
+  if (!store.is_enabled(m.id, who.department)) {
+    std::string it_users;
+    for (const auto *u : host.config().users_with_role("it")) {
+      it_users += (it_users.empty() ? "" : ", ") + u->id;
+    }
+    not_permitted("module '" + m.name + "' (" + m.id + ") is not enabled for department '" + who.department +
+                  "'; a user with the 'it' role" + (it_users.empty() ? "" : " (" + it_users + ")") +
+                  " can enable it: cartera modules enable " + m.name + " --department " + who.department);
+  }
+  if (!job->roles.empty()) {
+    bool allowed = false;
+    std::string list;
+    for (const auto &r : job->roles) {
+      allowed = allowed || who.has_role(r);
+      list += (list.empty() ? "" : ", ") + r;
+    }
+    if (!allowed) {
+      not_permitted("user '" + who.user + "' may not run " + m.name + " " + job->name + ": it needs the role " + list);
+    }
+  }
+
+  std::shared_ptr<const LoadedModule> mod = load_module(*record, host.catalog().host_abi());
+
+  RunEntry start;
+  start.module_id = m.id;
+  start.module_version = m.version;
+  start.job = job->name;
+  start.parameters = canonical_params(params);
+  start.user_id = who.user;
+  start.department = who.department;
+  start.started_at = host.now_iso();
+  const std::string run_id = store.begin_run(start);
+
+  std::ostringstream buffered; // nothing reaches the caller unless the run commits
+  std::unique_ptr<ResultSink> sink = make_sink(format, buffered, m.name, job->name);
+
+  cartera_call call;
+  call.manifest = &m;
+  call.job = job;
+  call.params = std::move(params);
+  auto settings = host.config().module_settings.find(m.id);
+  call.settings = settings != host.config().module_settings.end() ? &settings->second : nullptr;
+  call.now_us = host.now_us();
+  call.request_id = run_id;
+  call.sink = sink.get();
+  call.observer = &observer;
+  call.data = data;
+  call.cancel_flag = &Host::cancel_flag();
+
+  JobOutcome outcome;
+  outcome.run_id = run_id;
+  const auto failed = [&](ExitCode code, const std::string &message) {
+    store.finish_run(run_id, "failed", message, host.now_iso());
+    throw Failure(code, message);
+  };
+  try {
+    soci::transaction tr(store.session());
+    cartera_status status = CARTERA_OK;
+    {
+      Instance instance(*mod, call);
+      status = instance.create_status();
+      if (status == CARTERA_OK) {
+        const std::string_view job_name = job->name;
+        status = mod->descriptor.handle(instance.get(), &call, cartera_str{job_name.data(), job_name.size()},
+                                        cartera_str{input.data(), input.size()});
+      }
+    }
+    call.ops.clear();
+    if (status != CARTERA_OK) {
+      tr.rollback();
+      std::string message = m.name + " " + job->name + ": " +
+                            (call.error_message.empty() ? status_words(status) : call.error_message);
+      if (!call.error_detail.empty()) {
+        message += " [" + call.error_detail + "]";
+      }
+      failed(exit_code_for(status), message);
+    }
+    sink->finish();
+
+    // Every document validates, or none is written.
+    for (const auto &doc : call.documents) {
+      const DocTypeSpec *spec = m.find_doc_type(doc.type);
+      const std::string source = m.name + " '" + doc.type + "' document (key " + doc.key + ")";
+      const std::string ns = check_xml_and_root_namespace(doc.content, source);
+      if (ns != spec->namespace_uri) {
+        refuse_input(source + ": root namespace is '" + ns + "', the manifest declares '" + spec->namespace_uri + "'");
+      }
+      host.schemas().validate(doc.content, source, spec->schema);
+    }
+    for (const auto &doc : call.documents) {
+      const std::string id = document_id(m.id, doc.type, doc.key);
+      if (store.document_exists(id)) {
+        ++outcome.documents_already_present;
+        continue;
+      }
+      const std::string file = id + ".xml";
+      write_atomically(host.config().outbox_dir, file, doc.content);
+      store.record_document(DocumentEntry{id, run_id, m.id, doc.type, doc.key, file, sha256_hex(doc.content),
+                                          static_cast<long long>(doc.content.size()), host.now_iso()});
+      ++outcome.documents_emitted;
+    }
+    store.finish_run(run_id, "ok",
+                     std::to_string(outcome.documents_emitted) + " documents emitted, " +
+                         std::to_string(outcome.documents_already_present) + " already present",
+                     host.now_iso());
+    tr.commit();
+  } catch (const Failure &f) {
+    if (f.code() == ExitCode::kInputRefused || f.code() == ExitCode::kFailure) {
+      // A refusal raised after handle (an invalid document) has not been journaled yet.
+      const auto runs = store.runs(1);
+      if (!runs.empty() && runs.front().run_id == run_id && runs.front().status == "running") {
+        store.finish_run(run_id, "failed", f.what(), host.now_iso());
+      }
+    }
+    throw;
+  } catch (const soci::soci_error &e) {
+    failed(ExitCode::kFailure, m.name + " " + job->name + ": database: " + e.get_error_message());
+  }
+  outcome.rows = call.rows;
+  if (inv.output) {
+    write_atomically(inv.output->parent_path().empty() ? "." : inv.output->parent_path(),
+                     inv.output->filename().string(), buffered.str());
+  } else {
+    out << buffered.str();
+  }
+  return outcome;
+}
+
+} // namespace cartera::runtime

@@ -1,0 +1,47 @@
+// Running one job of one module: arguments parsed and typed from the manifest, the
+// department's enablement and the job's roles checked, the run journaled, the module called
+// inside one transaction, its documents validated against their XSDs and committed to the
+// outbox together with the journal, or nothing at all.
+#pragma once
+
+#include "runtime/call.hpp"
+#include "runtime/failure.hpp"
+#include "runtime/host.hpp"
+
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace cartera::runtime {
+
+struct JobInvocation {
+  std::string module; // CLI name or id
+  std::string job;
+  std::vector<std::pair<std::string, std::string>> options; // --name value ("true" for a flag)
+  std::optional<std::string> format;
+  std::optional<std::filesystem::path> input;
+  std::optional<std::filesystem::path> output; // write the result here instead of stdout
+};
+
+struct JobOutcome {
+  std::string run_id;
+  std::size_t documents_emitted = 0;
+  std::size_t documents_already_present = 0;
+  std::uint64_t rows = 0;
+};
+
+// Parses and types the options against the job's parameters (exit 2 on any mistake).
+std::map<std::string, OwnedValue> parse_job_params(const Manifest &m, const JobSpec &job,
+                                                   const std::vector<std::pair<std::string, std::string>> &options);
+
+// Runs it. Throws Failure with the right exit code; on success returns what it did.
+JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunObserver &observer,
+                   DataAccess *data = nullptr);
+
+// The status a module returned, as an exit code.
+ExitCode exit_code_for(cartera_status status) noexcept;
+
+} // namespace cartera::runtime

@@ -1,0 +1,65 @@
+#include "runtime/outbox.hpp"
+
+#include "runtime/failure.hpp"
+#include "runtime/sha256.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace cartera::runtime {
+
+std::string document_id(const std::string &module_id, const std::string &type, const std::string &key) {
+  std::string material = module_id;
+  material += '\0';
+  material += type;
+  material += '\0';
+  material += key;
+  return type + "-" + sha256_hex(material).substr(0, 24);
+}
+
+namespace {
+[[noreturn]] void io_failure(const std::string &what, const std::filesystem::path &p) {
+  fail(what + " " + p.string() + ": " + std::strerror(errno));
+}
+} // namespace
+
+void write_atomically(const std::filesystem::path &dir, const std::string &name, std::string_view content) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::filesystem::path target = dir / name;
+  const std::filesystem::path tmp = dir / ("." + name + ".tmp-" + std::to_string(::getpid()));
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) {
+    io_failure("cannot create", tmp);
+  }
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      io_failure("cannot write", tmp);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    io_failure("cannot flush", tmp);
+  }
+  if (::rename(tmp.c_str(), target.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    io_failure("cannot rename into", target);
+  }
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+} // namespace cartera::runtime

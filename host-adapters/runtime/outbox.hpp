@@ -1,0 +1,18 @@
+// The outbox folder: documents land with an atomic write-and-rename, so a reader never sees
+// half a file, under a deterministic id, so a rerun writes the same name again.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace cartera::runtime {
+
+// "<type>-<first 24 hex of sha256(module_id NUL type NUL key)>": the same business fact
+// always gets the same id, whatever run produces it.
+std::string document_id(const std::string &module_id, const std::string &type, const std::string &key);
+
+// Writes content to dir/name through a temporary file in dir, fsync, rename, fsync of dir.
+void write_atomically(const std::filesystem::path &dir, const std::string &name, std::string_view content);
+
+} // namespace cartera::runtime

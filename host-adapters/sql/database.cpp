@@ -1,0 +1,162 @@
+#include "sql/database.hpp"
+
+#include "runtime/failure.hpp"
+
+#include <soci/odbc/soci-odbc.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+namespace cartera::sql {
+
+namespace fs = std::filesystem;
+using runtime::fail;
+
+const char *dialect_name(Dialect d) noexcept { return d == Dialect::kSqlite ? "sqlite" : "postgresql"; }
+
+namespace {
+
+std::string without_password(const std::string &url) {
+  // postgresql://user:secret@host → postgresql://user:***@host ; PWD=secret → PWD=***
+  std::string out = std::regex_replace(url, std::regex(R"((://[^:/@]+:)[^@]*@)"), "$1***@");
+  return std::regex_replace(out, std::regex(R"(((PWD|Password|password)=)[^;]*)"), "$1***");
+}
+
+} // namespace
+
+Database open_database(const std::string &url) {
+  Database db;
+  db.display_url = without_password(url);
+  try {
+    if (url.rfind("sqlite3:", 0) == 0) {
+      const std::string path = url.substr(8);
+      db.session = std::make_unique<soci::session>(soci::sqlite3, "db=\"" + path + "\" timeout=30 shared_cache=false");
+      db.dialect = Dialect::kSqlite;
+      *db.session << "PRAGMA foreign_keys = ON";
+      *db.session << "PRAGMA journal_mode = WAL";
+      *db.session << "PRAGMA synchronous = NORMAL";
+    } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+      db.session = std::make_unique<soci::session>(soci::postgresql, url);
+      db.dialect = Dialect::kPostgresql;
+    } else if (url.rfind("odbc:", 0) == 0) {
+      soci::connection_parameters params(soci::odbc, url.substr(5));
+      // Never let a driver open a dialog to ask for credentials: this is a server.
+      params.set_option(soci::odbc_option_driver_complete, "0");
+      db.session = std::make_unique<soci::session>(params);
+      db.via_odbc = true;
+      auto *backend = static_cast<soci::odbc_session_backend *>(db.session->get_backend());
+      switch (backend->get_database_product()) {
+      case soci::odbc_session_backend::prod_postgresql:
+        db.dialect = Dialect::kPostgresql;
+        break;
+      case soci::odbc_session_backend::prod_sqlite:
+        db.dialect = Dialect::kSqlite;
+        *db.session << "PRAGMA foreign_keys = ON";
+        break;
+      default:
+        fail("database " + db.display_url + ": the ODBC data source is neither PostgreSQL nor SQLite");
+      }
+    } else {
+      fail("database URL '" + db.display_url + "' is not sqlite3:PATH, postgresql://... or odbc:DSN=...");
+    }
+  } catch (const soci::soci_error &e) {
+    fail("cannot open database " + db.display_url + ": " + e.get_error_message());
+  }
+  return db;
+}
+
+std::vector<std::string> split_statements(const std::string &sql) {
+  std::vector<std::string> out;
+  std::istringstream in(sql);
+  std::string current;
+  for (std::string line; std::getline(in, line);) {
+    const auto comment = line.find("--");
+    std::string code = comment == std::string::npos ? line : line.substr(0, comment);
+    current += code + "\n";
+    const auto last = code.find_last_not_of(" \t\r");
+    if (last != std::string::npos && code[last] == ';') {
+      current.erase(current.find_last_of(';'));
+      if (current.find_first_not_of(" \t\r\n") != std::string::npos) {
+        out.push_back(current);
+      }
+      current.clear();
+    }
+  }
+  if (current.find_first_not_of(" \t\r\n") != std::string::npos) {
+    out.push_back(current);
+  }
+  return out;
+}
+
+namespace {
+
+std::map<int, fs::path> migration_files(const fs::path &sql_root, const std::string &component, Dialect d) {
+  std::map<int, fs::path> files;
+  const fs::path dir = sql_root / component / dialect_name(d);
+  std::error_code ec;
+  for (const auto &e : fs::directory_iterator(dir, ec)) {
+    const std::string n = e.path().filename().string();
+    if (n.size() > 8 && std::isdigit(static_cast<unsigned char>(n[0])) && e.path().extension() == ".sql") {
+      files.emplace(std::stoi(n.substr(0, n.find('_'))), e.path());
+    }
+  }
+  return files;
+}
+
+} // namespace
+
+int shipped_version(const fs::path &sql_root, const std::string &component, Dialect d) {
+  const auto files = migration_files(sql_root, component, d);
+  return files.empty() ? 0 : files.rbegin()->first;
+}
+
+void migrate(Database &db, const std::string &component, const fs::path &sql_root, const std::string &now_iso) {
+  soci::session &sql = *db.session;
+  try {
+    sql << "CREATE TABLE IF NOT EXISTS cartera_schema_version ("
+           " component TEXT PRIMARY KEY, version INTEGER NOT NULL, applied_at TEXT NOT NULL)";
+    int current = 0;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT version FROM cartera_schema_version WHERE component = :c", soci::into(current, ind),
+        soci::use(component);
+    if (ind != soci::i_ok) {
+      current = 0;
+    }
+    const auto files = migration_files(sql_root, component, db.dialect);
+    const int shipped = files.empty() ? 0 : files.rbegin()->first;
+    if (current > shipped) {
+      fail("database " + db.display_url + " has schema version " + std::to_string(current) + " of '" + component +
+           "', newer than the " + std::to_string(shipped) + " this cartera knows; upgrade cartera before using it");
+    }
+    for (const auto &[version, path] : files) {
+      if (version <= current) {
+        continue;
+      }
+      std::ifstream in(path);
+      std::stringstream buf;
+      buf << in.rdbuf();
+      soci::transaction tr(sql);
+      for (const auto &stmt : split_statements(buf.str())) {
+        sql << stmt;
+      }
+      if (current == 0) {
+        sql << "INSERT INTO cartera_schema_version (component, version, applied_at) VALUES (:c, :v, :t)",
+            soci::use(component), soci::use(version), soci::use(now_iso);
+      } else {
+        sql << "UPDATE cartera_schema_version SET version = :v, applied_at = :t WHERE component = :c",
+            soci::use(version), soci::use(now_iso), soci::use(component);
+      }
+      tr.commit();
+      current = version;
+    }
+  } catch (const soci::soci_error &e) {
+    fail("migrating '" + component + "' in " + db.display_url + ": " + e.get_error_message());
+  }
+}
+
+} // namespace cartera::sql

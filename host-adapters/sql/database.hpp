@@ -1,0 +1,47 @@
+// SOCI sessions from a URL, and versioned migrations in each SQL dialect.
+//
+//   sqlite3:PATH                       the embedded default
+//   postgresql://USER@HOST:PORT/DB     libpq URI, passed through to libpq
+//   odbc:DSN=NAME[;...]                unixODBC, SQL_DRIVER_NOPROMPT; the dialect is the
+//                                      DBMS behind the DSN (PostgreSQL or SQLite)
+//
+// Backends are linked in explicitly (no SOCI dynamic backend loading: the host loads code
+// from its module directory only).
+#pragma once
+
+#include <soci/soci.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace cartera::sql {
+
+enum class Dialect { kSqlite, kPostgresql };
+
+const char *dialect_name(Dialect d) noexcept; // "sqlite" | "postgresql": the folder of its SQL
+
+struct Database {
+  std::unique_ptr<soci::session> session;
+  Dialect dialect = Dialect::kSqlite;
+  std::string display_url; // the URL without any password, for messages
+  bool via_odbc = false;
+};
+
+// Throws runtime::Failure(kFailure) with the URL (password removed) and the driver's reason.
+Database open_database(const std::string &url);
+
+// Applies schemas/sql/<component>/<dialect>/NNN_*.sql files whose number is above the
+// version recorded in cartera_schema_version, each in its own transaction. A database whose
+// recorded version is above the highest file this build ships is refused: an older binary
+// must not write to a newer schema.
+void migrate(Database &db, const std::string &component, const std::filesystem::path &sql_root,
+             const std::string &now_iso);
+
+// Highest migration number shipped for component (0 when none).
+int shipped_version(const std::filesystem::path &sql_root, const std::string &component, Dialect d);
+
+// Statements of a migration file, split at semicolons that end a line (our files only).
+std::vector<std::string> split_statements(const std::string &sql);
+
+} // namespace cartera::sql

@@ -1,0 +1,373 @@
+// cartera/plugin.hpp — header-only C++ layer over cartera/abi.h for module authors.
+//
+// What it gives a module:
+//  - CARTERA_PLUGIN(...) defines the one exported entry symbol and a static const
+//    descriptor from a C++ class;
+//  - noexcept trampolines for create/destroy/handle/self_test: an exception thrown by the
+//    module becomes a status code plus message (cartera::Error keeps its code; bad_alloc
+//    becomes CARTERA_E_OUT_OF_MEMORY; anything else CARTERA_E_INTERNAL with what());
+//  - cartera::Context, a typed view of the host services for the current call;
+//  - cartera::Operation, an RAII named operation with typed binds and columns.
+//
+// Nothing here is part of the binary interface: it compiles into the module, so it can
+// change between releases without breaking already-built modules.
+#pragma once
+
+#include <cartera/abi.h>
+
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cartera {
+
+constexpr cartera_str str(std::string_view s) noexcept { return cartera_str{s.data(), s.size()}; }
+constexpr std::string_view view(cartera_str s) noexcept {
+  return s.ptr == nullptr ? std::string_view{} : std::string_view{s.ptr, s.len};
+}
+
+// An error with a status code. Thrown anywhere in a module, it becomes the call's result.
+class Error : public std::runtime_error {
+public:
+  Error(cartera_status code, const std::string &message, std::string detail = {})
+      : std::runtime_error(message), code_(code), detail_(std::move(detail)) {}
+  [[nodiscard]] cartera_status code() const noexcept { return code_; }
+  [[nodiscard]] const std::string &detail() const noexcept { return detail_; }
+
+private:
+  cartera_status code_;
+  std::string detail_;
+};
+
+// A civil date as the ABI carries it: days since 1970-01-01.
+struct Date {
+  std::int64_t days = 0;
+  friend constexpr bool operator==(Date, Date) = default;
+  friend constexpr auto operator<=>(Date, Date) = default;
+};
+
+// An amount in centavos.
+struct Centavos {
+  std::int64_t value = 0;
+  friend constexpr bool operator==(Centavos, Centavos) = default;
+  friend constexpr auto operator<=>(Centavos, Centavos) = default;
+};
+
+inline cartera_value make_value(std::int64_t v) noexcept {
+  return cartera_value{CARTERA_TYPE_INTEGER, 0, v, {}};
+}
+inline cartera_value make_value(Centavos v) noexcept {
+  return cartera_value{CARTERA_TYPE_CENTAVOS, 0, v.value, {}};
+}
+inline cartera_value make_value(Date v) noexcept {
+  return cartera_value{CARTERA_TYPE_DATE, 0, v.days, {}};
+}
+inline cartera_value make_value(bool v) noexcept {
+  return cartera_value{CARTERA_TYPE_BOOLEAN, 0, v ? 1 : 0, {}};
+}
+inline cartera_value make_value(std::string_view v) noexcept {
+  return cartera_value{CARTERA_TYPE_TEXT, 0, 0, str(v)};
+}
+inline cartera_value null_value() noexcept { return cartera_value{CARTERA_TYPE_NULL, 0, 0, {}}; }
+
+namespace detail {
+inline void check(cartera_status status, std::string_view what) {
+  if (status != CARTERA_OK) {
+    throw Error(status, std::string(what) + " failed with status " + std::to_string(status));
+  }
+}
+} // namespace detail
+
+// A named operation of the host adapter, prepared for one call. Not copyable; finalized
+// when it goes out of scope.
+class Operation {
+public:
+  Operation(const cartera_host_services *host, cartera_call *call, std::string_view name)
+      : host_(host) {
+    if (host_->op_prepare(call, str(name), &op_) != CARTERA_OK) {
+      // The host has already recorded the reason with set_error; keep its message.
+      throw Error(CARTERA_E_UNSUPPORTED, "operation '" + std::string(name) + "' is not available");
+    }
+  }
+  Operation(const Operation &) = delete;
+  Operation &operator=(const Operation &) = delete;
+  ~Operation() { host_->op_finalize(op_); }
+
+  template <class T> Operation &bind(std::string_view param, const T &v) {
+    cartera_value value = make_value(v);
+    detail::check(host_->op_bind(op_, str(param), &value), "binding '" + std::string(param) + "'");
+    return *this;
+  }
+  Operation &bind_null(std::string_view param) {
+    cartera_value value = null_value();
+    detail::check(host_->op_bind(op_, str(param), &value), "binding '" + std::string(param) + "'");
+    return *this;
+  }
+  Operation &add_row() {
+    detail::check(host_->op_add_row(op_), "adding a row");
+    return *this;
+  }
+  std::int64_t execute() {
+    std::int64_t affected = 0;
+    detail::check(host_->op_execute(op_, &affected), "executing an operation");
+    return affected;
+  }
+  // True while there is a row; false at the end.
+  bool step() {
+    cartera_status s = host_->op_step(op_);
+    if (s == CARTERA_ROW) {
+      return true;
+    }
+    if (s == CARTERA_DONE) {
+      return false;
+    }
+    detail::check(s, "reading a row");
+    return false;
+  }
+  [[nodiscard]] cartera_value column(std::uint32_t index) const {
+    cartera_value out{};
+    detail::check(host_->op_column(op_, index, &out), "reading column " + std::to_string(index));
+    return out;
+  }
+  [[nodiscard]] bool is_null(std::uint32_t index) const {
+    return column(index).type == CARTERA_TYPE_NULL;
+  }
+  [[nodiscard]] std::int64_t integer(std::uint32_t index) const { return column(index).i; }
+  [[nodiscard]] Centavos centavos(std::uint32_t index) const { return Centavos{column(index).i}; }
+  [[nodiscard]] Date date(std::uint32_t index) const { return Date{column(index).i}; }
+  // Borrowed until the next step.
+  [[nodiscard]] std::string_view text(std::uint32_t index) const { return view(column(index).s); }
+
+private:
+  const cartera_host_services *host_;
+  cartera_op *op_ = nullptr;
+};
+
+// The host services for one call, with C++ types. Valid for the duration of the call.
+class Context {
+public:
+  Context(const cartera_host_services *host, cartera_call *call) noexcept
+      : host_(host), call_(call) {}
+
+  [[nodiscard]] const cartera_host_services *host() const noexcept { return host_; }
+  [[nodiscard]] cartera_call *call() const noexcept { return call_; }
+
+  void log(int32_t level, std::string_view message) const noexcept {
+    host_->log(call_, level, str(message));
+  }
+  void info(std::string_view message) const noexcept { log(CARTERA_LOG_INFO, message); }
+  void warn(std::string_view message) const noexcept { log(CARTERA_LOG_WARNING, message); }
+  void progress(std::uint64_t done, std::uint64_t total, std::string_view label) const noexcept {
+    host_->progress(call_, done, total, str(label));
+  }
+  [[nodiscard]] bool cancelled() const noexcept { return host_->is_cancelled(call_) != 0; }
+  void throw_if_cancelled() const {
+    if (cancelled()) {
+      throw Error(CARTERA_E_CANCELLED, "the run was cancelled");
+    }
+  }
+
+  [[nodiscard]] std::optional<cartera_value> param(std::string_view name) const {
+    cartera_value out{};
+    cartera_status s = host_->get_param(call_, str(name), &out);
+    if (s == CARTERA_E_NOT_FOUND) {
+      return std::nullopt;
+    }
+    detail::check(s, "reading parameter '" + std::string(name) + "'");
+    return out;
+  }
+  [[nodiscard]] std::optional<std::string> text_param(std::string_view name) const {
+    auto v = param(name);
+    return v ? std::optional<std::string>(std::string(view(v->s))) : std::nullopt;
+  }
+  [[nodiscard]] std::optional<Date> date_param(std::string_view name) const {
+    auto v = param(name);
+    return v ? std::optional<Date>(Date{v->i}) : std::nullopt;
+  }
+  [[nodiscard]] std::optional<std::int64_t> integer_param(std::string_view name) const {
+    auto v = param(name);
+    return v ? std::optional<std::int64_t>(v->i) : std::nullopt;
+  }
+  [[nodiscard]] bool flag(std::string_view name) const {
+    auto v = param(name);
+    return v && v->i != 0;
+  }
+  [[nodiscard]] std::optional<std::string> config(std::string_view key) const {
+    cartera_str out{};
+    cartera_status s = host_->get_config(call_, str(key), &out);
+    if (s == CARTERA_E_NOT_FOUND) {
+      return std::nullopt;
+    }
+    detail::check(s, "reading setting '" + std::string(key) + "'");
+    return std::string(view(out));
+  }
+  [[nodiscard]] std::int64_t now_utc_us() const noexcept { return host_->now_utc_us(call_); }
+  [[nodiscard]] std::string request_id() const { return std::string(view(host_->request_id(call_))); }
+
+  void emit_document(std::string_view type, std::string_view key, std::string_view content) const {
+    detail::check(host_->emit_document(call_, str(type), str(key), str(content)),
+                  "emitting a '" + std::string(type) + "' document");
+  }
+  void columns(const std::vector<cartera_column> &cols) const {
+    detail::check(host_->result_columns(call_, cols.data(), static_cast<std::uint32_t>(cols.size())),
+                  "declaring result columns");
+  }
+  void row(const std::vector<cartera_value> &values) const {
+    detail::check(host_->result_row(call_, values.data(), static_cast<std::uint32_t>(values.size())),
+                  "adding a result row");
+  }
+  void output(std::string_view media_type, std::string_view chunk) const {
+    detail::check(host_->emit_output(call_, str(media_type), str(chunk)), "writing output");
+  }
+  [[nodiscard]] Operation operation(std::string_view name) const {
+    return Operation(host_, call_, name);
+  }
+
+private:
+  const cartera_host_services *host_;
+  cartera_call *call_;
+};
+
+// True when the host's table has field (offset check, for services added after 1.0).
+#define CARTERA_HOST_HAS(ctx, field)                                                      \
+  ((ctx).host()->struct_size >=                                                           \
+   offsetof(cartera_host_services, field) + sizeof(((cartera_host_services *)nullptr)->field))
+
+namespace detail {
+
+inline void report(const cartera_host_services *host, cartera_call *call, cartera_status code,
+                   std::string_view message, std::string_view detail_text = {}) noexcept {
+  host->set_error(call, code, str(message), str(detail_text));
+}
+
+// Runs f, turning every exception into a status and a message recorded in call.
+template <class F>
+cartera_status barrier(const cartera_host_services *host, cartera_call *call, F &&f) noexcept {
+  try {
+    f();
+    return CARTERA_OK;
+  } catch (const Error &e) {
+    report(host, call, e.code(), e.what(), e.detail());
+    return e.code();
+  } catch (const std::bad_alloc &) {
+    report(host, call, CARTERA_E_OUT_OF_MEMORY, "out of memory");
+    return CARTERA_E_OUT_OF_MEMORY;
+  } catch (const std::exception &e) {
+    report(host, call, CARTERA_E_INTERNAL, e.what());
+    return CARTERA_E_INTERNAL;
+  } catch (...) {
+    report(host, call, CARTERA_E_INTERNAL, "unknown exception");
+    return CARTERA_E_INTERNAL;
+  }
+}
+
+template <class Module> struct Instance {
+  const cartera_host_services *host;
+  Module module;
+};
+
+// The C callbacks of a descriptor, generated for a module class with:
+//   explicit Module(cartera::Context&);
+//   void run(cartera::Context&, std::string_view job, std::string_view input);
+// and optionally: void self_test(cartera::Context&);
+template <class Module> struct Trampolines {
+  static cartera_status create(const cartera_host_services *host, cartera_call *call,
+                               void **out_instance) noexcept {
+    return barrier(host, call, [&] {
+      Context ctx(host, call);
+      *out_instance = new Instance<Module>{host, Module(ctx)};
+    });
+  }
+  static void destroy(void *instance) noexcept {
+    // Destructors must not throw; if one does, noexcept turns it into terminate, which is
+    // preferable to unwinding into the host.
+    delete static_cast<Instance<Module> *>(instance);
+  }
+  static cartera_status handle(void *instance, cartera_call *call, cartera_str job,
+                               cartera_str input) noexcept {
+    auto *self = static_cast<Instance<Module> *>(instance);
+    return barrier(self->host, call, [&] {
+      Context ctx(self->host, call);
+      self->module.run(ctx, view(job), view(input));
+    });
+  }
+  static cartera_status self_test(void *instance, cartera_call *call) noexcept {
+    auto *self = static_cast<Instance<Module> *>(instance);
+    return barrier(self->host, call, [&] {
+      Context ctx(self->host, call);
+      self->module.self_test(ctx);
+    });
+  }
+};
+
+template <class Module>
+concept HasSelfTest = requires(Module &m, Context &c) { m.self_test(c); };
+
+} // namespace detail
+
+// What a module states about itself; everything else of the descriptor is derived.
+struct ModuleInfo {
+  std::string_view id;
+  std::string_view version;
+  std::string_view display_name;
+  std::string_view vendor;
+  std::string_view license;
+  std::uint64_t capabilities = 0;
+  const cartera_doc_type *doc_types = nullptr;
+  std::uint32_t doc_type_count = 0;
+  std::uint32_t flags = 0;
+  std::uint16_t abi_minor_required = 0;
+};
+
+template <class Module> constexpr cartera_plugin_descriptor describe(const ModuleInfo &info) {
+  cartera_status (*self_test)(void *, cartera_call *) = nullptr;
+  if constexpr (detail::HasSelfTest<Module>) {
+    self_test = &detail::Trampolines<Module>::self_test;
+  }
+  return cartera_plugin_descriptor{
+      sizeof(cartera_plugin_descriptor),
+      CARTERA_ABI_MAJOR,
+      CARTERA_ABI_MINOR,
+      info.abi_minor_required,
+      0,
+      info.flags,
+      str(info.id),
+      str(info.version),
+      str(info.display_name),
+      str(info.vendor),
+      str(info.license),
+      info.capabilities,
+      info.doc_types,
+      info.doc_type_count,
+      0,
+      &detail::Trampolines<Module>::create,
+      &detail::Trampolines<Module>::destroy,
+      &detail::Trampolines<Module>::handle,
+      self_test,
+  };
+}
+
+constexpr cartera_doc_type doc_out(std::string_view name, std::string_view ns) {
+  return cartera_doc_type{str(name), str(ns), CARTERA_DOC_OUT, 0};
+}
+constexpr cartera_doc_type doc_in(std::string_view name, std::string_view ns) {
+  return cartera_doc_type{str(name), str(ns), CARTERA_DOC_IN, 0};
+}
+
+} // namespace cartera
+
+// Defines the module's exported entry point. INFO is a constant expression of type
+// cartera::ModuleInfo. The descriptor is constant-initialised: no code runs at load time.
+#define CARTERA_PLUGIN(MODULE_CLASS, INFO)                                                  \
+  extern "C" CARTERA_PLUGIN_EXPORT const cartera_plugin_descriptor *cartera_plugin_entry_v1( \
+      void) {                                                                                \
+    static constexpr cartera_plugin_descriptor descriptor =                                  \
+        ::cartera::describe<MODULE_CLASS>(INFO);                                             \
+    return &descriptor;                                                                      \
+  }

@@ -1,0 +1,32 @@
+// Money as integer centavos. Never floating point: parsing and formatting are exact.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cartera::sdk {
+
+// Why an amount failed to parse, for messages that name the problem.
+enum class AmountError { kEmpty, kSyntax, kTooManyDecimals, kNegative, kOverflow };
+
+struct ParsedAmount {
+  std::optional<std::int64_t> centavos;
+  AmountError error = AmountError::kEmpty;
+};
+
+// Parses pesos written "1234", "1234.5" or "1234.56" (dot decimal separator, at most two
+// decimals, optional leading '-' only when allow_negative). No thousands separators, no
+// exponent, no spaces.
+ParsedAmount parse_pesos(std::string_view text, bool allow_negative = false) noexcept;
+
+const char *describe(AmountError e) noexcept;
+
+// "1234.56" — the interchange form.
+std::string format_pesos_plain(std::int64_t centavos);
+
+// "$ 1.234.567,89" — es-CO, as customers read it; negatives as "-$ 1.234,00".
+std::string format_pesos_co(std::int64_t centavos);
+
+} // namespace cartera::sdk

@@ -1,0 +1,108 @@
+#include <cartera/sdk/money.hpp>
+
+#include <limits>
+
+namespace cartera::sdk {
+
+ParsedAmount parse_pesos(std::string_view text, bool allow_negative) noexcept {
+  ParsedAmount r;
+  if (text.empty()) {
+    r.error = AmountError::kEmpty;
+    return r;
+  }
+  bool negative = false;
+  if (text.front() == '-') {
+    negative = true;
+    text.remove_prefix(1);
+  }
+  const std::size_t dot = text.find('.');
+  const std::string_view whole = text.substr(0, dot);
+  const std::string_view frac = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+  if (whole.empty() || (dot != std::string_view::npos && frac.empty())) {
+    r.error = AmountError::kSyntax;
+    return r;
+  }
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  std::int64_t pesos = 0;
+  for (char c : whole) {
+    if (c < '0' || c > '9') {
+      r.error = AmountError::kSyntax;
+      return r;
+    }
+    if (pesos > (kMax / 100 - 9) / 10) {
+      r.error = AmountError::kOverflow;
+      return r;
+    }
+    pesos = pesos * 10 + (c - '0');
+  }
+  std::int64_t cents = 0;
+  for (std::size_t i = 0; i < frac.size(); ++i) {
+    if (frac[i] < '0' || frac[i] > '9') {
+      r.error = AmountError::kSyntax;
+      return r;
+    }
+    if (i >= 2) {
+      r.error = AmountError::kTooManyDecimals;
+      return r;
+    }
+    cents += (frac[i] - '0') * (i == 0 ? 10 : 1);
+  }
+  if (negative && !allow_negative) {
+    r.error = AmountError::kNegative;
+    return r;
+  }
+  const std::int64_t total = pesos * 100 + cents;
+  r.centavos = negative ? -total : total;
+  return r;
+}
+
+const char *describe(AmountError e) noexcept {
+  switch (e) {
+  case AmountError::kEmpty:
+    return "empty amount";
+  case AmountError::kSyntax:
+    return "not an amount (digits, optional '.' and up to two decimals)";
+  case AmountError::kTooManyDecimals:
+    return "more than two decimals";
+  case AmountError::kNegative:
+    return "negative amount";
+  case AmountError::kOverflow:
+    return "amount too large";
+  }
+  return "bad amount";
+}
+
+std::string format_pesos_plain(std::int64_t centavos) {
+  const bool negative = centavos < 0;
+  // Work in unsigned so that INT64_MIN has a magnitude.
+  const std::uint64_t mag = negative ? 0 - static_cast<std::uint64_t>(centavos) : static_cast<std::uint64_t>(centavos);
+  std::string out = negative ? "-" : "";
+  out += std::to_string(mag / 100);
+  out += '.';
+  const auto cents = static_cast<unsigned>(mag % 100);
+  out += static_cast<char>('0' + cents / 10);
+  out += static_cast<char>('0' + cents % 10);
+  return out;
+}
+
+std::string format_pesos_co(std::int64_t centavos) {
+  const bool negative = centavos < 0;
+  const std::uint64_t mag = negative ? 0 - static_cast<std::uint64_t>(centavos) : static_cast<std::uint64_t>(centavos);
+  const std::string digits = std::to_string(mag / 100);
+  std::string grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) {
+      grouped += '.';
+    }
+    grouped += digits[i];
+  }
+  const auto cents = static_cast<unsigned>(mag % 100);
+  std::string out = negative ? "-$ " : "$ ";
+  out += grouped;
+  out += ',';
+  out += static_cast<char>('0' + cents / 10);
+  out += static_cast<char>('0' + cents % 10);
+  return out;
+}
+
+} // namespace cartera::sdk
