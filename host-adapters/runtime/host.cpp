@@ -94,6 +94,7 @@ Host::Host(const GlobalOptions &options) : install_(InstallPaths::from_executabl
     }
   }
   config_ = load_config(config_path, install_, *schemas_);
+  schemas_->add_fallback_dir(config_.module_dir / "schemas");
   if (options.database) {
     config_.database_url = *options.database;
   }

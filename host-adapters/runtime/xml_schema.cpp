@@ -139,9 +139,15 @@ CompiledSchema &SchemaSet::compiled(const std::string &schema_file) {
       schema_file.find("..") != std::string::npos) {
     fail("schema name '" + schema_file + "' must be a plain file name under " + dir_.string());
   }
-  const std::filesystem::path path = dir_ / schema_file;
+  std::filesystem::path path = dir_ / schema_file;
+  for (const auto &d : fallback_dirs_) {
+    if (std::filesystem::is_regular_file(path)) {
+      break;
+    }
+    path = d / schema_file;
+  }
   if (!std::filesystem::is_regular_file(path)) {
-    fail("schema " + path.string() + " does not exist");
+    fail("schema " + schema_file + " is in neither " + dir_.string() + " nor a module's schemas folder");
   }
   std::call_once(loader_once(), install_loader);
   ErrorCollector errors;

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cartera::runtime {
 
@@ -24,6 +25,10 @@ public:
 
   [[nodiscard]] const std::filesystem::path &dir() const noexcept { return dir_; }
 
+  // A further folder searched after dir, for schemas that out-of-tree modules ship in
+  // <module dir>/schemas/. The host's own schemas always win: a module cannot replace one.
+  void add_fallback_dir(std::filesystem::path dir) { fallback_dirs_.push_back(std::move(dir)); }
+
   // Validates bytes against schema_file (a name in dir). On failure throws
   // Failure(kInputRefused) with "source:line: message".
   void validate(std::string_view bytes, const std::string &source,
@@ -33,6 +38,7 @@ private:
   CompiledSchema &compiled(const std::string &schema_file);
 
   std::filesystem::path dir_;
+  std::vector<std::filesystem::path> fallback_dirs_;
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<CompiledSchema>> cache_;
 };

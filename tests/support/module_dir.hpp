@@ -1,0 +1,47 @@
+// A scratch module directory for tests: fixture modules copied in with manifests written for
+// them (or broken on purpose), removed at the end.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace cartera::testing {
+
+struct ManifestSpec {
+  std::string id;
+  std::string name;
+  std::string version = "1.0.0";
+  int abi_major = 1;
+  int abi_minor_built = 0;
+  int abi_minor_required = 0;
+  std::string file;                 // library file name in the directory
+  std::optional<std::string> sha;   // default: the real sha256 of the file
+  std::string capabilities = "reports";
+};
+
+class ModuleDir {
+public:
+  ModuleDir();
+  ~ModuleDir();
+  ModuleDir(const ModuleDir &) = delete;
+  ModuleDir &operator=(const ModuleDir &) = delete;
+
+  [[nodiscard]] const std::filesystem::path &path() const noexcept { return dir_; }
+
+  // Copies fixture <fixture>.so from the fixture build folder as spec.file (default
+  // <fixture>.so) and writes <name>.plugin.xml for it.
+  void add(const std::string &fixture, ManifestSpec spec);
+  // Copies a module built with cartera_add_module together with its stamped manifest and
+  // the fixture schemas folder.
+  void add_stamped(const std::string &fixture, const std::filesystem::path &from);
+  void write_manifest(const ManifestSpec &spec);
+  void write_file(const std::string &name, const std::string &content);
+
+private:
+  std::filesystem::path dir_;
+};
+
+std::string read_text(const std::filesystem::path &p);
+
+} // namespace cartera::testing
