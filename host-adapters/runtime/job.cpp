@@ -279,10 +279,9 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
 
   JobOutcome outcome;
   outcome.run_id = run_id;
-  const auto failed = [&](ExitCode code, const std::string &message) {
-    store.finish_run(run_id, "failed", message, host.now_iso());
-    throw Failure(code, message);
-  };
+  // The journal row is finished as failed by the handler below, after the transaction has
+  // rolled back (inside it, the update would be rolled back too).
+  const auto failed = [](ExitCode code, const std::string &message) { throw Failure(code, message); };
   try {
     soci::transaction tr(store.session());
     cartera_status status = CARTERA_OK;
@@ -297,7 +296,6 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
     }
     call.ops.clear();
     if (status != CARTERA_OK) {
-      tr.rollback();
       std::string message = m.name + " " + job->name + ": " +
                             (call.error_message.empty() ? status_words(status) : call.error_message);
       if (!call.error_detail.empty()) {
@@ -307,15 +305,21 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
     }
     sink->finish();
 
-    // Every document validates, or none is written.
+    // Every document validates, or none is written. An invalid one is the module's fault,
+    // not the caller's input: exit 1.
     for (const auto &doc : call.documents) {
       const DocTypeSpec *spec = m.find_doc_type(doc.type);
       const std::string source = m.name + " '" + doc.type + "' document (key " + doc.key + ")";
-      const std::string ns = check_xml_and_root_namespace(doc.content, source);
-      if (ns != spec->namespace_uri) {
-        refuse_input(source + ": root namespace is '" + ns + "', the manifest declares '" + spec->namespace_uri + "'");
+      try {
+        const std::string ns = check_xml_and_root_namespace(doc.content, source);
+        if (ns != spec->namespace_uri) {
+          refuse_input(source + ": root namespace is '" + ns + "', the manifest declares '" + spec->namespace_uri +
+                       "'");
+        }
+        host.schemas().validate(doc.content, source, spec->schema);
+      } catch (const Failure &f) {
+        failed(ExitCode::kFailure, std::string("module emitted an invalid document, nothing was written: ") + f.what());
       }
-      host.schemas().validate(doc.content, source, spec->schema);
     }
     for (const auto &doc : call.documents) {
       const std::string id = document_id(m.id, doc.type, doc.key);
@@ -335,16 +339,12 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
                      host.now_iso());
     tr.commit();
   } catch (const Failure &f) {
-    if (f.code() == ExitCode::kInputRefused || f.code() == ExitCode::kFailure) {
-      // A refusal raised after handle (an invalid document) has not been journaled yet.
-      const auto runs = store.runs(1);
-      if (!runs.empty() && runs.front().run_id == run_id && runs.front().status == "running") {
-        store.finish_run(run_id, "failed", f.what(), host.now_iso());
-      }
-    }
+    store.finish_run(run_id, "failed", f.what(), host.now_iso());
     throw;
   } catch (const soci::soci_error &e) {
-    failed(ExitCode::kFailure, m.name + " " + job->name + ": database: " + e.get_error_message());
+    const std::string message = m.name + " " + job->name + ": database: " + e.get_error_message();
+    store.finish_run(run_id, "failed", message, host.now_iso());
+    throw Failure(ExitCode::kFailure, message);
   }
   outcome.rows = call.rows;
   if (inv.output) {

@@ -2,7 +2,10 @@
 
 #include "runtime/failure.hpp"
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <unistd.h>
 
 namespace cartera::runtime {
 
@@ -107,18 +110,52 @@ std::vector<AuditEntry> RuntimeStore::audit_trail(int limit) {
   });
 }
 
+namespace {
+std::string this_host() {
+  char name[256] = {};
+  ::gethostname(name, sizeof name - 1);
+  return name;
+}
+} // namespace
+
+void RuntimeStore::mark_interrupted_runs(const std::string &at) {
+  db_call("checking for interrupted runs", [&] {
+    const std::string host = this_host();
+    std::vector<std::string> dead;
+    soci::rowset<soci::row> rs =
+        (session().prepare << "SELECT run_id, pid FROM cartera_run WHERE status = 'running' AND host_name = :h",
+         soci::use(host));
+    for (const auto &r : rs) {
+      const long long pid = r.get_properties(1).get_data_type() == soci::dt_integer ? r.get<int>(1) : r.get<long long>(1);
+      if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) {
+        dead.push_back(r.get<std::string>(0));
+      }
+    }
+    for (const auto &id : dead) {
+      const std::string message = "the process ended before the run finished; nothing of it was committed";
+      session() << "UPDATE cartera_run SET status = 'interrupted', finished_at = :t, message = :m WHERE run_id = :r",
+          soci::use(at), soci::use(message), soci::use(id);
+    }
+    return 0;
+  });
+}
+
 std::string RuntimeStore::begin_run(const RunEntry &start) {
   return db_call("starting the run journal", [&] {
+    mark_interrupted_runs(start.started_at);
     soci::transaction tr(session());
     int count = 0;
     session() << "SELECT COUNT(*) FROM cartera_run", soci::into(count);
     char id[32];
     std::snprintf(id, sizeof id, "R%07d", count + 1);
     const std::string run_id = id;
+    const std::string host = this_host();
+    const long long pid = ::getpid();
     session() << "INSERT INTO cartera_run (run_id, module_id, module_version, job, parameters, user_id, department, "
-                 "started_at, status) VALUES (:r, :m, :v, :j, :p, :u, :d, :s, 'running')",
+                 "started_at, status, host_name, pid) VALUES (:r, :m, :v, :j, :p, :u, :d, :s, 'running', :h, :pid)",
         soci::use(run_id), soci::use(start.module_id), soci::use(start.module_version), soci::use(start.job),
-        soci::use(start.parameters), soci::use(start.user_id), soci::use(start.department), soci::use(start.started_at);
+        soci::use(start.parameters), soci::use(start.user_id), soci::use(start.department), soci::use(start.started_at),
+        soci::use(host), soci::use(pid);
     tr.commit();
     return run_id;
   });

@@ -72,7 +72,10 @@ public:
   void audit(const AuditEntry &e); // inside the caller's transaction, if any
   std::vector<AuditEntry> audit_trail(int limit);
 
-  std::string begin_run(const RunEntry &start); // assigns and returns run_id
+  // Assigns and returns run_id. Runs of this host still marked running whose process is gone
+  // are marked interrupted first.
+  std::string begin_run(const RunEntry &start);
+  void mark_interrupted_runs(const std::string &at);
   void finish_run(const std::string &run_id, const std::string &status, const std::string &message,
                   const std::string &at);
   std::vector<RunEntry> runs(int limit);

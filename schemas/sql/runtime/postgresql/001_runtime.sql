@@ -28,8 +28,11 @@ CREATE TABLE cartera_run (
   department      TEXT NOT NULL,
   started_at      TEXT NOT NULL,
   finished_at     TEXT,
-  status          TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed')),
-  message         TEXT NOT NULL DEFAULT ''
+  status          TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed', 'interrupted')),
+  message         TEXT NOT NULL DEFAULT '',
+  -- Who runs it, so that a run whose process died can be told from one still going.
+  host_name       TEXT NOT NULL DEFAULT '',
+  pid             INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE cartera_document (

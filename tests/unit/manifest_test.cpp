@@ -1,0 +1,61 @@
+#include "runtime/failure.hpp"
+#include "runtime/manifest.hpp"
+#include "runtime/xml_schema.hpp"
+
+#include "module_dir.hpp"
+
+#include <cartera/abi.h>
+
+#include <gtest/gtest.h>
+
+using namespace cartera::runtime;
+
+TEST(Manifest, ReadsTheStampedFixtureManifest) {
+  SchemaSet schemas(CARTERA_SCHEMA_XML_DIR);
+  const Manifest m = read_manifest(std::filesystem::path(CARTERA_FIXTURE_DIR) / "good.plugin.xml", schemas);
+  EXPECT_EQ(m.id, "org.test.good");
+  EXPECT_EQ(m.name, "good");
+  EXPECT_EQ(m.version, "1.2.3");
+  EXPECT_EQ(m.library_file, "good.so");
+  EXPECT_EQ(m.library_sha256.size(), 64u);
+  EXPECT_EQ(m.capability_bits, CARTERA_CAP_REPORTS);
+  ASSERT_NE(m.find_doc_type("note"), nullptr);
+  EXPECT_EQ(m.find_doc_type("note")->schema, "test-note.xsd");
+  const JobSpec *hello = m.find_job("hello");
+  ASSERT_NE(hello, nullptr);
+  EXPECT_EQ(hello->find_param("key")->default_value, "k1");
+  EXPECT_EQ(hello->find_param("amount")->type, "amount");
+  EXPECT_TRUE(hello->has_format("csv"));
+  EXPECT_EQ(m.find_job("approve")->roles, std::set<std::string>{"lead"});
+  EXPECT_TRUE(m.find_job("slow")->writes);
+}
+
+TEST(Manifest, JobUsingAnUndeclaredOperationIsRefused) {
+  cartera::testing::ModuleDir d;
+  d.write_file("x.plugin.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
+<plugin xmlns="urn:cartera:plugin-manifest:1" id="org.x.y" name="y" version="1.0.0">
+  <display-name>y</display-name>
+  <abi major="1" minor-built="0" minor-required="0"/>
+  <library file="y.so" sha256="0000000000000000000000000000000000000000000000000000000000000000"/>
+  <capabilities/>
+  <operations><operation name="open_items"/></operations>
+  <jobs>
+    <job name="aging"><summary>s</summary><uses operation="customers"/></job>
+  </jobs>
+</plugin>
+)");
+  SchemaSet schemas(CARTERA_SCHEMA_XML_DIR);
+  try {
+    read_manifest(d.path() / "x.plugin.xml", schemas);
+    FAIL();
+  } catch (const Failure &f) {
+    EXPECT_NE(std::string(f.what()).find("x.plugin.xml:9: job 'aging' uses operation 'customers'"), std::string::npos)
+        << f.what();
+  }
+}
+
+TEST(Manifest, CapabilityWordsAndBitsAgree) {
+  EXPECT_EQ(capability_bit("credit-note-requests"), CARTERA_CAP_CREDIT_NOTE_REQUESTS);
+  EXPECT_EQ(capability_bit("nope"), 0u);
+  EXPECT_EQ(capability_words(CARTERA_CAP_PAYMENTS | CARTERA_CAP_INTEREST), "payments interest");
+}

@@ -1,0 +1,61 @@
+#include "runtime/render.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+using namespace cartera::runtime;
+
+namespace {
+std::string render(const std::string &format) {
+  std::ostringstream out;
+  auto sink = make_sink(format, out, "m", "j");
+  sink->columns({{"name", CARTERA_TYPE_TEXT}, {"amount", CARTERA_TYPE_CENTAVOS}, {"due", CARTERA_TYPE_DATE},
+                 {"n", CARTERA_TYPE_INTEGER}});
+  sink->row({OwnedValue{CARTERA_TYPE_TEXT, 0, "Pérez, \"Ana\" & <Co>"}, OwnedValue{CARTERA_TYPE_CENTAVOS, 123456789, ""},
+             OwnedValue{CARTERA_TYPE_DATE, 20414, ""}, OwnedValue{CARTERA_TYPE_INTEGER, 7, ""}});
+  sink->row({OwnedValue{CARTERA_TYPE_TEXT, 0, "Luz"}, OwnedValue{}, OwnedValue{CARTERA_TYPE_DATE, 0, ""},
+             OwnedValue{CARTERA_TYPE_INTEGER, -1, ""}});
+  sink->finish();
+  return out.str();
+}
+} // namespace
+
+TEST(Render, CsvQuotesAndKeepsAmountsPlain) {
+  EXPECT_EQ(render("csv"), "name,amount,due,n\n\"Pérez, \"\"Ana\"\" & <Co>\",1234567.89,2025-11-22,7\nLuz,,1970-01-01,-1\n");
+}
+
+TEST(Render, JsonHasAmountsAsStringsAndNulls) {
+  const std::string j = render("json");
+  EXPECT_NE(j.find("\"name\": \"Pérez, \\\"Ana\\\" & <Co>\""), std::string::npos) << j;
+  EXPECT_NE(j.find("\"amount\": \"1234567.89\""), std::string::npos) << j;
+  EXPECT_NE(j.find("\"amount\": null"), std::string::npos) << j;
+  EXPECT_NE(j.find("\"n\": 7"), std::string::npos) << j;
+}
+
+TEST(Render, XmlEscapesAndSkipsNulls) {
+  const std::string x = render("xml");
+  EXPECT_NE(x.find("<name>Pérez, &quot;Ana&quot; &amp; &lt;Co&gt;</name>"), std::string::npos) << x;
+  EXPECT_NE(x.find("<row><name>Luz</name><due>1970-01-01</due><n>-1</n></row>"), std::string::npos) << x;
+  EXPECT_NE(x.find("<result xmlns=\"urn:cartera:result:1\" module=\"m\" job=\"j\">"), std::string::npos);
+}
+
+TEST(Render, TableAlignsNumbersRightAndShowsPesosForPeople) {
+  const std::string t = render("table");
+  EXPECT_NE(t.find("$ 1.234.567,89"), std::string::npos) << t;
+  // Characters, not bytes, are counted: with a right-aligned last column every line of the
+  // table has the same width even though "Pérez" takes an extra byte.
+  std::istringstream in(t);
+  std::vector<std::size_t> widths;
+  for (std::string line; std::getline(in, line);) {
+    std::size_t chars = 0;
+    for (unsigned char c : line) {
+      chars += (c & 0xC0) != 0x80 ? 1 : 0;
+    }
+    widths.push_back(chars);
+  }
+  ASSERT_EQ(widths.size(), 4u);
+  for (auto w : widths) {
+    EXPECT_EQ(w, widths[0]) << t;
+  }
+}

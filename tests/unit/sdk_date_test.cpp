@@ -1,0 +1,42 @@
+#include <cartera/sdk/date.hpp>
+
+#include <gtest/gtest.h>
+
+using namespace cartera::sdk;
+
+TEST(CivilDate, EpochAndKnownDays) {
+  EXPECT_EQ(days_from_civil({1970, 1, 1}), 0);
+  EXPECT_EQ(days_from_civil({2000, 3, 1}), 11017);
+  EXPECT_EQ(days_from_civil({1969, 12, 31}), -1);
+  EXPECT_EQ(civil_from_days(20414), (CivilDate{2025, 11, 22}));
+}
+
+TEST(CivilDate, RoundTripsEveryDayFrom1900To2100) {
+  for (std::int64_t d = days_from_civil({1900, 1, 1}); d <= days_from_civil({2100, 12, 31}); ++d) {
+    ASSERT_EQ(days_from_civil(civil_from_days(d)), d);
+  }
+}
+
+TEST(CivilDate, Weekday) {
+  EXPECT_EQ(weekday(0), 4u);                                // 1970-01-01, Thursday
+  EXPECT_EQ(weekday(days_from_civil({2025, 6, 15})), 0u);   // Sunday (the interest oracle's due date)
+  EXPECT_EQ(weekday(days_from_civil({2026, 11, 22})), 0u);  // Sunday
+  EXPECT_EQ(weekday(days_from_civil({1969, 12, 28})), 0u);  // before the epoch
+}
+
+TEST(CivilDate, ParsesOnlyRealIsoDates) {
+  EXPECT_EQ(parse_iso_date("2024-02-29"), days_from_civil({2024, 2, 29}));
+  EXPECT_FALSE(parse_iso_date("2025-02-29"));
+  EXPECT_FALSE(parse_iso_date("2025-13-01"));
+  EXPECT_FALSE(parse_iso_date("2025-04-31"));
+  EXPECT_FALSE(parse_iso_date("2025-1-01"));
+  EXPECT_FALSE(parse_iso_date("22/11/2026"));
+  EXPECT_FALSE(parse_iso_date("2026-11-22 "));
+  EXPECT_FALSE(parse_iso_date(""));
+}
+
+TEST(CivilDate, Formats) {
+  const auto d = days_from_civil({2026, 11, 2});
+  EXPECT_EQ(format_iso_date(d), "2026-11-02");
+  EXPECT_EQ(format_co_date(d), "02/11/2026");
+}

@@ -1,0 +1,49 @@
+#include <cartera/sdk/money.hpp>
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+using namespace cartera::sdk;
+
+TEST(Money, ParsesPesosIntoCentavosExactly) {
+  EXPECT_EQ(parse_pesos("1234.56").centavos, 123456);
+  EXPECT_EQ(parse_pesos("1234.5").centavos, 123450);
+  EXPECT_EQ(parse_pesos("10").centavos, 1000);
+  EXPECT_EQ(parse_pesos("0.01").centavos, 1);
+  EXPECT_EQ(parse_pesos("0").centavos, 0);
+  EXPECT_EQ(parse_pesos("-5.25", true).centavos, -525);
+}
+
+TEST(Money, RefusesBadAmountsSayingWhy) {
+  EXPECT_EQ(parse_pesos("").error, AmountError::kEmpty);
+  EXPECT_EQ(parse_pesos("1.234").error, AmountError::kTooManyDecimals);
+  EXPECT_EQ(parse_pesos("-5").error, AmountError::kNegative);
+  EXPECT_EQ(parse_pesos("1e5").error, AmountError::kSyntax);
+  EXPECT_EQ(parse_pesos("1,5").error, AmountError::kSyntax);
+  EXPECT_EQ(parse_pesos("12.").error, AmountError::kSyntax);
+  EXPECT_EQ(parse_pesos(".5").error, AmountError::kSyntax);
+  EXPECT_EQ(parse_pesos(" 5").error, AmountError::kSyntax);
+  EXPECT_EQ(parse_pesos("99999999999999999999").error, AmountError::kOverflow);
+  EXPECT_FALSE(parse_pesos("1.234").centavos);
+}
+
+TEST(Money, FormatsForPeopleInColombianStyle) {
+  EXPECT_EQ(format_pesos_co(123456789), "$ 1.234.567,89");
+  EXPECT_EQ(format_pesos_co(0), "$ 0,00");
+  EXPECT_EQ(format_pesos_co(5), "$ 0,05");
+  EXPECT_EQ(format_pesos_co(-100000), "-$ 1.000,00");
+  EXPECT_EQ(format_pesos_co(100000000), "$ 1.000.000,00");
+}
+
+TEST(Money, FormatsForProgramsPlain) {
+  EXPECT_EQ(format_pesos_plain(123456), "1234.56");
+  EXPECT_EQ(format_pesos_plain(-1), "-0.01");
+  EXPECT_EQ(format_pesos_plain(std::numeric_limits<std::int64_t>::min()), "-92233720368547758.08");
+}
+
+TEST(Money, PlainFormatParsesBack) {
+  for (std::int64_t c : {0LL, 1LL, 99LL, 100LL, 123456789LL, 4200000000000LL}) {
+    EXPECT_EQ(parse_pesos(format_pesos_plain(c)).centavos, c);
+  }
+}
