@@ -29,6 +29,7 @@ int cmd_init(const Args &args) {
   }
   GlobalOptions g = args.global;
   g.config = target;
+  g.no_identity = true;
   Host host(g);
   host.store();
   fs::create_directories(host.config().outbox_dir);
@@ -36,6 +37,9 @@ int cmd_init(const Args &args) {
   std::cout << "database " << host.store().database().display_url << " is ready\n"
             << "outbox " << host.config().outbox_dir.string() << ", inbox " << host.config().inbox_dir.string() << "\n"
             << "modules are read from " << host.config().module_dir.string() << "\n";
+  const auto it_users = host.config().users_with_role("it");
+  std::cout << "next: cartera" << (it_users.empty() ? std::string() : " --user " + it_users.front()->id)
+            << " modules enable MODULE --department DEPARTMENT\n";
   return 0;
 }
 

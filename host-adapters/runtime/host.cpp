@@ -112,6 +112,9 @@ Host::Host(const GlobalOptions &options) : install_(InstallPaths::from_executabl
                   .count();
   }
 
+  if (options.no_identity) {
+    return;
+  }
   std::string user = options.user.value_or(env("CARTERA_USER").value_or(env("USER").value_or("cartera")));
   identity_.user = user;
   if (config_.single_user_mode()) {

@@ -22,6 +22,7 @@ struct GlobalOptions {
   std::optional<std::string> department;       // --department, else the user's first
   std::optional<std::string> now;              // --now: fixes the clock (tests, replays)
   bool quiet = false;
+  bool no_identity = false; // `cartera init` only: sets up before any user can be named
 };
 
 struct Identity {

@@ -1,0 +1,24 @@
+// Runs the built `cartera` binary as a person or a script would: arguments, a working
+// folder, standard output and error captured, the exit code returned.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace cartera::testing {
+
+struct Outcome {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+Outcome run_cartera(const std::filesystem::path &cwd, const std::vector<std::string> &args);
+
+// Starts it without waiting (for the kill tests); output goes to files in cwd.
+pid_t spawn_cartera(const std::filesystem::path &cwd, const std::vector<std::string> &args);
+
+} // namespace cartera::testing

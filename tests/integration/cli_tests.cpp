@@ -1,0 +1,317 @@
+// The `cartera` binary end to end: a company's configuration with departments and users,
+// a module directory, a SQLite database, the outbox; exit codes and messages as documented.
+#include "cartera_process.hpp"
+#include "module_dir.hpp"
+
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <sys/wait.h>
+#include <thread>
+
+namespace {
+
+namespace fs = std::filesystem;
+using cartera::testing::ModuleDir;
+using cartera::testing::Outcome;
+
+bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
+
+class Cli : public ::testing::Test {
+protected:
+  void SetUp() override {
+    modules_.add_stamped("good", CARTERA_FIXTURE_DIR);
+    fs::copy_file(fs::path(CARTERA_SHIPPED_MODULE_DIR) / "hello.so", modules_.path() / "hello.so");
+    fs::copy_file(fs::path(CARTERA_SHIPPED_MODULE_DIR) / "hello.plugin.xml", modules_.path() / "hello.plugin.xml");
+    std::ofstream(work_.path() / "cartera.xml") << R"(<?xml version="1.0" encoding="UTF-8"?>
+<cartera xmlns="urn:cartera:config:1">
+  <database url="sqlite3:cartera.db"/>
+  <modules dir=")" << modules_.path().string() << R"("/>
+  <outbox dir="outbox"/>
+  <departments>
+    <department id="cartera" name="Cartera y cobranzas"/>
+    <department id="tesoreria" name="Tesorería"/>
+    <department id="sistemas" name="Sistemas"/>
+  </departments>
+  <users>
+    <user id="ana" name="Ana Analista" departments="cartera" roles="analyst"/>
+    <user id="luis" name="Luis Líder" departments="cartera" roles="lead"/>
+    <user id="tomas" name="Tomás Tesorero" departments="tesoreria" roles="treasury"/>
+    <user id="ivan" name="Iván de Sistemas" departments="sistemas" roles="it"/>
+  </users>
+  <module-settings module="org.test.good"><setting key="greeting" value="buenos días"/></module-settings>
+</cartera>
+)";
+  }
+
+  Outcome run(std::vector<std::string> args) { return cartera::testing::run_cartera(work_.path(), args); }
+  Outcome as(const std::string &user, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--user", user});
+    return run(args);
+  }
+  void enable(const std::string &module, const std::string &department) {
+    const Outcome o = as("ivan", {"modules", "enable", module, "--department", department});
+    ASSERT_EQ(o.code, 0) << o.err;
+  }
+  soci::session db() { return soci::session(soci::sqlite3, (work_.path() / "cartera.db").string()); }
+  int count(const std::string &sql) {
+    soci::session s = db();
+    int n = 0;
+    s << sql, soci::into(n);
+    return n;
+  }
+  std::vector<fs::path> outbox() {
+    std::vector<fs::path> files;
+    if (fs::exists(work_.path() / "outbox")) {
+      for (const auto &e : fs::directory_iterator(work_.path() / "outbox")) {
+        files.push_back(e.path());
+      }
+    }
+    return files;
+  }
+
+  ModuleDir modules_;
+  ModuleDir work_;
+};
+
+TEST_F(Cli, HelpForEveryCommandAndUsageErrors) {
+  const Outcome h = run({"--help"});
+  EXPECT_EQ(h.code, 0);
+  EXPECT_TRUE(contains(h.out, "modules enable MODULE --department D"));
+  EXPECT_TRUE(contains(h.out, "Exit codes: 0 ok, 1 failure, 2 usage, 3 input refused"));
+  for (const char *c : {"init", "plugins", "modules", "runs", "audit"}) {
+    const Outcome o = run({c, "--help"});
+    EXPECT_EQ(o.code, 0) << c;
+    EXPECT_TRUE(contains(o.out, std::string("usage: cartera ") + c)) << c;
+  }
+  const Outcome mod = as("ana", {"good", "--help"});
+  EXPECT_EQ(mod.code, 0);
+  EXPECT_TRUE(contains(mod.out, "hello")) << mod.out;
+  const Outcome job = as("ana", {"good", "hello", "--help"});
+  EXPECT_EQ(job.code, 0);
+  EXPECT_TRUE(contains(job.out, "--amount amount")) << job.out;
+  EXPECT_TRUE(contains(job.out, "Default: k1.")) << job.out;
+  EXPECT_EQ(run({}).code, 2);
+  const Outcome unknown = as("ana", {"frobnicate"});
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_TRUE(contains(unknown.err, "unknown command or module 'frobnicate'")) << unknown.err;
+  EXPECT_TRUE(contains(run({"--version"}).out, "plugin ABI 1.0"));
+}
+
+TEST_F(Cli, PluginsListsModulesFromManifestsWithTheirState) {
+  modules_.write_file("broken.plugin.xml", "<plugin/>");
+  const Outcome o = as("ivan", {"plugins"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_TRUE(contains(o.out, "good ")) << o.out;
+  EXPECT_TRUE(contains(o.out, "org.cartera.example.hello")) << o.out;
+  EXPECT_TRUE(contains(o.out, "refused: invalid manifest")) << o.out;
+  const Outcome csv = as("ana", {"plugins", "--load", "--format", "csv"});
+  EXPECT_TRUE(contains(csv.out, "name,id,version,abi,state,jobs\n")) << csv.out;
+  EXPECT_TRUE(contains(csv.out, "good,org.test.good,1.2.3,1.0,ok,hello boom refuse bad-doc slow misuse approve"))
+      << csv.out;
+}
+
+TEST_F(Cli, ModulesAreEnabledPerDepartmentByItOnlyWithAnAuditTrail) {
+  const Outcome refused = as("ana", {"good", "hello"});
+  EXPECT_EQ(refused.code, 4);
+  EXPECT_TRUE(contains(refused.err, "module 'good' (org.test.good) is not enabled for department 'cartera'"))
+      << refused.err;
+  EXPECT_TRUE(contains(refused.err, "(ivan) can enable it: cartera modules enable good --department cartera"))
+      << refused.err;
+
+  const Outcome not_it = as("ana", {"modules", "enable", "good", "--department", "cartera"});
+  EXPECT_EQ(not_it.code, 4);
+  EXPECT_TRUE(contains(not_it.err, "needs the 'it' role, which these users have: ivan")) << not_it.err;
+
+  enable("good", "cartera");
+  EXPECT_EQ(as("ana", {"good", "hello"}).code, 0);
+  // Enabled for cartera is not enabled for tesorería.
+  EXPECT_EQ(as("tomas", {"good", "hello"}).code, 4);
+
+  const Outcome list = as("ana", {"modules", "list", "--format", "csv"});
+  EXPECT_TRUE(contains(list.out, "good,org.test.good,ok,cartera")) << list.out;
+
+  EXPECT_EQ(as("ivan", {"modules", "disable", "good", "--department", "cartera"}).code, 0);
+  EXPECT_EQ(as("ana", {"good", "hello"}).code, 4);
+
+  const Outcome audit = as("ivan", {"audit", "--format", "csv"});
+  EXPECT_TRUE(contains(audit.out, ",ivan,sistemas,module.disable,org.test.good,department=cartera")) << audit.out;
+  EXPECT_TRUE(contains(audit.out, ",ivan,sistemas,module.enable,org.test.good,department=cartera")) << audit.out;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit"), 2);
+
+  const Outcome bad_dep = as("ivan", {"modules", "enable", "good", "--department", "ventas"});
+  EXPECT_EQ(bad_dep.code, 2);
+  EXPECT_TRUE(contains(bad_dep.err, "department 'ventas' is not declared")) << bad_dep.err;
+}
+
+TEST_F(Cli, UnknownUserAndForeignDepartmentAreNotPermitted) {
+  const Outcome stranger = as("mallory", {"runs"});
+  EXPECT_EQ(stranger.code, 4);
+  EXPECT_TRUE(contains(stranger.err, "user 'mallory' is not declared")) << stranger.err;
+  const Outcome foreign = run({"--user", "ana", "--department", "tesoreria", "runs"});
+  EXPECT_EQ(foreign.code, 4);
+  EXPECT_TRUE(contains(foreign.err, "does not belong to department 'tesoreria'")) << foreign.err;
+}
+
+TEST_F(Cli, JobRunsAreJournaledAndReRunsEmitNoDuplicateDocuments) {
+  enable("good", "cartera");
+  const Outcome first = as("ana", {"--now", "2026-11-22T09:00:00", "good", "hello", "--key", "K-1", "--amount",
+                                   "1500.75", "--on", "2026-11-30", "--format", "csv"});
+  ASSERT_EQ(first.code, 0) << first.err;
+  EXPECT_EQ(first.out, "key,amount,on,greeting\nK-1,1500.75,2026-11-30,buenos días\n");
+  ASSERT_EQ(outbox().size(), 1u);
+  const std::string doc = cartera::testing::read_text(outbox()[0]);
+  EXPECT_TRUE(contains(doc, "<key>K-1</key>")) << doc;
+
+  const Outcome again = as("ana", {"good", "hello", "--key", "K-1"});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_EQ(outbox().size(), 1u);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_document"), 1);
+  EXPECT_TRUE(contains(again.err, "0 documents to")) << again.err;
+
+  const Outcome runs = as("luis", {"runs", "--format", "csv"});
+  EXPECT_TRUE(contains(runs.out, "R0000001,org.test.good,hello,ana,cartera,2026-11-22T14:00:00Z,2026-11-22T14:00:00Z,ok,"
+                                 "amount=1500.75 format=csv key=K-1 on=2026-11-30,\"1 documents emitted, 0 already present\""))
+      << runs.out;
+  EXPECT_TRUE(contains(runs.out, "R0000002,org.test.good,hello,ana,cartera")) << runs.out;
+}
+
+TEST_F(Cli, OutputFormatsForPrograms) {
+  enable("good", "cartera");
+  const Outcome json = as("ana", {"good", "hello", "--format", "json"});
+  EXPECT_TRUE(contains(json.out, "\"amount\": \"1234.56\"")) << json.out;
+  const Outcome xml = as("ana", {"good", "hello", "--format", "xml", "--output", "r.xml"});
+  ASSERT_EQ(xml.code, 0) << xml.err;
+  EXPECT_EQ(xml.out, "");
+  const std::string cmd = "xmllint --noout --nonet --schema " CARTERA_SCHEMA_XML_DIR "/result.xsd " +
+                          (work_.path() / "r.xml").string() + " 2>/dev/null";
+  EXPECT_EQ(std::system(cmd.c_str()), 0);
+  const Outcome table = as("ana", {"good", "hello"});
+  EXPECT_TRUE(contains(table.out, "$ 1.234,56")) << table.out;
+  const Outcome bad = as("ana", {"good", "hello", "--format", "svg"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_TRUE(contains(bad.err, "--format svg is not offered; choose one of table, csv, xml, json")) << bad.err;
+}
+
+TEST_F(Cli, BadArgumentsAreUsageErrorsNamingTheValue) {
+  enable("good", "cartera");
+  const Outcome date = as("ana", {"good", "hello", "--on", "2026-02-30"});
+  EXPECT_EQ(date.code, 2);
+  EXPECT_TRUE(contains(date.err, "--on '2026-02-30': not a date (YYYY-MM-DD)")) << date.err;
+  const Outcome amount = as("ana", {"good", "hello", "--amount", "12,5"});
+  EXPECT_EQ(amount.code, 2);
+  EXPECT_TRUE(contains(amount.err, "--amount '12,5'")) << amount.err;
+  EXPECT_EQ(as("ana", {"good", "hello", "--colour", "red"}).code, 2);
+  EXPECT_EQ(as("ana", {"good", "nojob"}).code, 2);
+  EXPECT_EQ(as("ana", {"good", "hello", "--loud"}).code, 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_run WHERE status <> 'ok'"), 0) << "usage errors are not runs";
+}
+
+TEST_F(Cli, ModuleFailuresKeepTheirMessageAndExitCodeAndWriteNothing) {
+  enable("good", "cartera");
+  const Outcome boom = as("ana", {"good", "boom"});
+  EXPECT_EQ(boom.code, 1);
+  EXPECT_TRUE(contains(boom.err, "good boom: boom at row 3")) << boom.err;
+
+  const Outcome refuse = as("ana", {"good", "refuse"});
+  EXPECT_EQ(refuse.code, 3);
+  EXPECT_TRUE(contains(refuse.err, "bank.xml:12: amount '-5' is negative [file=bank.xml;line=12;field=Amt]"))
+      << refuse.err;
+
+  const Outcome bad_doc = as("ana", {"good", "bad-doc"});
+  EXPECT_EQ(bad_doc.code, 1);
+  EXPECT_TRUE(contains(bad_doc.err, "module emitted an invalid document, nothing was written")) << bad_doc.err;
+  EXPECT_TRUE(outbox().empty());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_document"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_run WHERE status = 'failed'"), 3);
+
+  // And the host goes on serving.
+  EXPECT_EQ(as("ana", {"good", "hello"}).code, 0);
+}
+
+TEST_F(Cli, JobsLimitedToARoleRefuseOthers) {
+  enable("good", "cartera");
+  const Outcome analyst = as("ana", {"good", "approve"});
+  EXPECT_EQ(analyst.code, 4);
+  EXPECT_TRUE(contains(analyst.err, "may not run good approve: it needs the role lead")) << analyst.err;
+  EXPECT_EQ(as("luis", {"good", "approve"}).code, 0);
+}
+
+TEST_F(Cli, InvalidConfigurationIsRefusedWithFileAndLine) {
+  std::ofstream(work_.path() / "cartera.xml") << "<?xml version=\"1.0\"?>\n<cartera xmlns=\"urn:cartera:config:1\">\n"
+                                                 "  <database url=\"mysql://x\"/>\n</cartera>\n";
+  const Outcome o = run({"plugins"});
+  EXPECT_EQ(o.code, 3);
+  EXPECT_TRUE(contains(o.err, "cartera.xml:3:")) << o.err;
+}
+
+TEST_F(Cli, InitWritesAValidStarterConfigurationAndTheTables) {
+  ModuleDir fresh;
+  const Outcome o = cartera::testing::run_cartera(fresh.path(), {"init"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_TRUE(fs::exists(fresh.path() / "cartera.xml"));
+  EXPECT_TRUE(fs::exists(fresh.path() / "cartera.db"));
+  EXPECT_TRUE(fs::is_directory(fresh.path() / "outbox"));
+  const std::string cmd = "xmllint --noout --nonet --schema " CARTERA_SCHEMA_XML_DIR "/config.xsd " +
+                          (fresh.path() / "cartera.xml").string() + " 2>/dev/null";
+  EXPECT_EQ(std::system(cmd.c_str()), 0);
+  const Outcome twice = cartera::testing::run_cartera(fresh.path(), {"init"});
+  EXPECT_EQ(twice.code, 0);
+  EXPECT_TRUE(contains(twice.err, "exists; keeping it")) << twice.err;
+}
+
+TEST_F(Cli, SingleUserModeWithoutConfiguration) {
+  ModuleDir bare;
+  const Outcome o = cartera::testing::run_cartera(bare.path(), {"plugins"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_TRUE(contains(o.out, "hello")) << o.out;
+  EXPECT_EQ(cartera::testing::run_cartera(bare.path(), {"modules", "enable", "hello", "--department", "cartera"}).code, 0);
+  const Outcome greet = cartera::testing::run_cartera(bare.path(), {"hello", "greet", "--name", "Ana"});
+  EXPECT_EQ(greet.code, 0) << greet.err;
+  EXPECT_TRUE(contains(greet.out, "Hola, Ana")) << greet.out;
+}
+
+TEST_F(Cli, ARunKilledMidwayLeavesNothingAndTheRerunAppliesEverythingOnce) {
+  enable("good", "cartera");
+  const pid_t pid = cartera::testing::spawn_cartera(work_.path(), {"--user", "ana", "good", "slow", "--count", "30"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run finished before it could be killed";
+  EXPECT_TRUE(outbox().empty());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_document"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_run WHERE status = 'running'"), 1);
+
+  const Outcome rerun = as("ana", {"good", "slow", "--count", "30"});
+  ASSERT_EQ(rerun.code, 0) << rerun.err;
+  EXPECT_EQ(outbox().size(), 30u);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_document"), 30);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_run WHERE status = 'interrupted'"), 1);
+
+  const Outcome third = as("ana", {"good", "slow", "--count", "30"});
+  ASSERT_EQ(third.code, 0);
+  EXPECT_EQ(outbox().size(), 30u);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_document"), 30);
+}
+
+TEST_F(Cli, SigtermCancelsCleanly) {
+  enable("good", "cartera");
+  const pid_t pid = cartera::testing::spawn_cartera(work_.path(), {"--user", "ana", "good", "slow", "--count", "40"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  EXPECT_TRUE(contains(cartera::testing::read_text(work_.path() / ".bg-stderr"), "the run was cancelled"));
+  EXPECT_TRUE(outbox().empty());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_run WHERE status = 'failed'"), 1);
+}
+
+} // namespace
