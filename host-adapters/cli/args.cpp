@@ -47,7 +47,9 @@ void Args::only(const std::vector<std::string> &allowed, const std::string &comm
 
 namespace {
 // Options that never take a value.
-bool is_global_flag(const std::string &n) { return n == "help" || n == "version" || n == "quiet"; }
+bool is_global_flag(const std::string &n) {
+  return n == "help" || n == "version" || n == "quiet";
+}
 } // namespace
 
 Args parse_args(int argc, char **argv) {

@@ -13,9 +13,9 @@ namespace cartera::cli {
 
 struct Args {
   runtime::GlobalOptions global;
-  std::vector<std::string> words;                             // command and subcommand
-  std::vector<std::pair<std::string, std::string>> options;   // --name value / --name=value
-  std::vector<std::string> flags;                             // --name with no value
+  std::vector<std::string> words;                           // command and subcommand
+  std::vector<std::pair<std::string, std::string>> options; // --name value / --name=value
+  std::vector<std::string> flags;                           // --name with no value
   std::optional<std::string> format;
   std::optional<std::string> input;
   std::optional<std::string> output;

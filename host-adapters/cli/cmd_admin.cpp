@@ -106,8 +106,8 @@ int cmd_plugins(const Args &args) {
       for (const auto &j : m.jobs) {
         jobs += (jobs.empty() ? "" : " ") + j.name;
       }
-      rows.push_back({m.name, m.id, m.version,
-                      std::to_string(m.abi_major) + "." + std::to_string(m.abi_minor_required), state, jobs});
+      rows.push_back({m.name, m.id, m.version, std::to_string(m.abi_major) + "." + std::to_string(m.abi_minor_required),
+                      state, jobs});
     } else {
       rows.push_back({r.manifest_path.filename().string(), "", "", "", state, ""});
     }
@@ -175,8 +175,9 @@ int cmd_modules(const Args &args) {
   const bool changed = sub == "enable"
                            ? host.store().enable(r->manifest->id, *target, who.user, who.department, host.now_iso())
                            : host.store().disable(r->manifest->id, *target, who.user, who.department, host.now_iso());
-  std::cout << r->manifest->name << (changed ? (sub == "enable" ? " enabled" : " disabled")
-                                             : (sub == "enable" ? " was already enabled" : " was not enabled"))
+  std::cout << r->manifest->name
+            << (changed ? (sub == "enable" ? " enabled" : " disabled")
+                        : (sub == "enable" ? " was already enabled" : " was not enabled"))
             << " for department " << *target << "\n";
   return 0;
 }
@@ -190,10 +191,10 @@ int cmd_runs(const Args &args) {
     rows.push_back({r.run_id, r.module_id, r.job, r.user_id, r.department, r.started_at, r.finished_at, r.status,
                     r.parameters, r.message});
   }
-  print_rows(args.format.value_or("table"), "runs",
-             {"run_id", "module", "job", "user", "department", "started_at", "finished_at", "status", "parameters",
-              "message"},
-             rows);
+  print_rows(
+      args.format.value_or("table"), "runs",
+      {"run_id", "module", "job", "user", "department", "started_at", "finished_at", "status", "parameters", "message"},
+      rows);
   return 0;
 }
 

@@ -105,7 +105,8 @@ int cmd_module_job(const Args &args) {
   for (const auto &f : args.flags) {
     const ParamSpec *p = job != nullptr ? job->find_param(f) : nullptr;
     if (p == nullptr || p->type != "boolean") {
-      usage_error(m.name + " " + inv.job + ": --" + f + (p == nullptr ? " is not an option of this job" : " needs a value"));
+      usage_error(m.name + " " + inv.job + ": --" + f +
+                  (p == nullptr ? " is not an option of this job" : " needs a value"));
     }
     inv.options.emplace_back(f, "true");
   }
@@ -120,9 +121,9 @@ int cmd_module_job(const Args &args) {
   const JobOutcome outcome = run_job(host, inv, std::cout, observer);
   observer.clear_line();
   if (!host.quiet() && (outcome.documents_emitted > 0 || outcome.documents_already_present > 0)) {
-    std::cerr << "cartera: run " << outcome.run_id << ": " << outcome.documents_emitted << " documents to "
+    std::cerr << "cartera: run " << outcome.run_id << ": documents: " << outcome.documents_emitted << " new in "
               << host.config().outbox_dir.string() << ", " << outcome.documents_already_present
-              << " already emitted before\n";
+              << " emitted by an earlier run\n";
   }
   return 0;
 }

@@ -22,12 +22,14 @@ inline void print_rows(const std::string &format, const std::string &what, const
   }
   auto sink = runtime::make_sink(format, out, "cartera", what);
   std::vector<runtime::ResultColumn> cols;
+  cols.reserve(columns.size());
   for (const auto &c : columns) {
     cols.push_back(runtime::ResultColumn{c, CARTERA_TYPE_TEXT});
   }
   sink->columns(cols);
   for (const auto &r : rows) {
     std::vector<runtime::OwnedValue> values;
+    values.reserve(r.size());
     for (const auto &c : r) {
       values.push_back(text_cell(c));
     }

@@ -9,7 +9,9 @@ namespace cartera::cli {
 
 TerminalObserver::TerminalObserver(bool quiet) : quiet_(quiet), tty_(::isatty(STDERR_FILENO) == 1) {}
 
-TerminalObserver::~TerminalObserver() { clear_line(); }
+TerminalObserver::~TerminalObserver() {
+  clear_line();
+}
 
 void TerminalObserver::clear_line() {
   if (drawn_) {
@@ -46,8 +48,8 @@ void TerminalObserver::progress(std::uint64_t done, std::uint64_t total, std::st
     const unsigned filled = pct * 30 / 100;
     std::string bar(filled, '#');
     bar.append(30 - filled, '.');
-    std::fprintf(stderr, "\r\033[K%.*s [%s] %3u%% %llu/%llu", static_cast<int>(label.size()), label.data(),
-                 bar.c_str(), pct, static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
+    std::fprintf(stderr, "\r\033[K%.*s [%s] %3u%% %llu/%llu", static_cast<int>(label.size()), label.data(), bar.c_str(),
+                 pct, static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
   } else {
     std::fprintf(stderr, "\r\033[K%.*s %llu", static_cast<int>(label.size()), label.data(),
                  static_cast<unsigned long long>(done));

@@ -103,8 +103,7 @@ Config defaults(const InstallPaths &install) {
 
 } // namespace
 
-Config load_config(const std::optional<fs::path> &path, const InstallPaths &install,
-                   SchemaSet &schemas) {
+Config load_config(const std::optional<fs::path> &path, const InstallPaths &install, SchemaSet &schemas) {
   Config c = defaults(install);
   if (!path) {
     return c;
@@ -153,8 +152,8 @@ Config load_config(const std::optional<fs::path> &path, const InstallPaths &inst
     const auto line = line_of_offset(text, u.offset_debug());
     for (const auto &d : user.departments) {
       if (c.find_department(d) == nullptr) {
-        refuse_input(path->string() + ":" + std::to_string(line) + ": user '" + user.id +
-                     "' names department '" + d + "', which is not declared in <departments>");
+        refuse_input(path->string() + ":" + std::to_string(line) + ": user '" + user.id + "' names department '" + d +
+                     "', which is not declared in <departments>");
       }
     }
     if (c.find_user(user.id) != nullptr) {

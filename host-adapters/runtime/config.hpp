@@ -61,8 +61,7 @@ struct Config {
 
 // Reads and validates path (against config.xsd), or returns the defaults when path is empty.
 // Relative paths inside cartera.xml are relative to its folder; defaults are relative to cwd.
-Config load_config(const std::optional<std::filesystem::path> &path, const InstallPaths &install,
-                   SchemaSet &schemas);
+Config load_config(const std::optional<std::filesystem::path> &path, const InstallPaths &install, SchemaSet &schemas);
 
 // The commented cartera.xml that `cartera init` writes.
 std::string starter_config_text();

@@ -55,8 +55,8 @@ ElfExports read_elf_exports(const std::filesystem::path &path) {
       return failed("truncated: section header " + std::to_string(i) + " lies past the end of the file");
     }
   }
-  const auto dynsym = std::find_if(sections.begin(), sections.end(),
-                                   [](const Elf64_Shdr &s) { return s.sh_type == SHT_DYNSYM; });
+  const auto dynsym =
+      std::find_if(sections.begin(), sections.end(), [](const Elf64_Shdr &s) { return s.sh_type == SHT_DYNSYM; });
   if (dynsym == sections.end()) {
     return failed("no dynamic symbol table");
   }
@@ -76,8 +76,8 @@ ElfExports read_elf_exports(const std::filesystem::path &path) {
     const unsigned bind = ELF64_ST_BIND(sym.st_info);
     const unsigned type = ELF64_ST_TYPE(sym.st_info);
     const unsigned vis = ELF64_ST_VISIBILITY(sym.st_other);
-    if (sym.st_shndx == SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK) ||
-        vis != STV_DEFAULT || (type != STT_FUNC && type != STT_OBJECT)) {
+    if (sym.st_shndx == SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK) || vis != STV_DEFAULT ||
+        (type != STT_FUNC && type != STT_OBJECT)) {
       continue;
     }
     if (sym.st_name >= strtab.sh_size) {

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::int64_t kBogotaOffsetSeconds = -5 * 3600; // UTC-5, no daylight saving
+constexpr std::int64_t kBogotaOffsetSeconds = -5LL * 3600; // UTC-5, no daylight saving
 
 std::optional<std::string> env(const char *name) {
   const char *v = std::getenv(name);
@@ -107,8 +107,7 @@ Host::Host(const GlobalOptions &options) : install_(InstallPaths::from_executabl
     }
     now_us_ = *parsed;
   } else {
-    now_us_ = std::chrono::duration_cast<std::chrono::microseconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
+    now_us_ = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
                   .count();
   }
 
@@ -152,7 +151,9 @@ RuntimeStore &Host::store() {
   return *store_;
 }
 
-std::string Host::now_iso() const { return format_instant_utc(now_us_); }
+std::string Host::now_iso() const {
+  return format_instant_utc(now_us_);
+}
 
 void Host::require_role(const std::string &role, const std::string &action) const {
   if (identity_.has_role(role)) {

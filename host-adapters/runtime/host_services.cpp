@@ -10,7 +10,9 @@ namespace cartera::runtime {
 
 namespace {
 
-std::string text(cartera_str s) { return s.ptr == nullptr ? std::string() : std::string(s.ptr, s.len); }
+std::string text(cartera_str s) {
+  return s.ptr == nullptr ? std::string() : std::string(s.ptr, s.len);
+}
 
 template <class F> cartera_status guarded(cartera_call *call, F &&f) noexcept {
   try {
@@ -84,7 +86,8 @@ cartera_status svc_emit_document(cartera_call *call, cartera_str type, cartera_s
     const std::string t = text(type);
     const DocTypeSpec *spec = call->manifest->find_doc_type(t);
     if (spec == nullptr || spec->direction != CARTERA_DOC_OUT) {
-      call->record_error(CARTERA_E_UNSUPPORTED, "document type '" + t + "' is not declared as an output in the manifest");
+      call->record_error(CARTERA_E_UNSUPPORTED,
+                         "document type '" + t + "' is not declared as an output in the manifest");
       return CARTERA_E_UNSUPPORTED;
     }
     if (key.len == 0) {
@@ -121,7 +124,8 @@ cartera_status svc_result_row(cartera_call *call, const cartera_value *values, u
   return guarded(call, [&] {
     if (!call->columns_declared || count != call->columns.size() || (count > 0 && values == nullptr)) {
       call->record_error(CARTERA_E_INVALID_ARGUMENT, "result row has " + std::to_string(count) + " values; " +
-                                                         std::to_string(call->columns.size()) + " columns were declared");
+                                                         std::to_string(call->columns.size()) +
+                                                         " columns were declared");
       return CARTERA_E_INVALID_ARGUMENT;
     }
     std::vector<OwnedValue> row;
@@ -177,7 +181,9 @@ cartera_status svc_get_config(cartera_call *call, cartera_str key, cartera_str *
   });
 }
 
-int64_t svc_now_utc_us(cartera_call *call) noexcept { return call != nullptr ? call->now_us : 0; }
+int64_t svc_now_utc_us(cartera_call *call) noexcept {
+  return call != nullptr ? call->now_us : 0;
+}
 
 cartera_str svc_request_id(cartera_call *call) noexcept {
   return call != nullptr ? cartera_str{call->request_id.data(), call->request_id.size()} : cartera_str{};
@@ -324,6 +330,8 @@ constexpr cartera_host_services kServices = {
 
 } // namespace
 
-const cartera_host_services *host_services() noexcept { return &kServices; }
+const cartera_host_services *host_services() noexcept {
+  return &kServices;
+}
 
 } // namespace cartera::runtime

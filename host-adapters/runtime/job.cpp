@@ -163,8 +163,8 @@ std::map<std::string, OwnedValue> parse_job_params(const Manifest &m, const JobS
   for (const auto &[name, raw] : options) {
     const ParamSpec *p = job.find_param(name);
     if (p == nullptr) {
-      usage_error(m.name + " " + job.name + ": unknown option --" + name + " (see cartera " + m.name + " " +
-                  job.name + " --help)");
+      usage_error(m.name + " " + job.name + ": unknown option --" + name + " (see cartera " + m.name + " " + job.name +
+                  " --help)");
     }
     if (params.count(name) != 0) {
       usage_error(m.name + " " + job.name + ": --" + name + " given twice");
@@ -296,8 +296,8 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
     }
     call.ops.clear();
     if (status != CARTERA_OK) {
-      std::string message = m.name + " " + job->name + ": " +
-                            (call.error_message.empty() ? status_words(status) : call.error_message);
+      std::string message =
+          m.name + " " + job->name + ": " + (call.error_message.empty() ? status_words(status) : call.error_message);
       if (!call.error_detail.empty()) {
         message += " [" + call.error_detail + "]";
       }
@@ -334,7 +334,7 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
       ++outcome.documents_emitted;
     }
     store.finish_run(run_id, "ok",
-                     std::to_string(outcome.documents_emitted) + " documents emitted, " +
+                     "documents: " + std::to_string(outcome.documents_emitted) + " emitted, " +
                          std::to_string(outcome.documents_already_present) + " already present",
                      host.now_iso());
     tr.commit();

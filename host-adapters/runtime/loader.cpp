@@ -63,8 +63,8 @@ std::string static_checks(ModuleRecord &r, const fs::path &dir, HostAbi host) {
            version_text(host.major, host.minor);
   }
   if (m.abi_minor_required > host.minor) {
-    return "requires host ABI " + version_text(m.abi_major, m.abi_minor_required) + " or newer; this host implements ABI " +
-           version_text(host.major, host.minor);
+    return "requires host ABI " + version_text(m.abi_major, m.abi_minor_required) +
+           " or newer; this host implements ABI " + version_text(host.major, host.minor);
   }
   const std::string actual = sha256_file_hex(real);
   if (actual != m.library_sha256) {
@@ -134,7 +134,9 @@ void check_str(const std::string &who, const char *field, cartera_str s) {
   }
 }
 
-std::string as_string(cartera_str s) { return s.ptr == nullptr ? std::string() : std::string(s.ptr, s.len); }
+std::string as_string(cartera_str s) {
+  return s.ptr == nullptr ? std::string() : std::string(s.ptr, s.len);
+}
 
 } // namespace
 
@@ -224,14 +226,15 @@ std::shared_ptr<const LoadedModule> load_module(const ModuleRecord &record, Host
   // The struct_size field is the first 4 bytes, present in every descriptor.
   if (raw->struct_size < CARTERA_DESCRIPTOR_V1_0_SIZE) {
     fail(who + " refused: corrupt descriptor: struct_size is " + std::to_string(raw->struct_size) +
-         " bytes, smaller than the " + std::to_string(CARTERA_DESCRIPTOR_V1_0_SIZE) + " bytes of an ABI 1.0 descriptor");
+         " bytes, smaller than the " + std::to_string(CARTERA_DESCRIPTOR_V1_0_SIZE) +
+         " bytes of an ABI 1.0 descriptor");
   }
   auto loaded = std::make_shared<LoadedModule>();
   std::memcpy(&loaded->descriptor, raw, std::min<std::size_t>(raw->struct_size, sizeof(cartera_plugin_descriptor)));
   const cartera_plugin_descriptor &d = loaded->descriptor;
   if (d.abi_major != host.major) {
-    fail(who + " refused: built for ABI " + version_text(d.abi_major, d.abi_minor_built) + "; this host implements ABI " +
-         version_text(host.major, host.minor));
+    fail(who + " refused: built for ABI " + version_text(d.abi_major, d.abi_minor_built) +
+         "; this host implements ABI " + version_text(host.major, host.minor));
   }
   if (d.abi_minor_required > host.minor) {
     fail(who + " refused: requires host ABI " + version_text(d.abi_major, d.abi_minor_required) +
@@ -290,4 +293,3 @@ void unload_all_modules_for_tests() {
 }
 
 } // namespace cartera::runtime
-

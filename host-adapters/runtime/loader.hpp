@@ -37,7 +37,7 @@ struct ModuleRecord {
   std::filesystem::path manifest_path;
   std::optional<Manifest> manifest; // absent when the manifest itself was refused
   std::filesystem::path library_path;
-  std::string refusal;              // empty = ok
+  std::string refusal; // empty = ok
   std::vector<std::string> warnings;
   [[nodiscard]] bool ok() const noexcept { return refusal.empty(); }
   [[nodiscard]] std::string label() const; // "module 'org.x' (x.plugin.xml)"
@@ -45,8 +45,7 @@ struct ModuleRecord {
 
 class ModuleCatalog {
 public:
-  static ModuleCatalog scan(const std::filesystem::path &module_dir, SchemaSet &schemas,
-                            HostAbi host = {});
+  static ModuleCatalog scan(const std::filesystem::path &module_dir, SchemaSet &schemas, HostAbi host = {});
 
   [[nodiscard]] const std::vector<ModuleRecord> &records() const noexcept { return records_; }
   // By CLI name ("collections") or id ("org.cartera.collections"); nullptr when unknown.

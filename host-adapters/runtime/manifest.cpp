@@ -41,7 +41,7 @@ std::vector<std::string> words(const std::string &s) {
   return out;
 }
 
-std::string trimmed(std::string s) {
+std::string trimmed(const std::string &s) {
   const auto b = s.find_first_not_of(" \t\r\n");
   const auto e = s.find_last_not_of(" \t\r\n");
   return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
@@ -138,8 +138,7 @@ Manifest read_manifest(const std::filesystem::path &path, SchemaSet &schemas) {
   for (auto d : root.child("document-types").children("document-type")) {
     const std::string dir = d.attribute("direction").value();
     m.doc_types.push_back(DocTypeSpec{d.attribute("name").value(), d.attribute("namespace").value(),
-                                      d.attribute("schema").value(),
-                                      dir == "out" ? CARTERA_DOC_OUT : CARTERA_DOC_IN});
+                                      d.attribute("schema").value(), dir == "out" ? CARTERA_DOC_OUT : CARTERA_DOC_IN});
   }
   for (auto o : root.child("operations").children("operation")) {
     m.operations.emplace_back(o.attribute("name").value());
@@ -180,8 +179,8 @@ Manifest read_manifest(const std::filesystem::path &path, SchemaSet &schemas) {
       job.operations.push_back(op);
     }
     if (!job.input_doc_type.empty() && m.find_doc_type(job.input_doc_type) == nullptr) {
-      refuse_input(path.string() + ":" + line + ": job '" + job.name + "' reads document type '" +
-                   job.input_doc_type + "', which is not declared in <document-types>");
+      refuse_input(path.string() + ":" + line + ": job '" + job.name + "' reads document type '" + job.input_doc_type +
+                   "', which is not declared in <document-types>");
     }
     m.jobs.push_back(std::move(job));
   }

@@ -14,8 +14,8 @@ namespace cartera::runtime {
 class SchemaSet;
 
 struct ParamSpec {
-  std::string name;    // the CLI option is --name
-  std::string type;    // text | integer | amount | date | boolean
+  std::string name; // the CLI option is --name
+  std::string type; // text | integer | amount | date | boolean
   std::string help;
   bool required = false;
   std::optional<std::string> default_value;

@@ -129,9 +129,8 @@ public:
 
 private:
   static std::size_t utf8_width(const std::string &s) {
-    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char ch) {
-      return (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
-    }));
+    return static_cast<std::size_t>(
+        std::count_if(s.begin(), s.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; }));
   }
   std::vector<ResultColumn> cols_;
   std::vector<std::vector<std::string>> rows_;
@@ -174,8 +173,8 @@ public:
   void columns(const std::vector<ResultColumn> &cols) override {
     cols_ = cols;
     out_ << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-         << "<result xmlns=\"urn:cartera:result:1\" module=\"" << xml_escape(module_) << "\" job=\""
-         << xml_escape(job_) << "\">\n";
+         << "<result xmlns=\"urn:cartera:result:1\" module=\"" << xml_escape(module_) << "\" job=\"" << xml_escape(job_)
+         << "\">\n";
     started_ = true;
   }
   void row(const std::vector<OwnedValue> &values) override {

@@ -30,7 +30,7 @@ std::string finish(EVP_MD_CTX *ctx) {
   EVP_DigestFinal_ex(ctx, md.data(), &n);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(n * 2);
+  out.reserve(static_cast<std::size_t>(n) * 2);
   for (unsigned int i = 0; i < n; ++i) {
     out += kHex[md[i] >> 4];
     out += kHex[md[i] & 0xF];

@@ -41,7 +41,8 @@ std::vector<Enablement> RuntimeStore::enablements() {
     soci::rowset<soci::row> rs = (session().prepare << "SELECT module_id, department, enabled_by, enabled_at "
                                                        "FROM cartera_module_enablement ORDER BY module_id, department");
     for (const auto &r : rs) {
-      out.push_back(Enablement{r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3)});
+      out.push_back(
+          Enablement{r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3)});
     }
     return out;
   });
@@ -126,7 +127,8 @@ void RuntimeStore::mark_interrupted_runs(const std::string &at) {
         (session().prepare << "SELECT run_id, pid FROM cartera_run WHERE status = 'running' AND host_name = :h",
          soci::use(host));
     for (const auto &r : rs) {
-      const long long pid = r.get_properties(1).get_data_type() == soci::dt_integer ? r.get<int>(1) : r.get<long long>(1);
+      const long long pid =
+          r.get_properties(1).get_data_type() == soci::dt_integer ? r.get<int>(1) : r.get<long long>(1);
       if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) {
         dead.push_back(r.get<std::string>(0));
       }
@@ -148,7 +150,7 @@ std::string RuntimeStore::begin_run(const RunEntry &start) {
     session() << "SELECT COUNT(*) FROM cartera_run", soci::into(count);
     char id[32];
     std::snprintf(id, sizeof id, "R%07d", count + 1);
-    const std::string run_id = id;
+    std::string run_id = id;
     const std::string host = this_host();
     const long long pid = ::getpid();
     session() << "INSERT INTO cartera_run (run_id, module_id, module_version, job, parameters, user_id, department, "

@@ -103,12 +103,15 @@ DocPtr parse_strict(std::string_view bytes, const std::string &source) {
     refuse_input(located(source, errors.line, errors.seen ? errors.message : "not well-formed XML"));
   }
   if (doc->intSubset != nullptr || doc->extSubset != nullptr) {
-    refuse_input(located(source, doc->intSubset != nullptr ? static_cast<int>(xmlGetLineNo(reinterpret_cast<xmlNode *>(doc->intSubset))) : 0,
-                         "documents with a DOCTYPE are refused (no DTDs or entities are accepted)"));
+    refuse_input(located(
+        source,
+        doc->intSubset != nullptr ? static_cast<int>(xmlGetLineNo(reinterpret_cast<xmlNode *>(doc->intSubset))) : 0,
+        "documents with a DOCTYPE are refused (no DTDs or entities are accepted)"));
   }
   if (doc->encoding != nullptr) {
     std::string enc(reinterpret_cast<const char *>(doc->encoding));
-    std::transform(enc.begin(), enc.end(), enc.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+    std::transform(enc.begin(), enc.end(), enc.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
     if (enc != "UTF-8" && enc != "UTF8") {
       refuse_input(located(source, 1, "encoding '" + enc + "' is refused; documents must be UTF-8"));
     }
@@ -164,8 +167,7 @@ CompiledSchema &SchemaSet::compiled(const std::string &schema_file) {
   return *cache_.emplace(schema_file, std::move(out)).first->second;
 }
 
-void SchemaSet::validate(std::string_view bytes, const std::string &source,
-                         const std::string &schema_file) {
+void SchemaSet::validate(std::string_view bytes, const std::string &source, const std::string &schema_file) {
   DocPtr doc = parse_strict(bytes, source);
   std::lock_guard lock(mutex_);
   CompiledSchema &schema = compiled(schema_file);
@@ -175,8 +177,8 @@ void SchemaSet::validate(std::string_view bytes, const std::string &source,
   const int rc = xmlSchemaValidateDoc(vctxt, doc.get());
   xmlSchemaFreeValidCtxt(vctxt);
   if (rc != 0) {
-    refuse_input(located(source, errors.line,
-                         errors.seen ? errors.message : "does not validate against " + schema_file));
+    refuse_input(
+        located(source, errors.line, errors.seen ? errors.message : "does not validate against " + schema_file));
   }
 }
 
@@ -186,9 +188,8 @@ std::string check_xml_and_root_namespace(std::string_view bytes, const std::stri
   if (root == nullptr) {
     refuse_input(source + ": no root element");
   }
-  return root->ns != nullptr && root->ns->href != nullptr
-             ? std::string(reinterpret_cast<const char *>(root->ns->href))
-             : std::string();
+  return root->ns != nullptr && root->ns->href != nullptr ? std::string(reinterpret_cast<const char *>(root->ns->href))
+                                                          : std::string();
 }
 
 std::size_t line_of_offset(std::string_view text, std::ptrdiff_t offset) noexcept {

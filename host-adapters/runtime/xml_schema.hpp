@@ -31,8 +31,7 @@ public:
 
   // Validates bytes against schema_file (a name in dir). On failure throws
   // Failure(kInputRefused) with "source:line: message".
-  void validate(std::string_view bytes, const std::string &source,
-                const std::string &schema_file);
+  void validate(std::string_view bytes, const std::string &source, const std::string &schema_file);
 
 private:
   CompiledSchema &compiled(const std::string &schema_file);

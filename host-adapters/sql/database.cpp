@@ -17,7 +17,9 @@ namespace cartera::sql {
 namespace fs = std::filesystem;
 using runtime::fail;
 
-const char *dialect_name(Dialect d) noexcept { return d == Dialect::kSqlite ? "sqlite" : "postgresql"; }
+const char *dialect_name(Dialect d) noexcept {
+  return d == Dialect::kSqlite ? "sqlite" : "postgresql";
+}
 
 namespace {
 

@@ -199,8 +199,7 @@ TEST_F(AbiTest, NullDescriptorIsRefused) {
 TEST_F(AbiTest, TooSmallDescriptorIsRefused) {
   dir_.add("small_struct", {"org.test.small", "small"});
   const std::string why = refusal();
-  EXPECT_NE(why.find("struct_size is 16 bytes, smaller than the 152 bytes of an ABI 1.0 descriptor"),
-            std::string::npos)
+  EXPECT_NE(why.find("struct_size is 16 bytes, smaller than the 152 bytes of an ABI 1.0 descriptor"), std::string::npos)
       << why;
 }
 

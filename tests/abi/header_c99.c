@@ -1,4 +1,6 @@
 /* abi.h compiles alone as C99 -pedantic, and its layout is the frozen one. */
-#include <cartera/abi.h>
 #include "layout.h"
-int cartera_header_c99_compiles(void) { return CARTERA_ABI_MAJOR; }
+#include <cartera/abi.h>
+int cartera_header_c99_compiles(void) {
+  return CARTERA_ABI_MAJOR;
+}

@@ -20,7 +20,9 @@ namespace fs = std::filesystem;
 using cartera::testing::ModuleDir;
 using cartera::testing::Outcome;
 
-bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string &s, const std::string &part) {
+  return s.find(part) != std::string::npos;
+}
 
 class Cli : public ::testing::Test {
 protected:
@@ -172,11 +174,12 @@ TEST_F(Cli, JobRunsAreJournaledAndReRunsEmitNoDuplicateDocuments) {
   ASSERT_EQ(again.code, 0) << again.err;
   EXPECT_EQ(outbox().size(), 1u);
   EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_document"), 1);
-  EXPECT_TRUE(contains(again.err, "0 documents to")) << again.err;
+  EXPECT_TRUE(contains(again.err, "documents: 0 new in")) << again.err;
 
   const Outcome runs = as("luis", {"runs", "--format", "csv"});
-  EXPECT_TRUE(contains(runs.out, "R0000001,org.test.good,hello,ana,cartera,2026-11-22T14:00:00Z,2026-11-22T14:00:00Z,ok,"
-                                 "amount=1500.75 format=csv key=K-1 on=2026-11-30,\"1 documents emitted, 0 already present\""))
+  EXPECT_TRUE(contains(runs.out,
+                       "R0000001,org.test.good,hello,ana,cartera,2026-11-22T14:00:00Z,2026-11-22T14:00:00Z,ok,"
+                       "amount=1500.75 format=csv key=K-1 on=2026-11-30,\"documents: 1 emitted, 0 already present\""))
       << runs.out;
   EXPECT_TRUE(contains(runs.out, "R0000002,org.test.good,hello,ana,cartera")) << runs.out;
 }
@@ -270,7 +273,8 @@ TEST_F(Cli, SingleUserModeWithoutConfiguration) {
   const Outcome o = cartera::testing::run_cartera(bare.path(), {"plugins"});
   ASSERT_EQ(o.code, 0) << o.err;
   EXPECT_TRUE(contains(o.out, "hello")) << o.out;
-  EXPECT_EQ(cartera::testing::run_cartera(bare.path(), {"modules", "enable", "hello", "--department", "cartera"}).code, 0);
+  EXPECT_EQ(cartera::testing::run_cartera(bare.path(), {"modules", "enable", "hello", "--department", "cartera"}).code,
+            0);
   const Outcome greet = cartera::testing::run_cartera(bare.path(), {"hello", "greet", "--name", "Ana"});
   EXPECT_EQ(greet.code, 0) << greet.err;
   EXPECT_TRUE(contains(greet.out, "Hola, Ana")) << greet.out;
@@ -312,6 +316,24 @@ TEST_F(Cli, SigtermCancelsCleanly) {
   EXPECT_TRUE(contains(cartera::testing::read_text(work_.path() / ".bg-stderr"), "the run was cancelled"));
   EXPECT_TRUE(outbox().empty());
   EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_run WHERE status = 'failed'"), 1);
+}
+
+} // namespace
+
+namespace {
+
+TEST_F(Cli, ProgressIsDrawnOnATerminalAndNeverIntoAPipe) {
+  enable("good", "cartera");
+  // util-linux `script` gives the process a pseudo-terminal, as a person's shell would.
+  const std::string cmd = "cd " + work_.path().string() +
+                          " && script -qec '" CARTERA_BIN " --user ana good slow --count 4' /dev/null > tty.out 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const std::string tty = cartera::testing::read_text(work_.path() / "tty.out");
+  EXPECT_TRUE(contains(tty, "slow [")) << tty;
+  EXPECT_TRUE(contains(tty, "100% 4/4")) << tty;
+  const Outcome piped = as("ana", {"good", "slow", "--count", "4"});
+  EXPECT_FALSE(contains(piped.err, "slow [")) << piped.err;
+  EXPECT_FALSE(contains(piped.err, "\r")) << piped.err;
 }
 
 } // namespace

@@ -21,8 +21,8 @@ ModuleDir::ModuleDir() {
     throw std::runtime_error("mkdtemp failed");
   }
   dir_ = tmpl;
-  fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                            fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                            fs::perms::others_exec);
 }
 
 ModuleDir::~ModuleDir() {

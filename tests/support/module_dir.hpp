@@ -15,8 +15,8 @@ struct ManifestSpec {
   int abi_major = 1;
   int abi_minor_built = 0;
   int abi_minor_required = 0;
-  std::string file;                 // library file name in the directory
-  std::optional<std::string> sha;   // default: the real sha256 of the file
+  std::string file;               // library file name in the directory
+  std::optional<std::string> sha; // default: the real sha256 of the file
   std::string capabilities = "reports";
 };
 

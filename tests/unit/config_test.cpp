@@ -87,7 +87,8 @@ TEST(Config, UserInAnUndeclaredDepartmentIsRefusedWithLine) {
 
 TEST(Config, DuplicateDepartmentIsRefused) {
   EXPECT_NE(refusal(R"(<departments><department id="a" name="A"/><department id="a" name="B"/></departments>
-)").find("cartera.xml"),
+)")
+                .find("cartera.xml"),
             std::string::npos);
 }
 

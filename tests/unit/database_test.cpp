@@ -9,7 +9,8 @@
 using namespace cartera;
 
 TEST(Database, SplitsMigrationStatements) {
-  const auto s = sql::split_statements("-- comment; not a split\nCREATE TABLE a (x INT);\n\nCREATE TABLE b (\n y INT\n);\n");
+  const auto s =
+      sql::split_statements("-- comment; not a split\nCREATE TABLE a (x INT);\n\nCREATE TABLE b (\n y INT\n);\n");
   ASSERT_EQ(s.size(), 2u);
   EXPECT_NE(s[0].find("CREATE TABLE a"), std::string::npos);
   EXPECT_NE(s[1].find("y INT"), std::string::npos);

@@ -10,10 +10,13 @@ namespace {
 std::string render(const std::string &format) {
   std::ostringstream out;
   auto sink = make_sink(format, out, "m", "j");
-  sink->columns({{"name", CARTERA_TYPE_TEXT}, {"amount", CARTERA_TYPE_CENTAVOS}, {"due", CARTERA_TYPE_DATE},
+  sink->columns({{"name", CARTERA_TYPE_TEXT},
+                 {"amount", CARTERA_TYPE_CENTAVOS},
+                 {"due", CARTERA_TYPE_DATE},
                  {"n", CARTERA_TYPE_INTEGER}});
-  sink->row({OwnedValue{CARTERA_TYPE_TEXT, 0, "Pérez, \"Ana\" & <Co>"}, OwnedValue{CARTERA_TYPE_CENTAVOS, 123456789, ""},
-             OwnedValue{CARTERA_TYPE_DATE, 20414, ""}, OwnedValue{CARTERA_TYPE_INTEGER, 7, ""}});
+  sink->row({OwnedValue{CARTERA_TYPE_TEXT, 0, "Pérez, \"Ana\" & <Co>"},
+             OwnedValue{CARTERA_TYPE_CENTAVOS, 123456789, ""}, OwnedValue{CARTERA_TYPE_DATE, 20414, ""},
+             OwnedValue{CARTERA_TYPE_INTEGER, 7, ""}});
   sink->row({OwnedValue{CARTERA_TYPE_TEXT, 0, "Luz"}, OwnedValue{}, OwnedValue{CARTERA_TYPE_DATE, 0, ""},
              OwnedValue{CARTERA_TYPE_INTEGER, -1, ""}});
   sink->finish();
@@ -22,7 +25,8 @@ std::string render(const std::string &format) {
 } // namespace
 
 TEST(Render, CsvQuotesAndKeepsAmountsPlain) {
-  EXPECT_EQ(render("csv"), "name,amount,due,n\n\"Pérez, \"\"Ana\"\" & <Co>\",1234567.89,2025-11-22,7\nLuz,,1970-01-01,-1\n");
+  EXPECT_EQ(render("csv"),
+            "name,amount,due,n\n\"Pérez, \"\"Ana\"\" & <Co>\",1234567.89,2025-11-22,7\nLuz,,1970-01-01,-1\n");
 }
 
 TEST(Render, JsonHasAmountsAsStringsAndNulls) {

@@ -18,10 +18,10 @@ TEST(CivilDate, RoundTripsEveryDayFrom1900To2100) {
 }
 
 TEST(CivilDate, Weekday) {
-  EXPECT_EQ(weekday(0), 4u);                                // 1970-01-01, Thursday
-  EXPECT_EQ(weekday(days_from_civil({2025, 6, 15})), 0u);   // Sunday (the interest oracle's due date)
-  EXPECT_EQ(weekday(days_from_civil({2026, 11, 22})), 0u);  // Sunday
-  EXPECT_EQ(weekday(days_from_civil({1969, 12, 28})), 0u);  // before the epoch
+  EXPECT_EQ(weekday(0), 4u);                               // 1970-01-01, Thursday
+  EXPECT_EQ(weekday(days_from_civil({2025, 6, 15})), 0u);  // Sunday (the interest oracle's due date)
+  EXPECT_EQ(weekday(days_from_civil({2026, 11, 22})), 0u); // Sunday
+  EXPECT_EQ(weekday(days_from_civil({1969, 12, 28})), 0u); // before the epoch
 }
 
 TEST(CivilDate, ParsesOnlyRealIsoDates) {

@@ -32,7 +32,8 @@ TEST(Xml, DoctypeIsRefused) {
 }
 
 TEST(Xml, ExternalEntityIsNeverRead) {
-  const std::string why = refusal("<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<a>&x;</a>");
+  const std::string why =
+      refusal("<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<a>&x;</a>");
   EXPECT_NE(why.find("DOCTYPE"), std::string::npos) << why;
   EXPECT_EQ(why.find("root:"), std::string::npos) << why;
 }
@@ -52,7 +53,8 @@ TEST(Xml, SchemaValidationNamesLineAndProblem) {
   schemas.validate("<result xmlns=\"urn:cartera:result:1\" module=\"m\" job=\"j\"><row/></result>", "ok.xml",
                    "result.xsd");
   try {
-    schemas.validate("<result xmlns=\"urn:cartera:result:1\"\n module=\"m\">\n<row/></result>", "bad.xml", "result.xsd");
+    schemas.validate("<result xmlns=\"urn:cartera:result:1\"\n module=\"m\">\n<row/></result>", "bad.xml",
+                     "result.xsd");
     FAIL() << "validated";
   } catch (const Failure &f) {
     EXPECT_NE(std::string(f.what()).find("bad.xml:2:"), std::string::npos) << f.what();

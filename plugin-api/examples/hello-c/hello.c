@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LIT(s) {s, sizeof(s) - 1}
+#define LIT(s)                                                                                                         \
+  { s, sizeof(s) - 1 }
 
 static const cartera_doc_type kDocTypes[] = {
     {LIT("greeting"), LIT("urn:cartera:example:greeting:1"), CARTERA_DOC_OUT, 0},
@@ -55,7 +56,9 @@ static cartera_status hello_create(const cartera_host_services *host, cartera_ca
   return CARTERA_OK;
 }
 
-static void hello_destroy(void *instance) { free(instance); }
+static void hello_destroy(void *instance) {
+  free(instance);
+}
 
 /* Escapes the five XML specials; returns 0 when out is too small. */
 static int xml_escape(const char *in, size_t len, char *out, size_t cap) {
@@ -64,12 +67,24 @@ static int xml_escape(const char *in, size_t len, char *out, size_t cap) {
     const char *rep = NULL;
     char one[2] = {in[i], 0};
     switch (in[i]) {
-    case '<': rep = "&lt;"; break;
-    case '>': rep = "&gt;"; break;
-    case '&': rep = "&amp;"; break;
-    case '"': rep = "&quot;"; break;
-    case '\'': rep = "&apos;"; break;
-    default: rep = one; break;
+    case '<':
+      rep = "&lt;";
+      break;
+    case '>':
+      rep = "&gt;";
+      break;
+    case '&':
+      rep = "&amp;";
+      break;
+    case '"':
+      rep = "&quot;";
+      break;
+    case '\'':
+      rep = "&apos;";
+      break;
+    default:
+      rep = one;
+      break;
     }
     if (o + strlen(rep) + 1 > cap) {
       return 0;
@@ -187,4 +202,6 @@ static const cartera_plugin_descriptor kDescriptor = {
     NULL,
 };
 
-CARTERA_PLUGIN_EXPORT const cartera_plugin_descriptor *cartera_plugin_entry_v1(void) { return &kDescriptor; }
+CARTERA_PLUGIN_EXPORT const cartera_plugin_descriptor *cartera_plugin_entry_v1(void) {
+  return &kDescriptor;
+}

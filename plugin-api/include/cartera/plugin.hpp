@@ -27,7 +27,9 @@
 
 namespace cartera {
 
-constexpr cartera_str str(std::string_view s) noexcept { return cartera_str{s.data(), s.size()}; }
+constexpr cartera_str str(std::string_view s) noexcept {
+  return cartera_str{s.data(), s.size()};
+}
 constexpr std::string_view view(cartera_str s) noexcept {
   return s.ptr == nullptr ? std::string_view{} : std::string_view{s.ptr, s.len};
 }
@@ -74,7 +76,9 @@ inline cartera_value make_value(bool v) noexcept {
 inline cartera_value make_value(std::string_view v) noexcept {
   return cartera_value{CARTERA_TYPE_TEXT, 0, 0, str(v)};
 }
-inline cartera_value null_value() noexcept { return cartera_value{CARTERA_TYPE_NULL, 0, 0, {}}; }
+inline cartera_value null_value() noexcept {
+  return cartera_value{CARTERA_TYPE_NULL, 0, 0, {}};
+}
 
 namespace detail {
 inline void check(cartera_status status, std::string_view what) {
@@ -88,8 +92,7 @@ inline void check(cartera_status status, std::string_view what) {
 // when it goes out of scope.
 class Operation {
 public:
-  Operation(const cartera_host_services *host, cartera_call *call, std::string_view name)
-      : host_(host) {
+  Operation(const cartera_host_services *host, cartera_call *call, std::string_view name) : host_(host) {
     if (host_->op_prepare(call, str(name), &op_) != CARTERA_OK) {
       // The host has already recorded the reason with set_error; keep its message.
       throw Error(CARTERA_E_UNSUPPORTED, "operation '" + std::string(name) + "' is not available");
@@ -135,9 +138,7 @@ public:
     detail::check(host_->op_column(op_, index, &out), "reading column " + std::to_string(index));
     return out;
   }
-  [[nodiscard]] bool is_null(std::uint32_t index) const {
-    return column(index).type == CARTERA_TYPE_NULL;
-  }
+  [[nodiscard]] bool is_null(std::uint32_t index) const { return column(index).type == CARTERA_TYPE_NULL; }
   [[nodiscard]] std::int64_t integer(std::uint32_t index) const { return column(index).i; }
   [[nodiscard]] Centavos centavos(std::uint32_t index) const { return Centavos{column(index).i}; }
   [[nodiscard]] Date date(std::uint32_t index) const { return Date{column(index).i}; }
@@ -152,15 +153,12 @@ private:
 // The host services for one call, with C++ types. Valid for the duration of the call.
 class Context {
 public:
-  Context(const cartera_host_services *host, cartera_call *call) noexcept
-      : host_(host), call_(call) {}
+  Context(const cartera_host_services *host, cartera_call *call) noexcept : host_(host), call_(call) {}
 
   [[nodiscard]] const cartera_host_services *host() const noexcept { return host_; }
   [[nodiscard]] cartera_call *call() const noexcept { return call_; }
 
-  void log(int32_t level, std::string_view message) const noexcept {
-    host_->log(call_, level, str(message));
-  }
+  void log(int32_t level, std::string_view message) const noexcept { host_->log(call_, level, str(message)); }
   void info(std::string_view message) const noexcept { log(CARTERA_LOG_INFO, message); }
   void warn(std::string_view message) const noexcept { log(CARTERA_LOG_WARNING, message); }
   void progress(std::uint64_t done, std::uint64_t total, std::string_view label) const noexcept {
@@ -225,9 +223,7 @@ public:
   void output(std::string_view media_type, std::string_view chunk) const {
     detail::check(host_->emit_output(call_, str(media_type), str(chunk)), "writing output");
   }
-  [[nodiscard]] Operation operation(std::string_view name) const {
-    return Operation(host_, call_, name);
-  }
+  [[nodiscard]] Operation operation(std::string_view name) const { return Operation(host_, call_, name); }
 
 private:
   const cartera_host_services *host_;
@@ -235,20 +231,19 @@ private:
 };
 
 // True when the host's table has field (offset check, for services added after 1.0).
-#define CARTERA_HOST_HAS(ctx, field)                                                      \
-  ((ctx).host()->struct_size >=                                                           \
+#define CARTERA_HOST_HAS(ctx, field)                                                                                   \
+  ((ctx).host()->struct_size >=                                                                                        \
    offsetof(cartera_host_services, field) + sizeof(((cartera_host_services *)nullptr)->field))
 
 namespace detail {
 
-inline void report(const cartera_host_services *host, cartera_call *call, cartera_status code,
-                   std::string_view message, std::string_view detail_text = {}) noexcept {
+inline void report(const cartera_host_services *host, cartera_call *call, cartera_status code, std::string_view message,
+                   std::string_view detail_text = {}) noexcept {
   host->set_error(call, code, str(message), str(detail_text));
 }
 
 // Runs f, turning every exception into a status and a message recorded in call.
-template <class F>
-cartera_status barrier(const cartera_host_services *host, cartera_call *call, F &&f) noexcept {
+template <class F> cartera_status barrier(const cartera_host_services *host, cartera_call *call, F &&f) noexcept {
   try {
     f();
     return CARTERA_OK;
@@ -277,8 +272,7 @@ template <class Module> struct Instance {
 //   void run(cartera::Context&, std::string_view job, std::string_view input);
 // and optionally: void self_test(cartera::Context&);
 template <class Module> struct Trampolines {
-  static cartera_status create(const cartera_host_services *host, cartera_call *call,
-                               void **out_instance) noexcept {
+  static cartera_status create(const cartera_host_services *host, cartera_call *call, void **out_instance) noexcept {
     return barrier(host, call, [&] {
       Context ctx(host, call);
       *out_instance = new Instance<Module>{host, Module(ctx)};
@@ -289,8 +283,7 @@ template <class Module> struct Trampolines {
     // preferable to unwinding into the host.
     delete static_cast<Instance<Module> *>(instance);
   }
-  static cartera_status handle(void *instance, cartera_call *call, cartera_str job,
-                               cartera_str input) noexcept {
+  static cartera_status handle(void *instance, cartera_call *call, cartera_str job, cartera_str input) noexcept {
     auto *self = static_cast<Instance<Module> *>(instance);
     return barrier(self->host, call, [&] {
       Context ctx(self->host, call);
@@ -307,7 +300,9 @@ template <class Module> struct Trampolines {
 };
 
 template <class Module>
-concept HasSelfTest = requires(Module &m, Context &c) { m.self_test(c); };
+concept HasSelfTest = requires(Module &m, Context &c) {
+  m.self_test(c);
+};
 
 } // namespace detail
 
@@ -364,10 +359,8 @@ constexpr cartera_doc_type doc_in(std::string_view name, std::string_view ns) {
 
 // Defines the module's exported entry point. INFO is a constant expression of type
 // cartera::ModuleInfo. The descriptor is constant-initialised: no code runs at load time.
-#define CARTERA_PLUGIN(MODULE_CLASS, INFO)                                                  \
-  extern "C" CARTERA_PLUGIN_EXPORT const cartera_plugin_descriptor *cartera_plugin_entry_v1( \
-      void) {                                                                                \
-    static constexpr cartera_plugin_descriptor descriptor =                                  \
-        ::cartera::describe<MODULE_CLASS>(INFO);                                             \
-    return &descriptor;                                                                      \
+#define CARTERA_PLUGIN(MODULE_CLASS, INFO)                                                                             \
+  extern "C" CARTERA_PLUGIN_EXPORT const cartera_plugin_descriptor *cartera_plugin_entry_v1(void) {                    \
+    static constexpr cartera_plugin_descriptor descriptor = ::cartera::describe<MODULE_CLASS>(INFO);                   \
+    return &descriptor;                                                                                                \
   }

@@ -45,7 +45,7 @@ ParsedAmount parse_pesos(std::string_view text, bool allow_negative) noexcept {
       r.error = AmountError::kTooManyDecimals;
       return r;
     }
-    cents += (frac[i] - '0') * (i == 0 ? 10 : 1);
+    cents += static_cast<std::int64_t>(frac[i] - '0') * (i == 0 ? 10 : 1);
   }
   if (negative && !allow_negative) {
     r.error = AmountError::kNegative;

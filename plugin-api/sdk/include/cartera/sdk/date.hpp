@@ -45,8 +45,7 @@ constexpr CivilDate civil_from_days(std::int64_t z) noexcept {
   const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
   const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return CivilDate{static_cast<std::int32_t>(y), static_cast<std::uint32_t>(m),
-                   static_cast<std::uint32_t>(d)};
+  return CivilDate{static_cast<std::int32_t>(y), static_cast<std::uint32_t>(m), static_cast<std::uint32_t>(d)};
 }
 
 // 0 = Sunday ... 6 = Saturday.

@@ -36,6 +36,9 @@
 extern "C" {
 #endif
 
+/* The C ABI names its types cartera_snake_case; C++ naming rules do not apply here.
+** NOLINTBEGIN(readability-identifier-naming) */
+
 /* ---- Version ---------------------------------------------------------------------- */
 
 #define CARTERA_ABI_MAJOR 1
@@ -62,11 +65,11 @@ typedef int32_t cartera_status;
 #define CARTERA_E_DATABASE 4         /* the host's database failed */
 #define CARTERA_E_TRANSIENT 5        /* retry may succeed: deadlock, timeout, lock */
 #define CARTERA_E_OUT_OF_MEMORY 6
-#define CARTERA_E_INTERNAL 7         /* a bug, or an exception caught at the boundary */
-#define CARTERA_E_ABI 8              /* version or struct size mismatch */
-#define CARTERA_E_CANCELLED 9        /* the run was cancelled (signal, shutdown) */
-#define CARTERA_E_NOT_FOUND 10       /* a named item (parameter, setting) is absent */
-#define CARTERA_E_NOT_PERMITTED 11   /* the caller's user or department may not do this */
+#define CARTERA_E_INTERNAL 7       /* a bug, or an exception caught at the boundary */
+#define CARTERA_E_ABI 8            /* version or struct size mismatch */
+#define CARTERA_E_CANCELLED 9      /* the run was cancelled (signal, shutdown) */
+#define CARTERA_E_NOT_FOUND 10     /* a named item (parameter, setting) is absent */
+#define CARTERA_E_NOT_PERMITTED 11 /* the caller's user or department may not do this */
 /* Not errors: what op_step returns while a cursor has rows, and when it is exhausted. */
 #define CARTERA_ROW 100
 #define CARTERA_DONE 101
@@ -90,10 +93,10 @@ typedef struct cartera_str {
 
 /* A typed value. Money is never floating point: amounts are integer centavos. */
 typedef struct cartera_value {
-  int32_t type;     /* CARTERA_TYPE_* */
+  int32_t type;      /* CARTERA_TYPE_* */
   uint32_t reserved; /* zero */
-  int64_t i;        /* INTEGER, CENTAVOS, DATE, BOOLEAN */
-  cartera_str s;    /* TEXT; borrowed as described by the function that passes it */
+  int64_t i;         /* INTEGER, CENTAVOS, DATE, BOOLEAN */
+  cartera_str s;     /* TEXT; borrowed as described by the function that passes it */
 } cartera_value;
 
 /* A result column as a module declares it (result_columns). */
@@ -142,8 +145,7 @@ typedef struct cartera_host_services {
   ** (lower-case start, no final period, names the offending value); detail is optional
   ** machine-readable data such as "file=bank.xml;line=12;field=Amt". The host copies both.
   ** The last call before the failing return wins. (since 1.0) */
-  void (*set_error)(cartera_call *call, cartera_status code, cartera_str message,
-                    cartera_str detail);
+  void (*set_error)(cartera_call *call, cartera_status code, cartera_str message, cartera_str detail);
 
   /* Emit a document. doc_type must be one the module declared in its descriptor and
   ** manifest; key is the module's deterministic idempotency key for it (the same business
@@ -151,18 +153,15 @@ typedef struct cartera_host_services {
   ** copies content, validates it against the type's XSD after the job returns, and stores
   ** it in the outbox only if the whole run commits. A document whose id already exists is
   ** not emitted again. Returns CARTERA_E_UNSUPPORTED for an undeclared type. (since 1.0) */
-  cartera_status (*emit_document)(cartera_call *call, cartera_str doc_type, cartera_str key,
-                                  cartera_str content);
+  cartera_status (*emit_document)(cartera_call *call, cartera_str doc_type, cartera_str key, cartera_str content);
 
   /* Declare the columns of the job's tabular result, once, before any result_row. The host
   ** renders rows as a table, CSV, XML or JSON as the caller asked. (since 1.0) */
-  cartera_status (*result_columns)(cartera_call *call, const cartera_column *columns,
-                                   uint32_t count);
+  cartera_status (*result_columns)(cartera_call *call, const cartera_column *columns, uint32_t count);
 
   /* Append one result row; count must equal the declared column count and each value's
   ** type the column's type or NULL. The host copies the values. (since 1.0) */
-  cartera_status (*result_row)(cartera_call *call, const cartera_value *values,
-                               uint32_t count);
+  cartera_status (*result_row)(cartera_call *call, const cartera_value *values, uint32_t count);
 
   /* Append raw output (for example an SVG chart) of the given media type. Several calls
   ** append. The host copies it. (since 1.0) */
@@ -217,7 +216,7 @@ typedef struct cartera_host_services {
 } cartera_host_services;
 
 /* True when table t (whose struct_size says how much of it exists) has member field. */
-#define CARTERA_HAS_FIELD(type, t, field) \
+#define CARTERA_HAS_FIELD(type, t, field)                                                                              \
   ((t) != NULL && (size_t)(t)->struct_size >= offsetof(type, field) + sizeof((t)->field))
 
 /* ---- Module descriptor: module -> host (since 1.0) ---------------------------------- */
@@ -279,8 +278,7 @@ typedef struct cartera_plugin_descriptor {
   ** that caused the creation (for parameters, configuration, errors). On failure, report
   ** with host->set_error and return the code; *out_instance is then ignored. Mandatory.
   ** (since 1.0) */
-  cartera_status (*create)(const cartera_host_services *host, cartera_call *call,
-                           void **out_instance);
+  cartera_status (*create)(const cartera_host_services *host, cartera_call *call, void **out_instance);
 
   /* Free an instance. Must not fail. Mandatory. (since 1.0) */
   void (*destroy)(void *instance);
@@ -289,8 +287,7 @@ typedef struct cartera_plugin_descriptor {
   ** document (UTF-8 XML), already validated by the host, or empty. Output goes through
   ** the host services; the host commits the run only if this returns CARTERA_OK and every
   ** emitted document validates. Mandatory. (since 1.0) */
-  cartera_status (*handle)(void *instance, cartera_call *call, cartera_str job,
-                           cartera_str input);
+  cartera_status (*handle)(void *instance, cartera_call *call, cartera_str job, cartera_str input);
 
   /* Optional health check: CARTERA_OK when the instance can serve. NULL = absent.
   ** (since 1.0) */
@@ -300,13 +297,14 @@ typedef struct cartera_plugin_descriptor {
 } cartera_plugin_descriptor;
 
 /* The smallest descriptor a 1.x host accepts: everything up to and including self_test. */
-#define CARTERA_DESCRIPTOR_V1_0_SIZE \
-  (offsetof(cartera_plugin_descriptor, self_test) + sizeof(void (*)(void)))
+#define CARTERA_DESCRIPTOR_V1_0_SIZE (offsetof(cartera_plugin_descriptor, self_test) + sizeof(void (*)(void)))
 
 /* The entry point. A module defines exactly this, exported, and nothing else exported. It
 ** has no side effects: no allocation, no calls, no global state; it returns the address of
 ** a static const descriptor (never NULL for a working module). */
 typedef const cartera_plugin_descriptor *(*cartera_plugin_entry_fn)(void);
+
+/* NOLINTEND(readability-identifier-naming) */
 
 #ifdef __cplusplus
 } /* extern "C" */
