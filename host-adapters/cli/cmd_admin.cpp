@@ -185,6 +185,20 @@ int cmd_modules(const Args &args) {
 int cmd_runs(const Args &args) {
   args.only({"limit"}, "runs");
   Host host(args.global);
+  if (args.words.size() == 2) {
+    // One run: the documents it emitted, where they are, and their hashes.
+    std::vector<std::vector<std::string>> rows;
+    for (const auto &d : host.store().documents_of_run(args.words[1])) {
+      rows.push_back({d.document_id, d.doc_type, d.doc_key, (host.config().outbox_dir / d.file_name).string(), d.sha256,
+                      d.created_at});
+    }
+    print_rows(args.format.value_or("table"), "runs", {"document_id", "type", "key", "path", "sha256", "created_at"},
+               rows);
+    return 0;
+  }
+  if (args.words.size() > 2) {
+    usage_error("runs: name at most one run");
+  }
   const int limit = std::stoi(args.option("limit").value_or("50"));
   std::vector<std::vector<std::string>> rows;
   for (const auto &r : host.store().runs(limit)) {

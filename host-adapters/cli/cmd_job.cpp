@@ -142,7 +142,8 @@ Commands:
   modules enable MODULE --department D
   modules disable MODULE --department D
                          enable or disable a module for a department (role it; audited)
-  runs                   the run journal: who ran what, when, with what result
+  runs [RUN_ID]          the run journal: who ran what, when, with what result;
+                         with a run id, the documents it emitted
   audit                  the audit trail of changes
   MODULE                 a module's jobs (cartera MODULE --help)
   MODULE JOB [options]   run a job of a module (cartera MODULE JOB --help)
@@ -177,8 +178,9 @@ bool print_command_help(const std::string &name, std::ostream &out) {
            "       cartera modules disable MODULE --department D\n\nA module's jobs run only for departments that "
            "enabled it. Enabling and disabling need the 'it' role and are recorded in the audit trail.\n";
   } else if (name == "runs") {
-    out << "usage: cartera runs [--limit N] [--format F]\n\nThe run journal, newest first: module, job, "
-           "parameters, user, department, start, end, status and message.\n";
+    out << "usage: cartera runs [--limit N] [--format F]\n       cartera runs RUN_ID [--format F]\n\nThe run "
+           "journal, newest first: module, job, parameters, user, department, start, end, status and message. With "
+           "a run id: the documents that run emitted, with their outbox path and sha256.\n";
   } else if (name == "audit") {
     out << "usage: cartera audit [--limit N] [--format F]\n\nThe audit trail, newest first: who changed what, "
            "when and why.\n";

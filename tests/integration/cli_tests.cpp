@@ -182,6 +182,10 @@ TEST_F(Cli, JobRunsAreJournaledAndReRunsEmitNoDuplicateDocuments) {
                        "amount=1500.75 format=csv key=K-1 on=2026-11-30,\"documents: 1 emitted, 0 already present\""))
       << runs.out;
   EXPECT_TRUE(contains(runs.out, "R0000002,org.test.good,hello,ana,cartera")) << runs.out;
+  const Outcome docs = as("luis", {"runs", "R0000001", "--format", "csv"});
+  EXPECT_TRUE(contains(docs.out, "document_id,type,key,path,sha256,created_at\nnote-")) << docs.out;
+  EXPECT_TRUE(contains(docs.out, ",note,K-1,")) << docs.out;
+  EXPECT_EQ(as("luis", {"runs", "R0000002", "--format", "csv"}).out, "document_id,type,key,path,sha256,created_at\n");
 }
 
 TEST_F(Cli, OutputFormatsForPrograms) {
