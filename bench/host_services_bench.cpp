@@ -78,7 +78,8 @@ BENCHMARK(parse_iso_date);
 
 void document_id_hashing(benchmark::State &state) {
   for (auto _ : state) {
-    benchmark::DoNotOptimize(cartera::runtime::document_id("org.cartera.receipts", "cash-receipt-request", "payment/BANCO1/000123"));
+    benchmark::DoNotOptimize(
+        cartera::runtime::document_id("org.cartera.receipts", "cash-receipt-request", "payment/BANCO1/000123"));
   }
 }
 BENCHMARK(document_id_hashing);

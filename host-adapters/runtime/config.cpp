@@ -24,6 +24,7 @@ InstallPaths InstallPaths::from_executable() {
   const fs::path prefix = p.bin_dir.parent_path();
   p.module_dir = prefix / "lib" / "cartera" / "plugins";
   p.schema_dir = prefix / "share" / "cartera" / "schemas";
+  p.adapter_dir = prefix / "share" / "cartera" / "adapters";
   return p;
 }
 

@@ -16,8 +16,9 @@ class SchemaSet;
 // Where the installed (or built) tree puts things, found from the executable's path.
 struct InstallPaths {
   std::filesystem::path bin_dir;
-  std::filesystem::path module_dir; // <prefix>/lib/cartera/plugins
-  std::filesystem::path schema_dir; // <prefix>/share/cartera/schemas
+  std::filesystem::path module_dir;  // <prefix>/lib/cartera/plugins
+  std::filesystem::path schema_dir;  // <prefix>/share/cartera/schemas
+  std::filesystem::path adapter_dir; // <prefix>/share/cartera/adapters
   static InstallPaths from_executable();
 };
 

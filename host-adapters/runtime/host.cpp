@@ -7,6 +7,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <unistd.h>
 
 namespace cartera::runtime {
@@ -149,6 +152,71 @@ RuntimeStore &Host::store() {
     store_ = std::make_unique<RuntimeStore>(config_.database_url, install_.schema_dir / "sql", now_iso());
   }
   return *store_;
+}
+
+const sql::Catalog &Host::operation_catalog() {
+  if (!op_catalog_) {
+    const fs::path path = install_.adapter_dir / config_.host_adapter / "operations.xml";
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      fail("host adapter '" + config_.host_adapter + "' is not installed (no " + path.string() + ")");
+    }
+    std::stringstream buf;
+    buf << in.rdbuf();
+    schemas_->validate(buf.str(), path.string(), "operation-catalog.xsd");
+    op_catalog_ = sql::parse_catalog(buf.str());
+  }
+  return *op_catalog_;
+}
+
+DataAccess &Host::data() {
+  if (!data_) {
+    const sql::Catalog &catalog = operation_catalog();
+    RuntimeStore &s = store();
+    // An adapter that keeps its own tables (the reference host) ships migrations for them;
+    // one that reads an ERP's tables ships none.
+    if (sql::shipped_version(install_.schema_dir / "sql", config_.host_adapter, s.database().dialect) > 0) {
+      sql::migrate(s.database(), config_.host_adapter, install_.schema_dir / "sql", now_iso());
+    }
+    data_ = std::make_unique<sql::CatalogDataAccess>(s.database(), catalog);
+  }
+  return *data_;
+}
+
+void Host::check_operations(const Manifest *about_to_run) {
+  DataAccess &d = data();
+  std::map<std::string, std::vector<std::string>> missing;
+  const auto check = [&](const Manifest &m) {
+    for (const auto &op : m.operations) {
+      if (!d.has_operation(op)) {
+        missing[m.name].push_back(op);
+      }
+    }
+  };
+  if (about_to_run != nullptr) {
+    check(*about_to_run);
+  }
+  std::set<std::string> enabled;
+  for (const auto &e : store().enablements()) {
+    enabled.insert(e.module_id);
+  }
+  for (const auto &r : catalog().records()) {
+    if (r.manifest && enabled.count(r.manifest->id) != 0 && r.manifest.operator->() != about_to_run) {
+      check(*r.manifest);
+    }
+  }
+  if (missing.empty()) {
+    return;
+  }
+  std::string list;
+  for (const auto &[module, ops] : missing) {
+    list += (list.empty() ? "" : "; ") + module + ":";
+    for (const auto &op : ops) {
+      list += " " + op;
+    }
+  }
+  fail("the '" + config_.host_adapter + "' host adapter (" + sql::dialect_name(store().database().dialect) +
+       ") lacks operations that enabled modules need: " + list);
 }
 
 std::string Host::now_iso() const {

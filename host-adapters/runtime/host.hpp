@@ -6,6 +6,8 @@
 #include "runtime/loader.hpp"
 #include "runtime/store.hpp"
 #include "runtime/xml_schema.hpp"
+#include "sql/catalog.hpp"
+#include "sql/operations.hpp"
 
 #include <atomic>
 #include <memory>
@@ -41,6 +43,13 @@ public:
   SchemaSet &schemas() noexcept { return *schemas_; }
   const ModuleCatalog &catalog();
   RuntimeStore &store();
+  // The active host adapter's operations over the store's database (its catalog validated,
+  // its own migrations applied).
+  DataAccess &data();
+  const sql::Catalog &operation_catalog();
+  // Refuses (exit 1) when an enabled module, or the one about to run, names an operation the
+  // active adapter does not implement; the message lists every one missing.
+  void check_operations(const Manifest *about_to_run);
   [[nodiscard]] const Identity &identity() const noexcept { return identity_; }
   [[nodiscard]] const InstallPaths &install() const noexcept { return install_; }
   [[nodiscard]] std::int64_t now_us() const noexcept { return now_us_; }
@@ -62,6 +71,8 @@ private:
   bool quiet_ = false;
   std::optional<ModuleCatalog> catalog_;
   std::unique_ptr<RuntimeStore> store_;
+  std::optional<sql::Catalog> op_catalog_;
+  std::unique_ptr<sql::CatalogDataAccess> data_;
 };
 
 // Parses --now values: "2026-11-22" (00:00 Bogotá), "2026-11-22T10:30:00" (Bogotá) or with

@@ -184,7 +184,7 @@ std::map<std::string, OwnedValue> parse_job_params(const Manifest &m, const JobS
   return params;
 }
 
-JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunObserver &observer, DataAccess *data) {
+JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunObserver &observer) {
   const ModuleRecord *record = host.catalog().find(inv.module);
   if (record == nullptr) {
     usage_error("unknown command or module '" + inv.module + "' (see cartera --help and cartera plugins)");
@@ -249,6 +249,8 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
     }
   }
 
+  host.check_operations(&m);
+  DataAccess *data = &host.data();
   std::shared_ptr<const LoadedModule> mod = load_module(*record, host.catalog().host_abi());
 
   RunEntry start;

@@ -38,8 +38,7 @@ std::map<std::string, OwnedValue> parse_job_params(const Manifest &m, const JobS
                                                    const std::vector<std::pair<std::string, std::string>> &options);
 
 // Runs it. Throws Failure with the right exit code; on success returns what it did.
-JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunObserver &observer,
-                   DataAccess *data = nullptr);
+JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunObserver &observer);
 
 // The status a module returned, as an exit code.
 ExitCode exit_code_for(cartera_status status) noexcept;

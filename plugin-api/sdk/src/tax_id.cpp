@@ -114,8 +114,8 @@ IdCheck check_id_number(IdType type, std::string_view text) {
   }
   const int expected = *nit_check_digit(body);
   if (given[0] - '0' != expected) {
-    r.error = "check digit " + given + " is wrong; DIAN's modulus-11 digit for " + body + " is " +
-              std::to_string(expected);
+    r.error =
+        "check digit " + given + " is wrong; DIAN's modulus-11 digit for " + body + " is " + std::to_string(expected);
     return r;
   }
   r.ok = true;

@@ -1,0 +1,93 @@
+#include "sql/catalog.hpp"
+
+#include "runtime/failure.hpp"
+
+#include <pugixml.hpp>
+
+namespace cartera::sql {
+
+std::int32_t type_of(const std::string &word) {
+  if (word == "text") {
+    return CARTERA_TYPE_TEXT;
+  }
+  if (word == "integer") {
+    return CARTERA_TYPE_INTEGER;
+  }
+  if (word == "centavos") {
+    return CARTERA_TYPE_CENTAVOS;
+  }
+  if (word == "date") {
+    return CARTERA_TYPE_DATE;
+  }
+  if (word == "boolean") {
+    return CARTERA_TYPE_BOOLEAN;
+  }
+  runtime::fail("unknown operation type '" + word + "'");
+}
+
+const char *type_word(std::int32_t type) noexcept {
+  switch (type) {
+  case CARTERA_TYPE_TEXT:
+    return "text";
+  case CARTERA_TYPE_INTEGER:
+    return "integer";
+  case CARTERA_TYPE_CENTAVOS:
+    return "centavos";
+  case CARTERA_TYPE_DATE:
+    return "date";
+  case CARTERA_TYPE_BOOLEAN:
+    return "boolean";
+  case CARTERA_TYPE_NULL:
+    return "null";
+  default:
+    return "unknown";
+  }
+}
+
+const TypedName *OperationSpec::find_param(const std::string &n) const {
+  for (const auto &p : params) {
+    if (p.name == n) {
+      return &p;
+    }
+  }
+  return nullptr;
+}
+
+const OperationSpec *Catalog::find(const std::string &name) const {
+  for (const auto &o : operations) {
+    if (o.name == name) {
+      return &o;
+    }
+  }
+  return nullptr;
+}
+
+Catalog parse_catalog(const std::string &xml) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(xml.data(), xml.size())) {
+    runtime::fail("operation catalog is not well-formed XML");
+  }
+  const pugi::xml_node root = doc.document_element();
+  Catalog c;
+  c.adapter = root.attribute("adapter").value();
+  for (auto o : root.children("operation")) {
+    OperationSpec op;
+    op.name = o.attribute("name").value();
+    op.writes = std::string(o.attribute("kind").value()) == "write";
+    op.summary = o.child_value("summary");
+    for (auto p : o.children("param")) {
+      op.params.push_back(TypedName{p.attribute("name").value(), type_of(p.attribute("type").value())});
+    }
+    for (auto col : o.children("column")) {
+      op.columns.push_back(TypedName{col.attribute("name").value(), type_of(col.attribute("type").value())});
+    }
+    for (auto s : o.children("sql")) {
+      const std::string d = s.attribute("dialect").value();
+      op.sql[d == "sqlite" ? Dialect::kSqlite : Dialect::kPostgresql] = s.child_value();
+    }
+    c.operations.push_back(std::move(op));
+  }
+  return c;
+}
+
+} // namespace cartera::sql

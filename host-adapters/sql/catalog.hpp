@@ -1,0 +1,43 @@
+// A host adapter's catalog of named operations (schemas/xml/operation-catalog.xsd): what
+// each operation takes and returns, and its SQL in each dialect.
+#pragma once
+
+#include "sql/database.hpp"
+
+#include <cartera/abi.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace cartera::sql {
+
+struct TypedName {
+  std::string name;
+  std::int32_t type = CARTERA_TYPE_TEXT; // CARTERA_TYPE_*
+};
+
+struct OperationSpec {
+  std::string name;
+  bool writes = false;
+  std::string summary;
+  std::vector<TypedName> params;
+  std::vector<TypedName> columns;
+  std::map<Dialect, std::string> sql;
+  [[nodiscard]] const TypedName *find_param(const std::string &n) const;
+};
+
+struct Catalog {
+  std::string adapter;
+  std::vector<OperationSpec> operations;
+  [[nodiscard]] const OperationSpec *find(const std::string &name) const;
+};
+
+// Parses a catalog already validated against its XSD.
+Catalog parse_catalog(const std::string &xml);
+
+// CARTERA_TYPE_* for "text", "integer", "centavos", "date", "boolean".
+std::int32_t type_of(const std::string &word);
+const char *type_word(std::int32_t type) noexcept;
+
+} // namespace cartera::sql
