@@ -145,6 +145,10 @@ Commands:
   runs [RUN_ID]          the run journal: who ran what, when, with what result;
                          with a run id, the documents it emitted
   audit                  the audit trail of changes
+  host import DIR        load the reference host from ERP export files (role it; all or
+                         nothing; importing the same files again changes nothing)
+  host generate --out DIR [--customers N] [--seed S] [--months M] [--as-of DATE]
+                         write the export files of a realistic sample company
   MODULE                 a module's jobs (cartera MODULE --help)
   MODULE JOB [options]   run a job of a module (cartera MODULE JOB --help)
 
@@ -181,6 +185,13 @@ bool print_command_help(const std::string &name, std::ostream &out) {
     out << "usage: cartera runs [--limit N] [--format F]\n       cartera runs RUN_ID [--format F]\n\nThe run "
            "journal, newest first: module, job, parameters, user, department, start, end, status and message. With "
            "a run id: the documents that run emitted, with their outbox path and sha256.\n";
+  } else if (name == "host") {
+    out << "usage: cartera host import DIR\n       cartera host generate --out DIR [--customers N] [--seed S] "
+           "[--months M] [--as-of DATE] [--no-payments]\n\nimport loads customers.csv, contracts.csv, "
+           "invoices.csv and payments.csv from DIR into the reference host, all or nothing: a bad value stops it "
+           "with file, line, column and value (exit 3) and nothing is written. Needs the 'it' role.\ngenerate writes "
+           "those files for a sample company: N customers (default 1000), M monthly invoices each (default 24) "
+           "ending in the month of --as-of (default today); the same seed gives the same files.\n";
   } else if (name == "audit") {
     out << "usage: cartera audit [--limit N] [--format F]\n\nThe audit trail, newest first: who changed what, "
            "when and why.\n";

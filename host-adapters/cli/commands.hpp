@@ -13,6 +13,7 @@ int cmd_plugins(const Args &args);
 int cmd_modules(const Args &args);
 int cmd_runs(const Args &args);
 int cmd_audit(const Args &args);
+int cmd_host(const Args &args);
 int cmd_module_job(const Args &args);
 
 void print_main_help(std::ostream &out);

@@ -61,6 +61,9 @@ int dispatch(const cartera::cli::Args &args) {
   if (cmd == "audit") {
     return cmd_audit(args);
   }
+  if (cmd == "host") {
+    return cmd_host(args);
+  }
   return cmd_module_job(args);
 }
 

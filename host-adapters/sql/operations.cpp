@@ -20,8 +20,7 @@ using namespace sqlite_api;
 std::int64_t date_from_text(std::string_view text, const std::string &op, const std::string &column) {
   const auto d = sdk::parse_iso_date(text.substr(0, 10));
   if (!d || (text.size() > 10 && text[10] != ' ' && text[10] != 'T')) {
-    throw std::runtime_error("operation " + op + ": column " + column + ": '" + std::string(text) +
-                             "' is not a date");
+    throw std::runtime_error("operation " + op + ": column " + column + ": '" + std::string(text) + "' is not a date");
   }
   return *d;
 }
@@ -54,9 +53,7 @@ public:
     current_.clear();
   }
 
-  [[nodiscard]] std::uint32_t column_count() const override {
-    return static_cast<std::uint32_t>(spec_.columns.size());
-  }
+  [[nodiscard]] std::uint32_t column_count() const override { return static_cast<std::uint32_t>(spec_.columns.size()); }
   [[nodiscard]] const std::string &column_name(std::uint32_t i) const override { return spec_.columns.at(i).name; }
 
 protected:
@@ -262,7 +259,8 @@ public:
       case CARTERA_TYPE_DATE:
         if (row_.get_properties(i).get_data_type() == soci::dt_date) {
           const std::tm t = row_.get<std::tm>(i);
-          return cartera_value{CARTERA_TYPE_DATE, 0,
+          return cartera_value{CARTERA_TYPE_DATE,
+                               0,
                                sdk::days_from_civil({t.tm_year + 1900, static_cast<std::uint32_t>(t.tm_mon + 1),
                                                      static_cast<std::uint32_t>(t.tm_mday)}),
                                {}};

@@ -1,0 +1,190 @@
+#include "reference/csv_reader.hpp"
+
+#include "runtime/failure.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace cartera::reference {
+
+using runtime::refuse_input;
+
+std::size_t first_invalid_utf8(std::string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    unsigned min = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      min = 0x10000;
+    } else {
+      return i;
+    }
+    unsigned cp = c & (0x3F >> n);
+    for (std::size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) {
+        return i;
+      }
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) {
+        return i;
+      }
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return i;
+    }
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
+CsvFile::CsvFile(const std::filesystem::path &path, const std::vector<std::string> &required) : path_(path) {
+  const std::string name = path.filename().string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    refuse_input(path.string() + ": missing (an export must have " + name + ")");
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  std::string text = buf.str();
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) {
+    text.erase(0, 3);
+  }
+  if (const std::size_t bad = first_invalid_utf8(text); bad != std::string::npos) {
+    const std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
+    const std::size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+    const std::size_t column = bad - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[bad]));
+    refuse_input(name + ":" + std::to_string(line) + ": byte " + std::to_string(column) + " (" + hex +
+                 ") is not UTF-8; export the file as UTF-8");
+  }
+
+  // Split into records and fields, honouring quotes (which may hold commas and newlines).
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::size_t> record_lines;
+  std::vector<std::string> record;
+  std::string field;
+  bool quoted = false;
+  bool field_started = false;
+  std::size_t line = 1;
+  std::size_t record_line = 1;
+  const auto end_record = [&] {
+    record.push_back(std::move(field));
+    field.clear();
+    field_started = false;
+    const bool blank = record.size() == 1 && record[0].empty();
+    if (!blank) {
+      records.push_back(std::move(record));
+      record_lines.push_back(record_line);
+    }
+    record.clear();
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else {
+          quoted = false;
+        }
+      } else {
+        if (c == '\n') {
+          ++line;
+        }
+        field += c;
+      }
+      continue;
+    }
+    if (c == '"' && !field_started) {
+      quoted = true;
+      field_started = true;
+    } else if (c == ',') {
+      record.push_back(std::move(field));
+      field.clear();
+      field_started = false;
+    } else if (c == '\n') {
+      end_record();
+      ++line;
+      record_line = line;
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      continue;
+    } else {
+      field += c;
+      field_started = true;
+    }
+  }
+  if (quoted) {
+    refuse_input(name + ":" + std::to_string(record_line) + ": a quoted field is never closed");
+  }
+  if (!field.empty() || !record.empty()) {
+    end_record();
+  }
+  if (records.empty()) {
+    refuse_input(name + ":1: empty file; the first line must name the columns");
+  }
+  header_ = records.front();
+  for (std::size_t i = 0; i < header_.size(); ++i) {
+    if (index_.count(header_[i]) != 0) {
+      refuse_input(name + ":1: column '" + header_[i] + "' appears twice");
+    }
+    index_[header_[i]] = i;
+  }
+  std::string absent;
+  for (const auto &r : required) {
+    if (index_.count(r) == 0) {
+      absent += (absent.empty() ? "" : ", ") + r;
+    }
+  }
+  if (!absent.empty()) {
+    refuse_input(name + ":1: missing column" + std::string(absent.find(',') != std::string::npos ? "s " : " ") + absent);
+  }
+  for (std::size_t i = 0; i < header_.size(); ++i) {
+    if (std::find(required.begin(), required.end(), header_[i]) == required.end()) {
+      extra_columns_.push_back(i);
+    }
+  }
+  for (std::size_t r = 1; r < records.size(); ++r) {
+    if (records[r].size() != header_.size()) {
+      refuse_input(name + ":" + std::to_string(record_lines[r]) + ": " + std::to_string(records[r].size()) +
+                   " fields, the header has " + std::to_string(header_.size()));
+    }
+    rows_.push_back(std::move(records[r]));
+    lines_.push_back(record_lines[r]);
+  }
+}
+
+const std::string &CsvFile::get(std::size_t row, const std::string &column) const {
+  return rows_[row][index_.at(column)];
+}
+
+std::string CsvFile::extra(std::size_t row) const {
+  std::string out;
+  for (std::size_t i : extra_columns_) {
+    out += header_[i] + "=" + rows_[row][i] + "\n";
+  }
+  return out;
+}
+
+void CsvFile::refuse(std::size_t row, const std::string &column, const std::string &why) const {
+  refuse_input(path_.filename().string() + ":" + std::to_string(lines_[row]) + ": column " + column + ": '" +
+               get(row, column) + "': " + why);
+}
+
+} // namespace cartera::reference

@@ -1,0 +1,435 @@
+#include "reference/import.hpp"
+
+#include "reference/csv_reader.hpp"
+#include "runtime/failure.hpp"
+
+#include <cartera/sdk/date.hpp>
+#include <cartera/sdk/money.hpp>
+#include <cartera/sdk/tax_id.hpp>
+
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace cartera::reference {
+
+namespace fs = std::filesystem;
+using runtime::refuse_input;
+
+namespace {
+
+constexpr std::size_t kBatch = 5000;
+
+// One table's rows as columns of text (dates ISO) and integers, ready for bulk binding.
+struct Table {
+  std::string name;
+  std::vector<std::string> key;        // conflict target
+  std::vector<std::string> text_cols;  // bound as text
+  std::vector<std::string> int_cols;   // bound as integers
+  std::vector<std::vector<std::string>> texts;
+  std::vector<std::vector<long long>> ints;
+  std::size_t size() const { return texts.empty() ? (ints.empty() ? 0 : ints[0].size()) : texts[0].size(); }
+  void init() {
+    texts.assign(text_cols.size(), {});
+    ints.assign(int_cols.size(), {});
+  }
+};
+
+// INSERT ... ON CONFLICT (key) DO UPDATE SET every other column WHERE one of them differs: an
+// identical row is left alone and not counted. Built from the fixed column names above, never
+// from input.
+std::string upsert_sql(const Table &t, sql::Dialect d) {
+  std::vector<std::string> cols = t.text_cols;
+  cols.insert(cols.end(), t.int_cols.begin(), t.int_cols.end());
+  std::string names;
+  std::string values;
+  std::string sets;
+  std::string differs;
+  const char *distinct = d == sql::Dialect::kSqlite ? " IS NOT " : " IS DISTINCT FROM ";
+  for (const auto &c : cols) {
+    names += (names.empty() ? "" : ", ") + c;
+    values += (values.empty() ? ":" : ", :") + c;
+    if (std::find(t.key.begin(), t.key.end(), c) != t.key.end()) {
+      continue;
+    }
+    sets += (sets.empty() ? "" : ", ") + c + " = excluded." + c;
+    differs += (differs.empty() ? "" : " OR ") + t.name + "." + c + distinct + "excluded." + c;
+  }
+  std::string keys;
+  for (const auto &k : t.key) {
+    keys += (keys.empty() ? "" : ", ") + k;
+  }
+  std::string out = "INSERT INTO " + t.name + " (" + names + ") VALUES (" + values + ") ON CONFLICT (" + keys + ")";
+  return sets.empty() ? out + " DO NOTHING" : out + " DO UPDATE SET " + sets + " WHERE " + differs;
+}
+
+std::size_t write(soci::session &s, sql::Dialect dialect, const Table &t, const Progress &progress,
+                  const std::string &stage, std::uint64_t &done, std::uint64_t total) {
+  const std::string sql = upsert_sql(t, dialect);
+  std::size_t written = 0;
+  for (std::size_t start = 0; start < t.size(); start += kBatch) {
+    const std::size_t end = std::min(t.size(), start + kBatch);
+    std::vector<std::vector<std::string>> texts(t.text_cols.size());
+    std::vector<std::vector<long long>> ints(t.int_cols.size());
+    soci::details::prepare_temp_type pt = (s.prepare << sql);
+    for (std::size_t c = 0; c < t.text_cols.size(); ++c) {
+      texts[c].assign(t.texts[c].begin() + static_cast<long>(start), t.texts[c].begin() + static_cast<long>(end));
+      pt, soci::use(texts[c], t.text_cols[c]);
+    }
+    for (std::size_t c = 0; c < t.int_cols.size(); ++c) {
+      ints[c].assign(t.ints[c].begin() + static_cast<long>(start), t.ints[c].begin() + static_cast<long>(end));
+      pt, soci::use(ints[c], t.int_cols[c]);
+    }
+    soci::statement st(pt);
+    st.execute(true);
+    written += static_cast<std::size_t>(st.get_affected_rows());
+    done += end - start;
+    progress(done, total, stage);
+  }
+  return written;
+}
+
+std::unordered_set<std::string> existing_ids(soci::session &s, const std::string &sql) {
+  std::unordered_set<std::string> ids;
+  soci::rowset<std::string> rs = (s.prepare << sql);
+  for (const auto &id : rs) {
+    ids.insert(id);
+  }
+  return ids;
+}
+
+std::int64_t date_or_refuse(const CsvFile &f, std::size_t row, const std::string &col) {
+  const auto d = sdk::parse_iso_date(f.get(row, col));
+  if (!d) {
+    f.refuse(row, col, "not a date (YYYY-MM-DD)");
+  }
+  return *d;
+}
+
+std::int64_t amount_or_refuse(const CsvFile &f, std::size_t row, const std::string &col, bool zero_ok) {
+  const auto a = sdk::parse_pesos(f.get(row, col));
+  if (!a.centavos) {
+    f.refuse(row, col, std::string(sdk::describe(a.error)) + "; amounts are pesos with '.' and up to two decimals");
+  }
+  if (!zero_ok && *a.centavos == 0) {
+    f.refuse(row, col, "must be more than zero");
+  }
+  return *a.centavos;
+}
+
+void require_text(const CsvFile &f, std::size_t row, const std::string &col) {
+  if (f.get(row, col).empty()) {
+    f.refuse(row, col, "must not be empty");
+  }
+}
+
+// Ids are the ERP's keys: printable, no control characters, at most 64 bytes.
+void require_id(const CsvFile &f, std::size_t row, const std::string &col) {
+  const std::string &v = f.get(row, col);
+  if (v.empty() || v.size() > 64) {
+    f.refuse(row, col, "an id is 1 to 64 characters");
+  }
+  for (unsigned char c : v) {
+    if (c < 0x20 || c == 0x7F) {
+      f.refuse(row, col, "an id has no control characters");
+    }
+  }
+}
+
+template <class Set>
+void unique_or_refuse(const CsvFile &f, std::size_t row, const std::string &col, Set &seen,
+                      std::unordered_map<std::string, std::size_t> &first_line) {
+  const std::string &id = f.get(row, col);
+  if (!seen.insert(id).second) {
+    f.refuse(row, col, "duplicate " + col + " (first on line " + std::to_string(first_line[id]) + ")");
+  }
+  first_line[id] = f.line(row);
+}
+
+} // namespace
+
+ImportReport import_interchange(sql::Database &db, const fs::path &dir, const Progress &progress) {
+  soci::session &s = *db.session;
+  if (!fs::is_directory(dir)) {
+    refuse_input(dir.string() + ": not a folder with the export files");
+  }
+  const CsvFile customers(dir / "customers.csv", {"customer_id", "id_type", "id_number", "name", "email", "phone",
+                                                   "address", "city", "agency", "advisor"});
+  const CsvFile contracts(dir / "contracts.csv",
+                          {"contract_id", "customer_id", "kind", "plan", "members", "start_date", "status", "company"});
+  const CsvFile invoices(dir / "invoices.csv",
+                         {"invoice_id", "customer_id", "contract_id", "issue_date", "due_date", "amount"});
+  const CsvFile payments(dir / "payments.csv",
+                         {"payment_id", "customer_id", "date", "amount", "method", "reference", "invoice_id"});
+
+  ImportReport report;
+  std::unordered_set<std::string> customer_ids = existing_ids(s, "SELECT customer_id FROM ref_customer");
+  std::unordered_map<std::string, std::string> contract_customer;
+  {
+    soci::rowset<soci::row> rs = (s.prepare << "SELECT contract_id, customer_id FROM ref_contract");
+    for (const auto &r : rs) {
+      contract_customer[r.get<std::string>(0)] = r.get<std::string>(1);
+    }
+  }
+
+  // --- customers ---------------------------------------------------------------------------
+  Table cust{"ref_customer", {"customer_id"}, {"customer_id", "id_type", "id_number", "name", "address", "city",
+                                               "agency_id", "advisor_id", "extra"}, {}, {}, {}};
+  Table contact{"ref_contact", {"customer_id", "channel", "address"}, {"customer_id", "channel", "address", "purpose"},
+                {}, {}, {}};
+  Table agency{"ref_agency", {"agency_id"}, {"agency_id", "name"}, {}, {}, {}};
+  Table advisor{"ref_advisor", {"advisor_id"}, {"advisor_id", "name"}, {}, {}, {}};
+  Table company{"ref_company", {"company_id"}, {"company_id", "name"}, {}, {}, {}};
+  for (Table *t : {&cust, &contact, &agency, &advisor, &company}) {
+    t->init();
+  }
+  std::set<std::string> agencies;
+  std::set<std::string> advisors;
+  std::set<std::string> companies;
+  {
+    std::unordered_set<std::string> seen;
+    std::unordered_map<std::string, std::size_t> first;
+    for (std::size_t r = 0; r < customers.rows(); ++r) {
+      require_id(customers, r, "customer_id");
+      unique_or_refuse(customers, r, "customer_id", seen, first);
+      const auto type = sdk::parse_id_type(customers.get(r, "id_type"));
+      if (!type) {
+        customers.refuse(r, "id_type", "expected NIT, CC, CE, PA or TI");
+      }
+      const sdk::IdCheck id = sdk::check_id_number(*type, customers.get(r, "id_number"));
+      if (!id.ok) {
+        customers.refuse(r, "id_number", id.error);
+      }
+      require_text(customers, r, "name");
+      const std::string &email = customers.get(r, "email");
+      if (!email.empty() && (email.find('@') == std::string::npos || email.find(' ') != std::string::npos)) {
+        customers.refuse(r, "email", "not an e-mail address");
+      }
+      const std::string &id_value = customers.get(r, "customer_id");
+      customer_ids.insert(id_value);
+      const std::string &ag = customers.get(r, "agency");
+      const std::string &adv = customers.get(r, "advisor");
+      if (!ag.empty()) {
+        agencies.insert(ag);
+      }
+      if (!adv.empty()) {
+        advisors.insert(adv);
+      }
+      const std::vector<std::string> row = {id_value, sdk::id_type_code(*type), id.normalized,
+                                            customers.get(r, "name"), customers.get(r, "address"),
+                                            customers.get(r, "city"), ag, adv, customers.extra(r)};
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        cust.texts[c].push_back(row[c]);
+      }
+      for (const auto &[channel, value] : {std::pair<std::string, std::string>{"email", email},
+                                           std::pair<std::string, std::string>{"phone", customers.get(r, "phone")}}) {
+        if (!value.empty()) {
+          contact.texts[0].push_back(id_value);
+          contact.texts[1].push_back(channel);
+          contact.texts[2].push_back(value);
+          contact.texts[3].push_back("billing");
+        }
+      }
+    }
+  }
+  report.customers.read = customers.rows();
+
+  // --- contracts ---------------------------------------------------------------------------
+  Table contr{"ref_contract", {"contract_id"}, {"contract_id", "customer_id", "kind", "plan", "start_date", "status",
+                                               "company_id", "extra"}, {"members"}, {}, {}};
+  contr.init();
+  {
+    std::unordered_set<std::string> seen;
+    std::unordered_map<std::string, std::size_t> first;
+    for (std::size_t r = 0; r < contracts.rows(); ++r) {
+      require_id(contracts, r, "contract_id");
+      unique_or_refuse(contracts, r, "contract_id", seen, first);
+      const std::string &customer = contracts.get(r, "customer_id");
+      if (customer_ids.count(customer) == 0) {
+        contracts.refuse(r, "customer_id", "unknown customer (not in customers.csv nor in the database)");
+      }
+      const std::string &kind = contracts.get(r, "kind");
+      if (kind != "familiar" && kind != "colectivo" && kind != "individual") {
+        contracts.refuse(r, "kind", "expected familiar, colectivo or individual");
+      }
+      require_text(contracts, r, "plan");
+      std::size_t used = 0;
+      long long members = 0;
+      try {
+        members = std::stoll(contracts.get(r, "members"), &used);
+      } catch (const std::exception &) {
+        used = 0;
+      }
+      if (used == 0 || used != contracts.get(r, "members").size() || members < 1) {
+        contracts.refuse(r, "members", "a whole number of members, at least 1");
+      }
+      date_or_refuse(contracts, r, "start_date");
+      require_text(contracts, r, "status");
+      require_text(contracts, r, "company");
+      companies.insert(contracts.get(r, "company"));
+      contract_customer[contracts.get(r, "contract_id")] = customer;
+      const std::vector<std::string> row = {contracts.get(r, "contract_id"), customer, kind, contracts.get(r, "plan"),
+                                            contracts.get(r, "start_date"), contracts.get(r, "status"),
+                                            contracts.get(r, "company"), contracts.extra(r)};
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        contr.texts[c].push_back(row[c]);
+      }
+      contr.ints[0].push_back(members);
+    }
+  }
+  report.contracts.read = contracts.rows();
+
+  // --- invoices ----------------------------------------------------------------------------
+  Table inv{"ref_invoice", {"invoice_id"}, {"invoice_id", "customer_id", "contract_id", "issue_date", "due_date",
+                                            "extra"}, {"amount"}, {}, {}};
+  inv.init();
+  std::unordered_map<std::string, std::string> invoice_customer;
+  {
+    std::unordered_set<std::string> seen;
+    std::unordered_map<std::string, std::size_t> first;
+    for (std::size_t r = 0; r < invoices.rows(); ++r) {
+      require_id(invoices, r, "invoice_id");
+      unique_or_refuse(invoices, r, "invoice_id", seen, first);
+      const std::string &customer = invoices.get(r, "customer_id");
+      if (customer_ids.count(customer) == 0) {
+        invoices.refuse(r, "customer_id", "unknown customer (not in customers.csv nor in the database)");
+      }
+      const std::string &contract = invoices.get(r, "contract_id");
+      if (!contract.empty()) {
+        auto it = contract_customer.find(contract);
+        if (it == contract_customer.end()) {
+          invoices.refuse(r, "contract_id", "unknown contract (not in contracts.csv nor in the database)");
+        }
+        if (it->second != customer) {
+          invoices.refuse(r, "contract_id", "the contract belongs to customer " + it->second);
+        }
+      }
+      const auto issue = date_or_refuse(invoices, r, "issue_date");
+      const auto due = date_or_refuse(invoices, r, "due_date");
+      if (due < issue) {
+        invoices.refuse(r, "due_date", "before the issue date " + invoices.get(r, "issue_date"));
+      }
+      const auto amount = amount_or_refuse(invoices, r, "amount", true);
+      invoice_customer[invoices.get(r, "invoice_id")] = customer;
+      const std::vector<std::string> row = {invoices.get(r, "invoice_id"), customer, contract,
+                                            invoices.get(r, "issue_date"), invoices.get(r, "due_date"),
+                                            invoices.extra(r)};
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        inv.texts[c].push_back(row[c]);
+      }
+      inv.ints[0].push_back(amount);
+    }
+  }
+  report.invoices.read = invoices.rows();
+
+  // --- payments ----------------------------------------------------------------------------
+  Table pay{"ref_payment", {"payment_id"}, {"payment_id", "customer_id", "paid_on", "method", "reference", "extra"},
+            {"amount"}, {}, {}};
+  Table app{"ref_application", {"payment_id", "invoice_id"}, {"payment_id", "invoice_id", "applied_on"}, {"amount"}, {},
+            {}};
+  pay.init();
+  app.init();
+  std::unordered_map<std::string, std::size_t> last_payment_row_of_invoice;
+  {
+    std::unordered_set<std::string> seen;
+    std::unordered_map<std::string, std::size_t> first;
+    for (std::size_t r = 0; r < payments.rows(); ++r) {
+      require_id(payments, r, "payment_id");
+      unique_or_refuse(payments, r, "payment_id", seen, first);
+      const std::string &customer = payments.get(r, "customer_id");
+      if (customer_ids.count(customer) == 0) {
+        payments.refuse(r, "customer_id", "unknown customer (not in customers.csv nor in the database)");
+      }
+      date_or_refuse(payments, r, "date");
+      const auto amount = amount_or_refuse(payments, r, "amount", false);
+      require_text(payments, r, "method");
+      const std::string &invoice = payments.get(r, "invoice_id");
+      if (!invoice.empty()) {
+        auto it = invoice_customer.find(invoice);
+        std::string owner;
+        if (it != invoice_customer.end()) {
+          owner = it->second;
+        } else {
+          soci::indicator ind = soci::i_null;
+          s << "SELECT customer_id FROM ref_invoice WHERE invoice_id = :i", soci::into(owner, ind), soci::use(invoice);
+          if (ind != soci::i_ok) {
+            payments.refuse(r, "invoice_id", "unknown invoice (not in invoices.csv nor in the database)");
+          }
+        }
+        if (owner != customer) {
+          payments.refuse(r, "invoice_id", "the invoice belongs to customer " + owner);
+        }
+        app.texts[0].push_back(payments.get(r, "payment_id"));
+        app.texts[1].push_back(invoice);
+        app.texts[2].push_back(payments.get(r, "date"));
+        app.ints[0].push_back(amount);
+        last_payment_row_of_invoice[invoice] = r;
+      }
+      const std::vector<std::string> row = {payments.get(r, "payment_id"), customer, payments.get(r, "date"),
+                                            payments.get(r, "method"), payments.get(r, "reference"),
+                                            payments.extra(r)};
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        pay.texts[c].push_back(row[c]);
+      }
+      pay.ints[0].push_back(amount);
+    }
+  }
+  report.payments.read = payments.rows();
+  report.applications.read = app.size();
+
+  for (const auto &a : agencies) {
+    agency.texts[0].push_back(a);
+    agency.texts[1].push_back(a);
+  }
+  for (const auto &a : advisors) {
+    advisor.texts[0].push_back(a);
+    advisor.texts[1].push_back(a);
+  }
+  for (const auto &c : companies) {
+    company.texts[0].push_back(c);
+    company.texts[1].push_back(c);
+  }
+
+  // --- write, all in one transaction -------------------------------------------------------
+  const std::uint64_t total = agency.size() + advisor.size() + company.size() + cust.size() + contact.size() +
+                              contr.size() + inv.size() + pay.size() + app.size();
+  std::uint64_t done = 0;
+  try {
+    soci::transaction tr(s);
+    write(s, db.dialect, agency, progress, "importing agencies", done, total);
+    write(s, db.dialect, advisor, progress, "importing advisors", done, total);
+    write(s, db.dialect, company, progress, "importing companies", done, total);
+    report.customers.written = write(s, db.dialect, cust, progress, "importing customers", done, total);
+    write(s, db.dialect, contact, progress, "importing contacts", done, total);
+    report.contracts.written = write(s, db.dialect, contr, progress, "importing contracts", done, total);
+    report.invoices.written = write(s, db.dialect, inv, progress, "importing invoices", done, total);
+    report.payments.written = write(s, db.dialect, pay, progress, "importing payments", done, total);
+    report.applications.written = write(s, db.dialect, app, progress, "importing applications", done, total);
+
+    // A payment cannot settle more than an invoice is worth (with what the database held).
+    std::string over;
+    long long amount = 0;
+    long long applied = 0;
+    soci::indicator ind = soci::i_null;
+    s << "SELECT i.invoice_id, i.amount, a.applied FROM ref_invoice i "
+         "JOIN (SELECT invoice_id, SUM(amount) AS applied FROM ref_application GROUP BY invoice_id) a "
+         "ON a.invoice_id = i.invoice_id WHERE a.applied > i.amount ORDER BY i.invoice_id LIMIT 1",
+        soci::into(over, ind), soci::into(amount), soci::into(applied);
+    if (ind == soci::i_ok) {
+      tr.rollback();
+      auto it = last_payment_row_of_invoice.find(over);
+      const std::string where = it != last_payment_row_of_invoice.end()
+                                    ? "payments.csv:" + std::to_string(payments.line(it->second)) + ": column amount: '" +
+                                          payments.get(it->second, "amount") + "': "
+                                    : "payments.csv: ";
+      refuse_input(where + "payments applied to invoice " + over + " add up to " + sdk::format_pesos_plain(applied) +
+                   ", more than its amount " + sdk::format_pesos_plain(amount));
+    }
+    tr.commit();
+  } catch (const soci::soci_error &e) {
+    runtime::fail("import into " + db.display_url + ": " + e.get_error_message());
+  }
+  return report;
+}
+
+} // namespace cartera::reference

@@ -1,0 +1,37 @@
+// `cartera host import DIR`: the reference host's receivables from an ERP's export files
+// (customers.csv, contracts.csv, invoices.csv, payments.csv; README "Interchange files").
+//
+// All or nothing: every row of every file is checked first (types, dates, amounts, NIT check
+// digits, duplicate ids, references between files and to what the database already holds);
+// the first bad value stops the import with file, line, column and value, and nothing is
+// written. Then everything is written in one transaction, as upserts that leave identical rows
+// untouched, so importing the same files twice changes nothing.
+#pragma once
+
+#include "sql/database.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace cartera::reference {
+
+struct ImportCount {
+  std::size_t read = 0;
+  std::size_t written = 0; // new or changed rows
+};
+
+struct ImportReport {
+  ImportCount customers;
+  ImportCount contracts;
+  ImportCount invoices;
+  ImportCount payments;
+  ImportCount applications; // payment lines that name the invoice they settle
+};
+
+using Progress = std::function<void(std::uint64_t done, std::uint64_t total, const std::string &stage)>;
+
+ImportReport import_interchange(sql::Database &db, const std::filesystem::path &dir, const Progress &progress);
+
+} // namespace cartera::reference

@@ -1,0 +1,103 @@
+#include "aging.hpp"
+
+#include <limits>
+#include <stdexcept>
+
+namespace cartera::collections {
+
+std::size_t BucketSet::index(std::int64_t n) const noexcept {
+  if (buckets.empty() || n < buckets.front().from) {
+    return 0;
+  }
+  for (std::size_t i = 0; i < buckets.size(); ++i) {
+    if (n <= buckets[i].to) {
+      return i + 1;
+    }
+  }
+  return buckets.size();
+}
+
+BucketSet parse_buckets(std::string_view spec) {
+  constexpr std::int64_t kOpen = std::numeric_limits<std::int64_t>::max();
+  BucketSet set;
+  if (spec == "gnucash") {
+    set.buckets = {{"days_0_30", "0-30 días", 0, 29},
+                   {"days_31_60", "31-60 días", 30, 59},
+                   {"days_61_90", "61-90 días", 60, 89},
+                   {"days_91_plus", "91+ días", 90, kOpen}};
+    return set;
+  }
+  std::vector<std::int64_t> edges;
+  std::size_t pos = 0;
+  while (pos <= spec.size()) {
+    const std::size_t comma = spec.find(',', pos);
+    const std::string_view item = spec.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+    std::int64_t v = 0;
+    bool ok = !item.empty() && item.size() <= 6;
+    for (char c : item) {
+      ok = ok && c >= '0' && c <= '9';
+      v = v * 10 + (c - '0');
+    }
+    if (!ok || v < 1) {
+      throw std::invalid_argument("bucket edge '" + std::string(item) + "' is not a whole number of days above 0");
+    }
+    if (!edges.empty() && v <= edges.back()) {
+      throw std::invalid_argument("bucket edges must ascend: " + std::to_string(v) + " after " +
+                                  std::to_string(edges.back()));
+    }
+    edges.push_back(v);
+    if (comma == std::string_view::npos) {
+      break;
+    }
+    pos = comma + 1;
+  }
+  if (edges.empty() || edges.size() > 12) {
+    throw std::invalid_argument("give 1 to 12 bucket edges, e.g. 30,60,90");
+  }
+  std::int64_t from = 1;
+  for (std::int64_t e : edges) {
+    const std::string a = std::to_string(from);
+    const std::string b = std::to_string(e);
+    set.buckets.push_back({"days_" + a + "_" + b, a + "-" + b + " días", from, e});
+    from = e + 1;
+  }
+  const std::string last = std::to_string(edges.back());
+  set.buckets.push_back({"days_over_" + last, "Más de " + last + " días", from, kOpen});
+  return set;
+}
+
+void Aging::add(std::string_view group, std::int64_t days, std::int64_t balance) {
+  auto it = groups_.find(group);
+  if (it == groups_.end()) {
+    it = groups_.emplace(std::string(group), std::vector<std::int64_t>(buckets_.buckets.size() + 1, 0)).first;
+  }
+  it->second[buckets_.index(days)] += balance;
+  sum_ += balance;
+  ++items_;
+}
+
+std::vector<AgingRow> Aging::rows() const {
+  std::vector<AgingRow> out;
+  out.reserve(groups_.size());
+  for (const auto &[group, amounts] : groups_) {
+    AgingRow r{group, amounts, 0};
+    for (auto a : amounts) {
+      r.total += a;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+AgingRow Aging::totals() const {
+  AgingRow t{"(total)", std::vector<std::int64_t>(buckets_.buckets.size() + 1, 0), 0};
+  for (const auto &[group, amounts] : groups_) {
+    for (std::size_t i = 0; i < amounts.size(); ++i) {
+      t.amounts[i] += amounts[i];
+      t.total += amounts[i];
+    }
+  }
+  return t;
+}
+
+} // namespace cartera::collections

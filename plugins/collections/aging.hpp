@@ -1,0 +1,59 @@
+// Aging: open balances into age buckets, per group. Pure functions, tested on their own
+// (tests/unit/collections_aging_test.cpp); collections.cpp feeds them rows.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cartera::collections {
+
+// Days n = as_of - reference date (the due date, or the issue date). A balance is "current"
+// when n < buckets.front().from; otherwise it lands in the bucket whose [from, to] holds n;
+// the last bucket is open-ended.
+struct Bucket {
+  std::string column; // days_31_60
+  std::string label;  // "31-60 días", for people
+  std::int64_t from = 0;
+  std::int64_t to = 0; // inclusive; INT64_MAX for the last
+};
+
+struct BucketSet {
+  std::vector<Bucket> buckets;
+  // Column index for n: 0 is current, 1.. the buckets.
+  [[nodiscard]] std::size_t index(std::int64_t n) const noexcept;
+};
+
+// "30,60,90,180,360" → current (n ≤ 0), 1-30, 31-60, 61-90, 91-180, 181-360, over 360.
+// "gnucash" → current (n < 0), 0-30 (n 0–29), 31-60 (30–59), 61-90 (60–89), 91+ (≥ 90): the
+// edges of GnuCash's Receivable Aging report, labels and all.
+// Throws std::invalid_argument naming the bad edge.
+BucketSet parse_buckets(std::string_view spec);
+
+struct AgingRow {
+  std::string group;
+  std::vector<std::int64_t> amounts; // current, then one per bucket
+  std::int64_t total = 0;
+};
+
+class Aging {
+public:
+  explicit Aging(BucketSet buckets) : buckets_(std::move(buckets)) {}
+  void add(std::string_view group, std::int64_t days, std::int64_t balance);
+  [[nodiscard]] std::vector<AgingRow> rows() const; // by group
+  [[nodiscard]] AgingRow totals() const;            // group "(total)"
+  // Sum of every balance added, kept apart from the buckets so the report can prove they agree.
+  [[nodiscard]] std::int64_t sum_of_balances() const noexcept { return sum_; }
+  [[nodiscard]] std::uint64_t items() const noexcept { return items_; }
+  [[nodiscard]] const BucketSet &buckets() const noexcept { return buckets_; }
+
+private:
+  BucketSet buckets_;
+  std::map<std::string, std::vector<std::int64_t>, std::less<>> groups_; // heterogeneous: no string per row
+  std::int64_t sum_ = 0;
+  std::uint64_t items_ = 0;
+};
+
+} // namespace cartera::collections

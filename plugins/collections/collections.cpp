@@ -1,0 +1,169 @@
+// collections: what customers owe as of a date. Jobs open-items and aging (README.md).
+#include "aging.hpp"
+#include "chart.hpp"
+
+#include <cartera/plugin.hpp>
+#include <cartera/sdk/date.hpp>
+#include <cartera/sdk/money.hpp>
+
+#include <array>
+#include <stdexcept>
+
+namespace {
+
+using cartera::Context;
+using cartera::Error;
+
+constexpr std::uint64_t kProgressEvery = 10000;
+
+cartera_column column(std::string_view name, std::int32_t type) { return {cartera::str(name), type, 0}; }
+
+class Collections {
+public:
+  explicit Collections(Context &) {}
+
+  void run(Context &ctx, std::string_view job, std::string_view) {
+    if (job == "open-items") {
+      open_items(ctx);
+    } else if (job == "aging") {
+      aging(ctx);
+    } else {
+      throw Error(CARTERA_E_UNSUPPORTED, "collections has no job '" + std::string(job) + "'");
+    }
+  }
+
+private:
+  static std::int64_t as_of(Context &ctx) {
+    const auto d = ctx.date_param("as-of");
+    if (!d) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "--as-of is required");
+    }
+    return d->days;
+  }
+
+  static void open_items(Context &ctx) {
+    const std::int64_t date = as_of(ctx);
+    cartera::Operation op = ctx.operation("open_items");
+    op.bind("as_of", cartera::Date{date}).execute();
+    ctx.columns({column("customer_id", CARTERA_TYPE_TEXT), column("contract_id", CARTERA_TYPE_TEXT),
+                 column("invoice_id", CARTERA_TYPE_TEXT), column("due_date", CARTERA_TYPE_DATE),
+                 column("days_past_due", CARTERA_TYPE_INTEGER), column("balance", CARTERA_TYPE_CENTAVOS)});
+    std::uint64_t n = 0;
+    std::int64_t total = 0;
+    std::array<cartera_value, 6> row{};
+    while (op.step()) {
+      const std::int64_t due = op.date(4).days;
+      const std::int64_t balance = op.centavos(5).value;
+      row[0] = op.column(0);
+      row[1] = op.column(1);
+      row[2] = op.column(2);
+      row[3] = cartera::make_value(cartera::Date{due});
+      row[4] = cartera::make_value(std::max<std::int64_t>(0, date - due));
+      row[5] = cartera::make_value(cartera::Centavos{balance});
+      if (ctx.host()->result_row(ctx.call(), row.data(), static_cast<std::uint32_t>(row.size())) != CARTERA_OK) {
+        throw Error(CARTERA_E_INTERNAL, "the host refused a result row");
+      }
+      total += balance;
+      if (++n % kProgressEvery == 0) {
+        ctx.throw_if_cancelled();
+        ctx.progress(n, 0, "open items");
+      }
+    }
+    ctx.info(std::to_string(n) + " open items as of " + cartera::sdk::format_iso_date(date) + ", total " +
+             cartera::sdk::format_pesos_co(total));
+  }
+
+  static void aging(Context &ctx) {
+    const std::int64_t date = as_of(ctx);
+    const std::string by = ctx.text_param("by").value_or("due");
+    const std::string group_by = ctx.text_param("group-by").value_or("customer");
+    const std::string format = ctx.text_param("format").value_or("table");
+    cartera::collections::BucketSet buckets;
+    try {
+      buckets = cartera::collections::parse_buckets(ctx.text_param("buckets").value_or("30,60,90,180,360"));
+    } catch (const std::invalid_argument &e) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, std::string("--buckets: ") + e.what());
+    }
+    // Columns of open_balances: customer, contract, agency, advisor, company, issue, due, balance.
+    std::uint32_t group_column = 0;
+    std::string group_name = "customer_id";
+    if (group_by == "contract") {
+      group_column = 1;
+      group_name = "contract_id";
+    } else if (group_by == "agency") {
+      group_column = 2;
+      group_name = "agency_id";
+    } else if (group_by == "advisor") {
+      group_column = 3;
+      group_name = "advisor_id";
+    } else if (group_by == "company") {
+      group_column = 4;
+      group_name = "company_id";
+    }
+    const std::uint32_t date_column = by == "issue" ? 5 : 6;
+
+    cartera::collections::Aging aging(buckets);
+    cartera::Operation op = ctx.operation("open_balances");
+    op.bind("as_of", cartera::Date{date}).execute();
+    std::uint64_t n = 0;
+    while (op.step()) {
+      aging.add(op.text(group_column), date - op.date(date_column).days, op.centavos(7).value);
+      if (++n % kProgressEvery == 0) {
+        ctx.throw_if_cancelled();
+        ctx.progress(n, 0, "aging open items");
+      }
+    }
+    const cartera::collections::AgingRow totals = aging.totals();
+    if (totals.total != aging.sum_of_balances()) {
+      throw Error(CARTERA_E_INTERNAL, "bucket totals " + cartera::sdk::format_pesos_plain(totals.total) +
+                                          " differ from the sum of open balances " +
+                                          cartera::sdk::format_pesos_plain(aging.sum_of_balances()));
+    }
+    ctx.info("aged " + std::to_string(aging.items()) + " open items as of " + cartera::sdk::format_iso_date(date) +
+             " by " + by + " date: total " + cartera::sdk::format_pesos_co(totals.total) +
+             ", equal to the sum of open balances");
+
+    if (format == "svg") {
+      const std::string title = "Cartera por edades al " + cartera::sdk::format_co_date(date);
+      const std::string subtitle = std::string(by == "issue" ? "Días desde la emisión" : "Días de vencimiento") +
+                                   " · " + std::to_string(aging.items()) + " facturas abiertas";
+      ctx.output("image/svg+xml", cartera::collections::aging_svg(aging, title, subtitle));
+      return;
+    }
+    std::vector<cartera_column> cols = {column(group_name, CARTERA_TYPE_TEXT),
+                                        column("current", CARTERA_TYPE_CENTAVOS)};
+    for (const auto &b : aging.buckets().buckets) {
+      cols.push_back(column(b.column, CARTERA_TYPE_CENTAVOS));
+    }
+    cols.push_back(column("total", CARTERA_TYPE_CENTAVOS));
+    ctx.columns(cols);
+    std::vector<cartera_value> values(cols.size());
+    const auto emit = [&](const cartera::collections::AgingRow &r) {
+      values[0] = cartera::make_value(std::string_view(r.group));
+      for (std::size_t i = 0; i < r.amounts.size(); ++i) {
+        values[i + 1] = cartera::make_value(cartera::Centavos{r.amounts[i]});
+      }
+      values.back() = cartera::make_value(cartera::Centavos{r.total});
+      ctx.row(values);
+    };
+    for (const auto &r : aging.rows()) {
+      emit(r);
+    }
+    emit(totals);
+  }
+};
+
+constexpr cartera::ModuleInfo kInfo{"org.cartera.collections",
+                                    "0.1.0",
+                                    "Cartera: open items and aging",
+                                    "cartera",
+                                    "Apache-2.0",
+                                    CARTERA_CAP_COLLECTIONS,
+                                    nullptr,
+                                    0,
+                                    0,
+                                    0};
+
+} // namespace
+
+CARTERA_PLUGIN(Collections, kInfo)
