@@ -49,17 +49,17 @@ int host_import(const Args &args) {
   host.data(); // brings the reference tables to this build's version
   TerminalObserver observer(host.quiet());
   const auto report = reference::import_interchange(
-      host.store().database(), args.words[2],
-      [&](std::uint64_t done, std::uint64_t total, const std::string &stage) { observer.progress(done, total, stage); });
+      host.store().database(), args.words[2], [&](std::uint64_t done, std::uint64_t total, const std::string &stage) {
+        observer.progress(done, total, stage);
+      });
   observer.clear_line();
-  const std::string detail = "customers " + std::to_string(report.customers.written) + "/" +
-                             std::to_string(report.customers.read) + ", contracts " +
-                             std::to_string(report.contracts.written) + "/" + std::to_string(report.contracts.read) +
-                             ", invoices " + std::to_string(report.invoices.written) + "/" +
-                             std::to_string(report.invoices.read) + ", payments " +
-                             std::to_string(report.payments.written) + "/" + std::to_string(report.payments.read) +
-                             ", applications " + std::to_string(report.applications.written) + "/" +
-                             std::to_string(report.applications.read) + " (new or changed / read)";
+  const std::string detail =
+      "customers " + std::to_string(report.customers.written) + "/" + std::to_string(report.customers.read) +
+      ", contracts " + std::to_string(report.contracts.written) + "/" + std::to_string(report.contracts.read) +
+      ", invoices " + std::to_string(report.invoices.written) + "/" + std::to_string(report.invoices.read) +
+      ", payments " + std::to_string(report.payments.written) + "/" + std::to_string(report.payments.read) +
+      ", applications " + std::to_string(report.applications.written) + "/" + std::to_string(report.applications.read) +
+      " (new or changed / read)";
   host.store().audit(AuditEntry{0, host.now_iso(), host.identity().user, host.identity().department, "host.import",
                                 std::filesystem::absolute(args.words[2]).string(), detail});
   std::cout << "imported " << args.words[2] << ": " << detail << "\n";
@@ -93,8 +93,8 @@ int host_generate(const Args &args) {
   const auto n = reference::generate_company(
       o, *out, [&](std::uint64_t done, std::uint64_t total) { observer.progress(done, total, "generating"); });
   observer.clear_line();
-  std::cout << "wrote " << *out << ": " << n.customers << " customers, " << n.contracts << " contracts, "
-            << n.invoices << " invoices, " << n.payments << " payments (seed " << o.seed << ", as of "
+  std::cout << "wrote " << *out << ": " << n.customers << " customers, " << n.contracts << " contracts, " << n.invoices
+            << " invoices, " << n.payments << " payments (seed " << o.seed << ", as of "
             << sdk::format_iso_date(o.as_of) << ")\n";
   return 0;
 }

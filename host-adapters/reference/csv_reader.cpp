@@ -65,7 +65,8 @@ CsvFile::CsvFile(const std::filesystem::path &path, const std::vector<std::strin
     text.erase(0, 3);
   }
   if (const std::size_t bad = first_invalid_utf8(text); bad != std::string::npos) {
-    const std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
+    const std::size_t line =
+        1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
     const std::size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
     const std::size_t column = bad - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
     char hex[8];
@@ -153,7 +154,8 @@ CsvFile::CsvFile(const std::filesystem::path &path, const std::vector<std::strin
     }
   }
   if (!absent.empty()) {
-    refuse_input(name + ":1: missing column" + std::string(absent.find(',') != std::string::npos ? "s " : " ") + absent);
+    refuse_input(name + ":1: missing column" + std::string(absent.find(',') != std::string::npos ? "s " : " ") +
+                 absent);
   }
   for (std::size_t i = 0; i < header_.size(); ++i) {
     if (std::find(required.begin(), required.end(), header_[i]) == required.end()) {

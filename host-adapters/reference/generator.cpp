@@ -39,21 +39,21 @@ private:
   std::uint64_t state_;
 };
 
-constexpr std::array<const char *, 24> kFirstNames = {
-    "María", "José", "Luis", "Ana", "Carlos", "Luz", "Jorge", "Diana", "Andrés", "Paola", "Juan", "Claudia",
-    "Camilo", "Sandra", "Felipe", "Natalia", "Jhon", "Yolanda", "Sebastián", "Marcela", "Óscar", "Ángela",
-    "Hernán", "Beatriz"};
+constexpr std::array<const char *, 24> kFirstNames = {"María",     "José",    "Luis",   "Ana",     "Carlos", "Luz",
+                                                      "Jorge",     "Diana",   "Andrés", "Paola",   "Juan",   "Claudia",
+                                                      "Camilo",    "Sandra",  "Felipe", "Natalia", "Jhon",   "Yolanda",
+                                                      "Sebastián", "Marcela", "Óscar",  "Ángela",  "Hernán", "Beatriz"};
 constexpr std::array<const char *, 24> kLastNames = {
-    "Rodríguez", "Gómez", "González", "Martínez", "García", "López", "Hernández", "Sánchez", "Ramírez", "Pérez",
-    "Díaz", "Muñoz", "Rojas", "Moreno", "Jiménez", "Vargas", "Castro", "Ortiz", "Rubio", "Suárez", "Quintero",
-    "Ospina", "Zapata", "Cárdenas"};
-constexpr std::array<const char *, 10> kCompanyWords = {"Andina", "del Valle", "Caribe", "Pacífico", "Cafetera",
-                                                        "Santander", "Llanos", "Sabana", "Antioquia", "Magdalena"};
-constexpr std::array<const char *, 8> kCompanyKinds = {"Comercializadora", "Inversiones", "Distribuidora",
-                                                       "Transportes", "Construcciones", "Servicios", "Industrias",
-                                                       "Agropecuaria"};
-constexpr std::array<const char *, 8> kCities = {"Bogotá", "Medellín", "Cali", "Barranquilla", "Bucaramanga",
-                                                 "Cartagena", "Pereira", "Manizales"};
+    "Rodríguez", "Gómez", "González", "Martínez", "García",   "López",  "Hernández", "Sánchez",
+    "Ramírez",   "Pérez", "Díaz",     "Muñoz",    "Rojas",    "Moreno", "Jiménez",   "Vargas",
+    "Castro",    "Ortiz", "Rubio",    "Suárez",   "Quintero", "Ospina", "Zapata",    "Cárdenas"};
+constexpr std::array<const char *, 10> kCompanyWords = {"Andina",    "del Valle", "Caribe", "Pacífico",  "Cafetera",
+                                                        "Santander", "Llanos",    "Sabana", "Antioquia", "Magdalena"};
+constexpr std::array<const char *, 8> kCompanyKinds = {"Comercializadora", "Inversiones",    "Distribuidora",
+                                                       "Transportes",      "Construcciones", "Servicios",
+                                                       "Industrias",       "Agropecuaria"};
+constexpr std::array<const char *, 8> kCities = {"Bogotá",      "Medellín",  "Cali",    "Barranquilla",
+                                                 "Bucaramanga", "Cartagena", "Pereira", "Manizales"};
 constexpr std::array<const char *, 3> kCompanies = {"salud-andina", "prepagada-andina", "odontologia-andina"};
 constexpr std::array<const char *, 3> kPlans = {"Plan Esencial", "Plan Clásico", "Plan Integral"};
 constexpr std::array<std::int64_t, 3> kPlanFee = {9850000, 16420000, 27990000}; // centavos per member, per month
@@ -94,15 +94,15 @@ std::string csv(const std::string &s) {
 std::string ascii_lower(std::string s) {
   // For e-mail addresses: strip the accents of the names used above.
   static const std::array<std::pair<const char *, const char *>, 10> kMap = {{{"á", "a"},
-                                                                               {"é", "e"},
-                                                                               {"í", "i"},
-                                                                               {"ó", "o"},
-                                                                               {"ú", "u"},
-                                                                               {"Á", "a"},
-                                                                               {"Ó", "o"},
-                                                                               {"ñ", "n"},
-                                                                               {"Ñ", "n"},
-                                                                               {" ", ""}}};
+                                                                              {"é", "e"},
+                                                                              {"í", "i"},
+                                                                              {"ó", "o"},
+                                                                              {"ú", "u"},
+                                                                              {"Á", "a"},
+                                                                              {"Ó", "o"},
+                                                                              {"ñ", "n"},
+                                                                              {"Ñ", "n"},
+                                                                              {" ", ""}}};
   for (const auto &[from, to] : kMap) {
     for (std::size_t p; (p = s.find(from)) != std::string::npos;) {
       s.replace(p, std::string(from).size(), to);
@@ -160,7 +160,8 @@ GeneratedCounts generate_company(const GeneratorOptions &o, const fs::path &out,
     runtime::usage_error("host generate: --customers must be at least 1 and --months 1 to 120");
   }
   fs::create_directories(out);
-  OutFile customers(out, "customers.csv", "customer_id,id_type,id_number,name,email,phone,address,city,agency,advisor\n");
+  OutFile customers(out, "customers.csv",
+                    "customer_id,id_type,id_number,name,email,phone,address,city,agency,advisor\n");
   OutFile contracts(out, "contracts.csv", "contract_id,customer_id,kind,plan,members,start_date,status,company\n");
   OutFile invoices(out, "invoices.csv", "invoice_id,customer_id,contract_id,issue_date,due_date,amount\n");
   OutFile payments(out, "payments.csv", "payment_id,customer_id,date,amount,method,reference,invoice_id\n");
@@ -173,7 +174,8 @@ GeneratedCounts generate_company(const GeneratorOptions &o, const fs::path &out,
 
   for (std::uint64_t i = 1; i <= o.customers; ++i) {
     const bool company = rng.chance(22);
-    const std::string customer_id = (std::snprintf(buf, sizeof buf, "C%07llu", static_cast<unsigned long long>(i)), buf);
+    const std::string customer_id =
+        (std::snprintf(buf, sizeof buf, "C%07llu", static_cast<unsigned long long>(i)), buf);
     std::string name;
     std::string id_type;
     std::string id_number;
@@ -219,7 +221,7 @@ GeneratedCounts generate_company(const GeneratorOptions &o, const fs::path &out,
                  "," + sdk::format_iso_date(start) + "," + status + "," + rng.pick(kCompanies) + "\n";
     ++n.contracts;
 
-    const int stop_after = habit == Habit::kStopped ? static_cast<int>(rng.between(o.months - 4, o.months - 2))
+    const int stop_after = habit == Habit::kStopped        ? static_cast<int>(rng.between(o.months - 4, o.months - 2))
                            : habit == Habit::kFarInArrears ? static_cast<int>(rng.between(1, std::max(1, o.months - 8)))
                                                            : o.months;
     const std::string method = rng.pick(kMethods);

@@ -14,9 +14,9 @@ namespace cartera::reference {
 struct GeneratorOptions {
   std::uint64_t customers = 1000;
   std::uint64_t seed = 1;
-  int months = 24;           // invoices per contract, monthly, ending in the as-of month
-  std::int64_t as_of = 0;    // days; the last invoice is issued in this month
-  bool payments = true;      // false: no payment at all (every invoice stays open)
+  int months = 24;        // invoices per contract, monthly, ending in the as-of month
+  std::int64_t as_of = 0; // days; the last invoice is issued in this month
+  bool payments = true;   // false: no payment at all (every invoice stays open)
 };
 
 struct GeneratedCounts {

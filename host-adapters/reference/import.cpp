@@ -23,9 +23,10 @@ constexpr std::size_t kBatch = 5000;
 // One table's rows as columns of text (dates ISO) and integers, ready for bulk binding.
 struct Table {
   std::string name;
-  std::vector<std::string> key;        // conflict target
-  std::vector<std::string> text_cols;  // bound as text
-  std::vector<std::string> int_cols;   // bound as integers
+  std::vector<std::string> key;       // conflict target
+  std::vector<std::string> text_cols; // bound as text
+  std::vector<std::string> int_cols;  // bound as integers
+  std::vector<std::string> nullable;  // text columns where empty means NULL (optional references)
   std::vector<std::vector<std::string>> texts;
   std::vector<std::vector<long long>> ints;
   std::size_t size() const { return texts.empty() ? (ints.empty() ? 0 : ints[0].size()) : texts[0].size(); }
@@ -70,11 +71,16 @@ std::size_t write(soci::session &s, sql::Dialect dialect, const Table &t, const 
   for (std::size_t start = 0; start < t.size(); start += kBatch) {
     const std::size_t end = std::min(t.size(), start + kBatch);
     std::vector<std::vector<std::string>> texts(t.text_cols.size());
+    std::vector<std::vector<soci::indicator>> inds(t.text_cols.size());
     std::vector<std::vector<long long>> ints(t.int_cols.size());
     soci::details::prepare_temp_type pt = (s.prepare << sql);
     for (std::size_t c = 0; c < t.text_cols.size(); ++c) {
       texts[c].assign(t.texts[c].begin() + static_cast<long>(start), t.texts[c].begin() + static_cast<long>(end));
-      pt, soci::use(texts[c], t.text_cols[c]);
+      const bool nullable = std::find(t.nullable.begin(), t.nullable.end(), t.text_cols[c]) != t.nullable.end();
+      for (const auto &v : texts[c]) {
+        inds[c].push_back(nullable && v.empty() ? soci::i_null : soci::i_ok);
+      }
+      pt, soci::use(texts[c], inds[c], t.text_cols[c]);
     }
     for (std::size_t c = 0; c < t.int_cols.size(); ++c) {
       ints[c].assign(t.ints[c].begin() + static_cast<long>(start), t.ints[c].begin() + static_cast<long>(end));
@@ -154,7 +160,7 @@ ImportReport import_interchange(sql::Database &db, const fs::path &dir, const Pr
     refuse_input(dir.string() + ": not a folder with the export files");
   }
   const CsvFile customers(dir / "customers.csv", {"customer_id", "id_type", "id_number", "name", "email", "phone",
-                                                   "address", "city", "agency", "advisor"});
+                                                  "address", "city", "agency", "advisor"});
   const CsvFile contracts(dir / "contracts.csv",
                           {"contract_id", "customer_id", "kind", "plan", "members", "start_date", "status", "company"});
   const CsvFile invoices(dir / "invoices.csv",
@@ -173,13 +179,23 @@ ImportReport import_interchange(sql::Database &db, const fs::path &dir, const Pr
   }
 
   // --- customers ---------------------------------------------------------------------------
-  Table cust{"ref_customer", {"customer_id"}, {"customer_id", "id_type", "id_number", "name", "address", "city",
-                                               "agency_id", "advisor_id", "extra"}, {}, {}, {}};
-  Table contact{"ref_contact", {"customer_id", "channel", "address"}, {"customer_id", "channel", "address", "purpose"},
-                {}, {}, {}};
-  Table agency{"ref_agency", {"agency_id"}, {"agency_id", "name"}, {}, {}, {}};
-  Table advisor{"ref_advisor", {"advisor_id"}, {"advisor_id", "name"}, {}, {}, {}};
-  Table company{"ref_company", {"company_id"}, {"company_id", "name"}, {}, {}, {}};
+  Table cust{"ref_customer",
+             {"customer_id"},
+             {"customer_id", "id_type", "id_number", "name", "address", "city", "agency_id", "advisor_id", "extra"},
+             {},
+             {"agency_id", "advisor_id"},
+             {},
+             {}};
+  Table contact{"ref_contact",
+                {"customer_id", "channel", "address"},
+                {"customer_id", "channel", "address", "purpose"},
+                {},
+                {},
+                {},
+                {}};
+  Table agency{"ref_agency", {"agency_id"}, {"agency_id", "name"}, {}, {}, {}, {}};
+  Table advisor{"ref_advisor", {"advisor_id"}, {"advisor_id", "name"}, {}, {}, {}, {}};
+  Table company{"ref_company", {"company_id"}, {"company_id", "name"}, {}, {}, {}, {}};
   for (Table *t : {&cust, &contact, &agency, &advisor, &company}) {
     t->init();
   }
@@ -215,9 +231,15 @@ ImportReport import_interchange(sql::Database &db, const fs::path &dir, const Pr
       if (!adv.empty()) {
         advisors.insert(adv);
       }
-      const std::vector<std::string> row = {id_value, sdk::id_type_code(*type), id.normalized,
-                                            customers.get(r, "name"), customers.get(r, "address"),
-                                            customers.get(r, "city"), ag, adv, customers.extra(r)};
+      const std::vector<std::string> row = {id_value,
+                                            sdk::id_type_code(*type),
+                                            id.normalized,
+                                            customers.get(r, "name"),
+                                            customers.get(r, "address"),
+                                            customers.get(r, "city"),
+                                            ag,
+                                            adv,
+                                            customers.extra(r)};
       for (std::size_t c = 0; c < row.size(); ++c) {
         cust.texts[c].push_back(row[c]);
       }
@@ -235,8 +257,13 @@ ImportReport import_interchange(sql::Database &db, const fs::path &dir, const Pr
   report.customers.read = customers.rows();
 
   // --- contracts ---------------------------------------------------------------------------
-  Table contr{"ref_contract", {"contract_id"}, {"contract_id", "customer_id", "kind", "plan", "start_date", "status",
-                                               "company_id", "extra"}, {"members"}, {}, {}};
+  Table contr{"ref_contract",
+              {"contract_id"},
+              {"contract_id", "customer_id", "kind", "plan", "start_date", "status", "company_id", "extra"},
+              {"members"},
+              {},
+              {},
+              {}};
   contr.init();
   {
     std::unordered_set<std::string> seen;
@@ -268,9 +295,14 @@ ImportReport import_interchange(sql::Database &db, const fs::path &dir, const Pr
       require_text(contracts, r, "company");
       companies.insert(contracts.get(r, "company"));
       contract_customer[contracts.get(r, "contract_id")] = customer;
-      const std::vector<std::string> row = {contracts.get(r, "contract_id"), customer, kind, contracts.get(r, "plan"),
-                                            contracts.get(r, "start_date"), contracts.get(r, "status"),
-                                            contracts.get(r, "company"), contracts.extra(r)};
+      const std::vector<std::string> row = {contracts.get(r, "contract_id"),
+                                            customer,
+                                            kind,
+                                            contracts.get(r, "plan"),
+                                            contracts.get(r, "start_date"),
+                                            contracts.get(r, "status"),
+                                            contracts.get(r, "company"),
+                                            contracts.extra(r)};
       for (std::size_t c = 0; c < row.size(); ++c) {
         contr.texts[c].push_back(row[c]);
       }
@@ -280,8 +312,13 @@ ImportReport import_interchange(sql::Database &db, const fs::path &dir, const Pr
   report.contracts.read = contracts.rows();
 
   // --- invoices ----------------------------------------------------------------------------
-  Table inv{"ref_invoice", {"invoice_id"}, {"invoice_id", "customer_id", "contract_id", "issue_date", "due_date",
-                                            "extra"}, {"amount"}, {}, {}};
+  Table inv{"ref_invoice",
+            {"invoice_id"},
+            {"invoice_id", "customer_id", "contract_id", "issue_date", "due_date", "extra"},
+            {"amount"},
+            {"contract_id"},
+            {},
+            {}};
   inv.init();
   std::unordered_map<std::string, std::string> invoice_customer;
   {
@@ -311,9 +348,9 @@ ImportReport import_interchange(sql::Database &db, const fs::path &dir, const Pr
       }
       const auto amount = amount_or_refuse(invoices, r, "amount", true);
       invoice_customer[invoices.get(r, "invoice_id")] = customer;
-      const std::vector<std::string> row = {invoices.get(r, "invoice_id"), customer, contract,
-                                            invoices.get(r, "issue_date"), invoices.get(r, "due_date"),
-                                            invoices.extra(r)};
+      const std::vector<std::string> row = {
+          invoices.get(r, "invoice_id"), customer,         contract, invoices.get(r, "issue_date"),
+          invoices.get(r, "due_date"),   invoices.extra(r)};
       for (std::size_t c = 0; c < row.size(); ++c) {
         inv.texts[c].push_back(row[c]);
       }
@@ -323,9 +360,19 @@ ImportReport import_interchange(sql::Database &db, const fs::path &dir, const Pr
   report.invoices.read = invoices.rows();
 
   // --- payments ----------------------------------------------------------------------------
-  Table pay{"ref_payment", {"payment_id"}, {"payment_id", "customer_id", "paid_on", "method", "reference", "extra"},
-            {"amount"}, {}, {}};
-  Table app{"ref_application", {"payment_id", "invoice_id"}, {"payment_id", "invoice_id", "applied_on"}, {"amount"}, {},
+  Table pay{"ref_payment",
+            {"payment_id"},
+            {"payment_id", "customer_id", "paid_on", "method", "reference", "extra"},
+            {"amount"},
+            {},
+            {},
+            {}};
+  Table app{"ref_application",
+            {"payment_id", "invoice_id"},
+            {"payment_id", "invoice_id", "applied_on"},
+            {"amount"},
+            {},
+            {},
             {}};
   pay.init();
   app.init();
@@ -365,9 +412,9 @@ ImportReport import_interchange(sql::Database &db, const fs::path &dir, const Pr
         app.ints[0].push_back(amount);
         last_payment_row_of_invoice[invoice] = r;
       }
-      const std::vector<std::string> row = {payments.get(r, "payment_id"), customer, payments.get(r, "date"),
-                                            payments.get(r, "method"), payments.get(r, "reference"),
-                                            payments.extra(r)};
+      const std::vector<std::string> row = {payments.get(r, "payment_id"), customer,
+                                            payments.get(r, "date"),       payments.get(r, "method"),
+                                            payments.get(r, "reference"),  payments.extra(r)};
       for (std::size_t c = 0; c < row.size(); ++c) {
         pay.texts[c].push_back(row[c]);
       }
@@ -419,8 +466,8 @@ ImportReport import_interchange(sql::Database &db, const fs::path &dir, const Pr
       tr.rollback();
       auto it = last_payment_row_of_invoice.find(over);
       const std::string where = it != last_payment_row_of_invoice.end()
-                                    ? "payments.csv:" + std::to_string(payments.line(it->second)) + ": column amount: '" +
-                                          payments.get(it->second, "amount") + "': "
+                                    ? "payments.csv:" + std::to_string(payments.line(it->second)) +
+                                          ": column amount: '" + payments.get(it->second, "amount") + "': "
                                     : "payments.csv: ";
       refuse_input(where + "payments applied to invoice " + over + " add up to " + sdk::format_pesos_plain(applied) +
                    ", more than its amount " + sdk::format_pesos_plain(amount));

@@ -29,6 +29,59 @@ std::string without_password(const std::string &url) {
   return std::regex_replace(out, std::regex(R"(((PWD|Password|password)=)[^;]*)"), "$1***");
 }
 
+// postgresql://USER[:PASSWORD]@HOST[:PORT]/DB as libpq key=value pairs (SOCI's backend does
+// not pass URIs through intact). Values are quoted as libpq wants.
+std::string postgres_conninfo(const std::string &url) {
+  const std::string rest = url.substr(url.find("://") + 3);
+  const auto slash = rest.find('/');
+  const std::string authority = rest.substr(0, slash);
+  std::string db = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  if (const auto q = db.find('?'); q != std::string::npos) {
+    db = db.substr(0, q);
+  }
+  std::string user;
+  std::string password;
+  std::string hostport = authority;
+  if (const auto at = authority.rfind('@'); at != std::string::npos) {
+    user = authority.substr(0, at);
+    hostport = authority.substr(at + 1);
+    if (const auto colon = user.find(':'); colon != std::string::npos) {
+      password = user.substr(colon + 1);
+      user = user.substr(0, colon);
+    }
+  }
+  std::string host = hostport;
+  std::string port;
+  if (const auto colon = hostport.rfind(':'); colon != std::string::npos) {
+    host = hostport.substr(0, colon);
+    port = hostport.substr(colon + 1);
+  }
+  const auto quoted = [](const std::string &v) {
+    std::string out = "'";
+    for (char c : v) {
+      if (c == '\\' || c == '\'') {
+        out += '\\';
+      }
+      out += c;
+    }
+    return out + "'";
+  };
+  std::string info;
+  const auto add = [&](const char *key, const std::string &v) {
+    if (!v.empty()) {
+      info += (info.empty() ? "" : " ") + std::string(key) + "=" + quoted(v);
+    }
+  };
+  add("host", host);
+  add("port", port);
+  add("dbname", db);
+  add("user", user);
+  add("password", password);
+  // NOTICEs ("relation already exists, skipping") are for people at a psql prompt.
+  info += " options='-c client_min_messages=warning'";
+  return info;
+}
+
 } // namespace
 
 Database open_database(const std::string &url) {
@@ -43,7 +96,7 @@ Database open_database(const std::string &url) {
       *db.session << "PRAGMA journal_mode = WAL";
       *db.session << "PRAGMA synchronous = NORMAL";
     } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-      db.session = std::make_unique<soci::session>(soci::postgresql, url);
+      db.session = std::make_unique<soci::session>(soci::postgresql, postgres_conninfo(url));
       db.dialect = Dialect::kPostgresql;
     } else if (url.rfind("odbc:", 0) == 0) {
       soci::connection_parameters params(soci::odbc, url.substr(5));

@@ -31,7 +31,8 @@ BucketSet parse_buckets(std::string_view spec) {
   std::size_t pos = 0;
   while (pos <= spec.size()) {
     const std::size_t comma = spec.find(',', pos);
-    const std::string_view item = spec.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+    const std::string_view item =
+        spec.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
     std::int64_t v = 0;
     bool ok = !item.empty() && item.size() <= 6;
     for (char c : item) {

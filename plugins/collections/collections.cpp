@@ -16,7 +16,9 @@ using cartera::Error;
 
 constexpr std::uint64_t kProgressEvery = 10000;
 
-cartera_column column(std::string_view name, std::int32_t type) { return {cartera::str(name), type, 0}; }
+cartera_column column(std::string_view name, std::int32_t type) {
+  return {cartera::str(name), type, 0};
+}
 
 class Collections {
 public:
