@@ -87,7 +87,7 @@ int host_generate(const Args &args) {
     }
     o.as_of = *d;
   } else {
-    o.as_of = (host.now_us() / 1'000'000 - 5 * 3600) / 86400; // today in Bogotá
+    o.as_of = (host.now_us() / 1'000'000 - 5LL * 3600) / 86400; // today in Bogotá
   }
   TerminalObserver observer(host.quiet());
   const auto n = reference::generate_company(

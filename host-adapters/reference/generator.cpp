@@ -93,16 +93,16 @@ std::string csv(const std::string &s) {
 
 std::string ascii_lower(std::string s) {
   // For e-mail addresses: strip the accents of the names used above.
-  static const std::array<std::pair<const char *, const char *>, 10> kMap = {{{"á", "a"},
-                                                                              {"é", "e"},
-                                                                              {"í", "i"},
-                                                                              {"ó", "o"},
-                                                                              {"ú", "u"},
-                                                                              {"Á", "a"},
-                                                                              {"Ó", "o"},
-                                                                              {"ñ", "n"},
-                                                                              {"Ñ", "n"},
-                                                                              {" ", ""}}};
+  static constexpr std::array<std::pair<const char *, const char *>, 10> kMap = {{{"á", "a"},
+                                                                                  {"é", "e"},
+                                                                                  {"í", "i"},
+                                                                                  {"ó", "o"},
+                                                                                  {"ú", "u"},
+                                                                                  {"Á", "a"},
+                                                                                  {"Ó", "o"},
+                                                                                  {"ñ", "n"},
+                                                                                  {"Ñ", "n"},
+                                                                                  {" ", ""}}};
   for (const auto &[from, to] : kMap) {
     for (std::size_t p; (p = s.find(from)) != std::string::npos;) {
       s.replace(p, std::string(from).size(), to);
@@ -227,7 +227,8 @@ GeneratedCounts generate_company(const GeneratorOptions &o, const fs::path &out,
     const std::string method = rng.pick(kMethods);
     for (int m = 0; m < o.months; ++m) {
       const std::int64_t issue = add_months(first_issue, m, 1);
-      const std::int64_t due = issue + 29; // due at the end of the billing month
+      const sdk::CivilDate billed = sdk::civil_from_days(issue);
+      const std::int64_t due = issue + sdk::days_in_month(billed.year, billed.month) - 1; // the month's last day
       // The yearly increase each January (about 9 %, the kind of figure a tariff study sets).
       const sdk::CivilDate ci = sdk::civil_from_days(issue);
       const int years = ci.year - sdk::civil_from_days(first_issue).year;

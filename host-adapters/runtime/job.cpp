@@ -8,6 +8,7 @@
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
 
+#include <array>
 #include <fstream>
 #include <sstream>
 
@@ -140,6 +141,45 @@ private:
   cartera_status status_ = CARTERA_OK;
 };
 
+// A file written under a temporary name in its final folder, renamed into place by commit();
+// removed if never committed.
+class PendingFile {
+public:
+  explicit PendingFile(const std::filesystem::path &target)
+      : target_(target), tmp_(target.parent_path() / ("." + target.filename().string() + ".tmp")) {
+    out_.rdbuf()->pubsetbuf(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    out_.open(tmp_, std::ios::binary | std::ios::trunc);
+    if (!out_) {
+      fail("cannot write " + tmp_.string());
+    }
+  }
+  ~PendingFile() {
+    if (!committed_) {
+      out_.close();
+      std::error_code ec;
+      std::filesystem::remove(tmp_, ec);
+    }
+  }
+  PendingFile(const PendingFile &) = delete;
+  PendingFile &operator=(const PendingFile &) = delete;
+  std::ostream &stream() noexcept { return out_; }
+  void commit() {
+    out_.close();
+    if (!out_) {
+      fail("cannot write " + tmp_.string());
+    }
+    std::filesystem::rename(tmp_, target_);
+    committed_ = true;
+  }
+
+private:
+  std::filesystem::path target_;
+  std::filesystem::path tmp_;
+  std::array<char, 1 << 16> buffer_{};
+  std::ofstream out_;
+  bool committed_ = false;
+};
+
 } // namespace
 
 ExitCode exit_code_for(cartera_status status) noexcept {
@@ -263,8 +303,16 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
   start.started_at = host.now_iso();
   const std::string run_id = store.begin_run(start);
 
-  std::ostringstream buffered; // nothing reaches the caller unless the run commits
-  std::unique_ptr<ResultSink> sink = make_sink(format, buffered, m.name, job->name);
+  // Nothing reaches the caller unless the run commits: to standard output the result is
+  // buffered; to --output FILE it streams into a temporary file beside FILE, renamed into
+  // place at the commit and removed otherwise (a million-row export never sits in memory).
+  std::ostringstream buffered;
+  std::unique_ptr<PendingFile> pending;
+  if (inv.output) {
+    pending = std::make_unique<PendingFile>(*inv.output);
+  }
+  std::unique_ptr<ResultSink> sink =
+      make_sink(format, pending ? pending->stream() : static_cast<std::ostream &>(buffered), m.name, job->name);
 
   cartera_call call;
   call.manifest = &m;
@@ -349,9 +397,8 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
     throw Failure(ExitCode::kFailure, message);
   }
   outcome.rows = call.rows;
-  if (inv.output) {
-    write_atomically(inv.output->parent_path().empty() ? "." : inv.output->parent_path(),
-                     inv.output->filename().string(), buffered.str());
+  if (pending) {
+    pending->commit();
   } else {
     out << buffered.str();
   }

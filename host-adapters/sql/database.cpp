@@ -93,6 +93,9 @@ Database open_database(const std::string &url) {
       db.session = std::make_unique<soci::session>(soci::sqlite3, "db=\"" + path + "\" timeout=30 shared_cache=false");
       db.dialect = Dialect::kSqlite;
       *db.session << "PRAGMA foreign_keys = ON";
+      // 16 KB pages (only takes effect when the file is new): a quarter of the write calls of
+      // the 4 KB default when a million-row import commits; reads of whole tables gain too.
+      *db.session << "PRAGMA page_size = 16384";
       *db.session << "PRAGMA journal_mode = WAL";
       *db.session << "PRAGMA synchronous = NORMAL";
     } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {

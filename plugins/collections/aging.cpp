@@ -1,5 +1,6 @@
 #include "aging.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
 
@@ -68,35 +69,44 @@ BucketSet parse_buckets(std::string_view spec) {
 }
 
 void Aging::add(std::string_view group, std::int64_t days, std::int64_t balance) {
-  auto it = groups_.find(group);
-  if (it == groups_.end()) {
-    it = groups_.emplace(std::string(group), std::vector<std::int64_t>(buckets_.buckets.size() + 1, 0)).first;
+  const std::size_t width = buckets_.buckets.size() + 1;
+  if (last_ == UINT32_MAX || names_[last_] != group) {
+    auto it = index_.find(group);
+    if (it == index_.end()) {
+      names_.emplace_back(group);
+      it = index_.emplace(std::string_view(names_.back()), static_cast<std::uint32_t>(names_.size() - 1)).first;
+      amounts_.resize(amounts_.size() + width, 0);
+    }
+    last_ = it->second;
   }
-  it->second[buckets_.index(days)] += balance;
+  amounts_[static_cast<std::size_t>(last_) * width + buckets_.index(days)] += balance;
   sum_ += balance;
   ++items_;
 }
 
+std::vector<std::uint32_t> Aging::sorted_groups() const {
+  std::vector<std::uint32_t> order(names_.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::sort(order.begin(), order.end(), [this](std::uint32_t a, std::uint32_t b) { return names_[a] < names_[b]; });
+  return order;
+}
+
 std::vector<AgingRow> Aging::rows() const {
   std::vector<AgingRow> out;
-  out.reserve(groups_.size());
-  for (const auto &[group, amounts] : groups_) {
-    AgingRow r{group, amounts, 0};
-    for (auto a : amounts) {
-      r.total += a;
-    }
-    out.push_back(std::move(r));
-  }
+  visit_sorted([&](std::string_view group, const std::int64_t *a, std::int64_t total) {
+    out.push_back(AgingRow{std::string(group), std::vector<std::int64_t>(a, a + buckets_.buckets.size() + 1), total});
+  });
   return out;
 }
 
 AgingRow Aging::totals() const {
-  AgingRow t{"(total)", std::vector<std::int64_t>(buckets_.buckets.size() + 1, 0), 0};
-  for (const auto &[group, amounts] : groups_) {
-    for (std::size_t i = 0; i < amounts.size(); ++i) {
-      t.amounts[i] += amounts[i];
-      t.total += amounts[i];
-    }
+  const std::size_t width = buckets_.buckets.size() + 1;
+  AgingRow t{"(total)", std::vector<std::int64_t>(width, 0), 0};
+  for (std::size_t i = 0; i < amounts_.size(); ++i) {
+    t.amounts[i % width] += amounts_[i];
+    t.total += amounts_[i];
   }
   return t;
 }

@@ -3,9 +3,10 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <deque>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace cartera::collections {
@@ -43,7 +44,19 @@ public:
   explicit Aging(BucketSet buckets) : buckets_(std::move(buckets)) {}
   void add(std::string_view group, std::int64_t days, std::int64_t balance);
   [[nodiscard]] std::vector<AgingRow> rows() const; // by group
-  [[nodiscard]] AgingRow totals() const;            // group "(total)"
+  // The same, without building rows: f(group, amounts (current, buckets...), total), by group.
+  template <class F> void visit_sorted(F &&f) const {
+    const std::size_t width = buckets_.buckets.size() + 1;
+    for (std::uint32_t g : sorted_groups()) {
+      const std::int64_t *a = amounts_.data() + static_cast<std::size_t>(g) * width;
+      std::int64_t total = 0;
+      for (std::size_t i = 0; i < width; ++i) {
+        total += a[i];
+      }
+      f(std::string_view(names_[g]), a, total);
+    }
+  }
+  [[nodiscard]] AgingRow totals() const; // group "(total)"
   // Sum of every balance added, kept apart from the buckets so the report can prove they agree.
   [[nodiscard]] std::int64_t sum_of_balances() const noexcept { return sum_; }
   [[nodiscard]] std::uint64_t items() const noexcept { return items_; }
@@ -51,7 +64,17 @@ public:
 
 private:
   BucketSet buckets_;
-  std::map<std::string, std::vector<std::int64_t>, std::less<>> groups_; // heterogeneous: no string per row
+  [[nodiscard]] std::vector<std::uint32_t> sorted_groups() const;
+
+  // Groups are numbered as they appear: names_ holds their names (a deque, so the views the
+  // index keys on stay valid), amounts_ their sums, width by width. One allocation per new
+  // group name, none per row.
+  std::deque<std::string> names_;
+  std::unordered_map<std::string_view, std::uint32_t> index_;
+  std::vector<std::int64_t> amounts_;
+  // Rows of one group tend to arrive together (an ERP stores a customer's invoices together):
+  // the last group is tried first.
+  std::uint32_t last_ = UINT32_MAX;
   std::int64_t sum_ = 0;
   std::uint64_t items_ = 0;
 };

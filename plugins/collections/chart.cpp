@@ -50,8 +50,9 @@ std::string aging_svg(const Aging &aging, const std::string &title, const std::s
   const int height = top + plot_h + 110;
   const std::int64_t max = std::max<std::int64_t>(1, *std::max_element(t.amounts.begin(), t.amounts.end()));
   // Current in green, then warmer as balances age.
-  static const char *kColours[] = {"#2e7d32", "#9ccc65", "#fdd835", "#ffb300", "#fb8c00", "#f4511e", "#d84315",
-                                   "#bf360c", "#8d2a0b", "#6d1f08", "#4e1606", "#3e1205", "#2e0d04", "#1e0803"};
+  static constexpr const char *kColours[] = {"#2e7d32", "#9ccc65", "#fdd835", "#ffb300", "#fb8c00",
+                                             "#f4511e", "#d84315", "#bf360c", "#8d2a0b", "#6d1f08",
+                                             "#4e1606", "#3e1205", "#2e0d04", "#1e0803"};
   std::string svg;
   char buf[512];
   std::snprintf(buf, sizeof buf,

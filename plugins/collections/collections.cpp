@@ -86,13 +86,12 @@ private:
     } catch (const std::invalid_argument &e) {
       throw Error(CARTERA_E_INVALID_ARGUMENT, std::string("--buckets: ") + e.what());
     }
-    // Columns of open_balances: customer, contract, agency, advisor, company, issue, due, balance.
-    std::uint32_t group_column = 0;
-    std::string group_name = "customer_id";
-    if (group_by == "contract") {
-      group_column = 1;
-      group_name = "contract_id";
-    } else if (group_by == "agency") {
+    // open_balances: customer, contract, issue, due, balance (no joins: the fast path).
+    // open_balances_by_party: customer, contract, agency, advisor, company, issue, due, balance.
+    const bool by_party = group_by == "agency" || group_by == "advisor" || group_by == "company";
+    std::uint32_t group_column = group_by == "contract" ? 1 : 0;
+    std::string group_name = group_by == "contract" ? "contract_id" : "customer_id";
+    if (group_by == "agency") {
       group_column = 2;
       group_name = "agency_id";
     } else if (group_by == "advisor") {
@@ -102,14 +101,16 @@ private:
       group_column = 4;
       group_name = "company_id";
     }
-    const std::uint32_t date_column = by == "issue" ? 5 : 6;
+    const std::uint32_t first_date = by_party ? 5 : 2;
+    const std::uint32_t date_column = by == "issue" ? first_date : first_date + 1;
+    const std::uint32_t balance_column = first_date + 2;
 
     cartera::collections::Aging aging(buckets);
-    cartera::Operation op = ctx.operation("open_balances");
+    cartera::Operation op = ctx.operation(by_party ? "open_balances_by_party" : "open_balances");
     op.bind("as_of", cartera::Date{date}).execute();
     std::uint64_t n = 0;
     while (op.step()) {
-      aging.add(op.text(group_column), date - op.date(date_column).days, op.centavos(7).value);
+      aging.add(op.text(group_column), date - op.date(date_column).days, op.centavos(balance_column).value);
       if (++n % kProgressEvery == 0) {
         ctx.throw_if_cancelled();
         ctx.progress(n, 0, "aging open items");
@@ -148,9 +149,16 @@ private:
       values.back() = cartera::make_value(cartera::Centavos{r.total});
       ctx.row(values);
     };
-    for (const auto &r : aging.rows()) {
-      emit(r);
-    }
+    aging.visit_sorted([&](std::string_view group, const std::int64_t *amounts, std::int64_t total) {
+      values[0] = cartera::make_value(group);
+      for (std::size_t i = 0; i + 2 < values.size(); ++i) {
+        values[i + 1] = cartera::make_value(cartera::Centavos{amounts[i]});
+      }
+      values.back() = cartera::make_value(cartera::Centavos{total});
+      if (ctx.host()->result_row(ctx.call(), values.data(), static_cast<std::uint32_t>(values.size())) != CARTERA_OK) {
+        throw Error(CARTERA_E_INTERNAL, "the host refused a result row");
+      }
+    });
     emit(totals);
   }
 };

@@ -27,7 +27,7 @@ TEST(AgingBuckets, GnucashPresetMatchesItsReportAtEveryEdge) {
   // domain/hosts.md: n < 0 Current; 0-29 "0-30"; 30-59 "31-60"; 60-89 "61-90"; >= 90 "91+".
   const BucketSet b = parse_buckets("gnucash");
   const std::pair<std::int64_t, std::size_t> edges[] = {{-1, 0}, {0, 1},  {29, 1}, {30, 2},
-                                                         {59, 2}, {60, 3}, {89, 3}, {90, 4}};
+                                                        {59, 2}, {60, 3}, {89, 3}, {90, 4}};
   for (const auto &[n, bucket] : edges) {
     EXPECT_EQ(b.index(n), bucket) << "n = " << n;
   }

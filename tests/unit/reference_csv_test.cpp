@@ -11,9 +11,7 @@ using cartera::runtime::Failure;
 
 namespace {
 struct Csv {
-  explicit Csv(const std::string &text) {
-    dir.write_file("x.csv", text);
-  }
+  explicit Csv(const std::string &text) { dir.write_file("x.csv", text); }
   std::string refusal(const std::vector<std::string> &required) {
     try {
       CsvFile f(dir.path() / "x.csv", required);
@@ -49,8 +47,8 @@ TEST(Csv, RefusalsNameFileLineAndWhat) {
 
 TEST(Csv, Utf8Validation) {
   EXPECT_EQ(first_invalid_utf8("Pérez ñ €"), std::string::npos);
-  EXPECT_EQ(first_invalid_utf8("ab\xC3"), 2u);       // truncated sequence
-  EXPECT_EQ(first_invalid_utf8("\xC0\xAF"), 0u);     // overlong
-  EXPECT_EQ(first_invalid_utf8("\xED\xA0\x80"), 0u); // surrogate
+  EXPECT_EQ(first_invalid_utf8("ab\xC3"), 2u);           // truncated sequence
+  EXPECT_EQ(first_invalid_utf8("\xC0\xAF"), 0u);         // overlong
+  EXPECT_EQ(first_invalid_utf8("\xED\xA0\x80"), 0u);     // surrogate
   EXPECT_EQ(first_invalid_utf8("\xF4\x90\x80\x80"), 0u); // above U+10FFFF
 }

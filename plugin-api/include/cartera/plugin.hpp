@@ -275,7 +275,8 @@ template <class Module> struct Trampolines {
   static cartera_status create(const cartera_host_services *host, cartera_call *call, void **out_instance) noexcept {
     return barrier(host, call, [&] {
       Context ctx(host, call);
-      *out_instance = new Instance<Module>{host, Module(ctx)};
+      // barrier() turns std::bad_alloc into CARTERA_E_OUT_OF_MEMORY.
+      *out_instance = new Instance<Module>{host, Module(ctx)}; // NOLINT(bugprone-unhandled-exception-at-new)
     });
   }
   static void destroy(void *instance) noexcept {
