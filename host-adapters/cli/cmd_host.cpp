@@ -9,7 +9,9 @@
 
 #include <cartera/sdk/date.hpp>
 
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace cartera::cli {
 
@@ -38,7 +40,7 @@ std::uint64_t positive(const Args &args, const std::string &name, std::uint64_t 
 int host_import(const Args &args) {
   args.only({}, "host import");
   if (args.words.size() != 3) {
-    usage_error("host import: name the folder with the export files: cartera host import DIR");
+    usage_error("host import: name the export: cartera host import DIR (CSV files) or FILE.xml");
   }
   Host host(args.global);
   if (host.config().host_adapter != "reference") {
@@ -47,11 +49,25 @@ int host_import(const Args &args) {
   }
   host.require_role("it", "import ERP exports");
   host.data(); // brings the reference tables to this build's version
+  const std::filesystem::path source = args.words[2];
+  reference::ExportFiles files;
+  if (source.extension() == ".xml") {
+    std::ifstream in(source, std::ios::binary);
+    if (!in) {
+      refuse_input(source.string() + ": cannot read");
+    }
+    std::stringstream buf;
+    buf << in.rdbuf();
+    host.schemas().validate(buf.str(), source.filename().string(), "receivables-export.xsd");
+    files = reference::read_xml_export(source.filename().string(), buf.str());
+  } else {
+    files = reference::read_csv_export(source);
+  }
   TerminalObserver observer(host.quiet());
-  const auto report = reference::import_interchange(
-      host.store().database(), args.words[2], [&](std::uint64_t done, std::uint64_t total, const std::string &stage) {
-        observer.progress(done, total, stage);
-      });
+  const auto report = reference::import_export(host.store().database(), files,
+                                               [&](std::uint64_t done, std::uint64_t total, const std::string &stage) {
+                                                 observer.progress(done, total, stage);
+                                               });
   observer.clear_line();
   const std::string detail =
       "customers " + std::to_string(report.customers.written) + "/" + std::to_string(report.customers.read) +

@@ -2,6 +2,8 @@
 
 #include "runtime/failure.hpp"
 
+#include <pugixml.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -187,6 +189,50 @@ std::string CsvFile::extra(std::size_t row) const {
 void CsvFile::refuse(std::size_t row, const std::string &column, const std::string &why) const {
   refuse_input(path_.filename().string() + ":" + std::to_string(lines_[row]) + ": column " + column + ": '" +
                get(row, column) + "': " + why);
+}
+
+XmlRows::XmlRows(const std::string &file, const std::string &text, const std::string &section,
+                 const std::string &element, const std::vector<std::string> &columns)
+    : file_(file), element_(element) {
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    index_[columns[i]] = i;
+  }
+  pugi::xml_document doc;
+  if (!doc.load_buffer(text.data(), text.size())) {
+    refuse_input(file + ": not well-formed XML");
+  }
+  // Line of each element: one pass over the text, then a binary search per element.
+  std::vector<std::size_t> newlines;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      newlines.push_back(i);
+    }
+  }
+  for (auto node : doc.document_element().child(section.c_str()).children(element.c_str())) {
+    std::vector<std::string> row;
+    row.reserve(columns.size());
+    for (const auto &c : columns) {
+      row.emplace_back(node.attribute(c.c_str()).value());
+    }
+    std::string extra;
+    for (auto x : node.children("extra")) {
+      extra += std::string(x.attribute("name").value()) + "=" + x.attribute("value").value() + "\n";
+    }
+    const auto offset = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, node.offset_debug()));
+    lines_.push_back(
+        1 + static_cast<std::size_t>(std::lower_bound(newlines.begin(), newlines.end(), offset) - newlines.begin()));
+    rows_.push_back(std::move(row));
+    extras_.push_back(std::move(extra));
+  }
+}
+
+const std::string &XmlRows::get(std::size_t row, const std::string &column) const {
+  return rows_[row][index_.at(column)];
+}
+
+void XmlRows::refuse(std::size_t row, const std::string &column, const std::string &why) const {
+  refuse_input(file_ + ":" + std::to_string(lines_[row]) + ": " + element_ + "/@" + column + ": '" + get(row, column) +
+               "': " + why);
 }
 
 } // namespace cartera::reference

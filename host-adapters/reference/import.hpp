@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace cartera::reference {
@@ -32,6 +33,25 @@ struct ImportReport {
 
 using Progress = std::function<void(std::uint64_t done, std::uint64_t total, const std::string &stage)>;
 
-ImportReport import_interchange(sql::Database &db, const std::filesystem::path &dir, const Progress &progress);
+class Rows;
+
+// The four tables of an export, from either form.
+struct ExportFiles {
+  std::unique_ptr<Rows> customers;
+  std::unique_ptr<Rows> contracts;
+  std::unique_ptr<Rows> invoices;
+  std::unique_ptr<Rows> payments;
+  ExportFiles();
+  ExportFiles(ExportFiles &&) noexcept;
+  ExportFiles &operator=(ExportFiles &&) noexcept;
+  ~ExportFiles();
+};
+
+// DIR/customers.csv, contracts.csv, invoices.csv, payments.csv.
+ExportFiles read_csv_export(const std::filesystem::path &dir);
+// A receivables-export document, already validated against receivables-export.xsd.
+ExportFiles read_xml_export(const std::string &file, const std::string &text);
+
+ImportReport import_export(sql::Database &db, const ExportFiles &files, const Progress &progress);
 
 } // namespace cartera::reference

@@ -103,10 +103,10 @@ DocPtr parse_strict(std::string_view bytes, const std::string &source) {
     refuse_input(located(source, errors.line, errors.seen ? errors.message : "not well-formed XML"));
   }
   if (doc->intSubset != nullptr || doc->extSubset != nullptr) {
-    refuse_input(located(
-        source,
-        doc->intSubset != nullptr ? static_cast<int>(xmlGetLineNo(reinterpret_cast<xmlNode *>(doc->intSubset))) : 0,
-        "documents with a DOCTYPE are refused (no DTDs or entities are accepted)"));
+    const std::size_t at = bytes.find("<!DOCTYPE");
+    const int line =
+        at == std::string_view::npos ? 0 : static_cast<int>(line_of_offset(bytes, static_cast<std::ptrdiff_t>(at)));
+    refuse_input(located(source, line, "documents with a DOCTYPE are refused (no DTDs or entities are accepted)"));
   }
   if (doc->encoding != nullptr) {
     std::string enc(reinterpret_cast<const char *>(doc->encoding));

@@ -22,7 +22,9 @@ using cartera::testing::read_text;
 const fs::path kSmallCompany = fs::path(CARTERA_SOURCE_DIR) / "tests/integration/data/small-company";
 const fs::path kGolden = fs::path(CARTERA_SOURCE_DIR) / "tests/golden/collections";
 
-bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string &s, const std::string &part) {
+  return s.find(part) != std::string::npos;
+}
 
 std::string env(const char *name) {
   const char *v = std::getenv(name);
@@ -110,8 +112,8 @@ TEST_P(Backends, SameExportGivesTheGoldenAgingAndOpenItems) {
   const Outcome aging = run({"collections", "aging", "--as-of", "2026-11-22", "--format", "csv"});
   ASSERT_EQ(aging.code, 0) << aging.err;
   EXPECT_EQ(aging.out, read_text(kGolden / "aging-by-customer.csv"));
-  const Outcome gnucash =
-      run({"collections", "aging", "--as-of", "2026-11-22", "--buckets", "gnucash", "--group-by", "company", "--format", "csv"});
+  const Outcome gnucash = run({"collections", "aging", "--as-of", "2026-11-22", "--buckets", "gnucash", "--group-by",
+                               "company", "--format", "csv"});
   EXPECT_EQ(gnucash.out, read_text(kGolden / "aging-gnucash-by-company.csv"));
   const Outcome items = run({"collections", "open-items", "--as-of", "2026-11-22", "--format", "csv"});
   EXPECT_EQ(items.out, read_text(kGolden / "open-items.csv"));
@@ -146,9 +148,11 @@ TEST_P(Backends, BadExportsAreRefusedWithFileLineColumnAndValueAndChangeNothing)
       {"invoices.csv", "2026-10-22,4000.00", "2026-10-22,4.000,00", "invoices.csv:4: 7 fields, the header has 6"},
       {"invoices.csv", "F1,C1,K1,2026-11-01,2026-11-30", "F1,C1,K1,2026-11-01,2026-10-30",
        "invoices.csv:2: column due_date: '2026-10-30': before the issue date 2026-11-01"},
-      {"invoices.csv", "F9,C2,K2", "F2,C2,K2", "invoices.csv:10: column invoice_id: 'F2': duplicate invoice_id (first on line 3)"},
+      {"invoices.csv", "F9,C2,K2", "F2,C2,K2",
+       "invoices.csv:10: column invoice_id: 'F2': duplicate invoice_id (first on line 3)"},
       {"invoices.csv", "F6,C3,K3", "F6,C9,K3", "invoices.csv:7: column customer_id: 'C9': unknown customer"},
-      {"invoices.csv", "F6,C3,K3", "F6,C3,K1", "invoices.csv:7: column contract_id: 'K1': the contract belongs to customer C1"},
+      {"invoices.csv", "F6,C3,K3", "F6,C3,K1",
+       "invoices.csv:7: column contract_id: 'K1': the contract belongs to customer C1"},
       {"contracts.csv", "K3,C3", "K3,C9", "contracts.csv:4: column customer_id: 'C9': unknown customer"},
       {"contracts.csv", "individual,Plan Esencial,1", "individual,Plan Esencial,0",
        "contracts.csv:4: column members: '0': a whole number of members, at least 1"},
@@ -156,7 +160,12 @@ TEST_P(Backends, BadExportsAreRefusedWithFileLineColumnAndValueAndChangeNothing)
        "customers.csv:2: column id_number: '900123456-7': check digit 7 is wrong; DIAN's modulus-11 digit for "
        "900123456 is 8"},
       {"customers.csv", "C2,CC", "C2,RUT", "customers.csv:3: column id_type: 'RUT': expected NIT, CC, CE, PA or TI"},
-      {"customers.csv", "Mar\xC3\xAD" "a", "Mar\xED" "a", "customers.csv:3: byte 21 (0xED) is not UTF-8"},
+      {"customers.csv",
+       "Mar\xC3\xAD"
+       "a",
+       "Mar\xED"
+       "a",
+       "customers.csv:3: byte 21 (0xED) is not UTF-8"},
       {"payments.csv", "P1,C3,2026-09-10,1000.00", "P1,C3,2026-09-10,5000.00",
        "payments.csv:2: column amount: '5000.00': payments applied to invoice F7 add up to 5000.00, more than its "
        "amount 3000.00"},
@@ -211,7 +220,8 @@ TEST(Generator, SameSeedSameFilesAndARealisticPortfolio) {
 
   // It imports, and its aging has balances in the current bucket and far in arrears.
   ASSERT_EQ(cartera::testing::run_cartera(a.path(), {"--quiet", "host", "import", "export"}).code, 0);
-  ASSERT_EQ(cartera::testing::run_cartera(a.path(), {"modules", "enable", "collections", "--department", "cartera"}).code, 0);
+  ASSERT_EQ(
+      cartera::testing::run_cartera(a.path(), {"modules", "enable", "collections", "--department", "cartera"}).code, 0);
   const Outcome aging = cartera::testing::run_cartera(
       a.path(), {"collections", "aging", "--as-of", "2026-11-22", "--group-by", "company", "--format", "csv"});
   ASSERT_EQ(aging.code, 0) << aging.err;
@@ -224,7 +234,8 @@ TEST(Generator, SameSeedSameFilesAndARealisticPortfolio) {
 TEST(CollectionsChart, AgingAsSvgIsWellFormedAndInSpanish) {
   ModuleDir w;
   ASSERT_EQ(cartera::testing::run_cartera(w.path(), {"--quiet", "host", "import", kSmallCompany.string()}).code, 0);
-  ASSERT_EQ(cartera::testing::run_cartera(w.path(), {"modules", "enable", "collections", "--department", "cartera"}).code, 0);
+  ASSERT_EQ(
+      cartera::testing::run_cartera(w.path(), {"modules", "enable", "collections", "--department", "cartera"}).code, 0);
   const Outcome svg = cartera::testing::run_cartera(
       w.path(), {"collections", "aging", "--as-of", "2026-11-22", "--format", "svg", "--output", "aging.svg"});
   ASSERT_EQ(svg.code, 0) << svg.err;
@@ -239,10 +250,76 @@ TEST(CollectionsChart, AgingAsSvgIsWellFormedAndInSpanish) {
                          (w.path() / "aging.xml").string() + " 2>/dev/null")
                             .c_str()),
             0);
-  const Outcome bad = cartera::testing::run_cartera(
-      w.path(), {"collections", "aging", "--as-of", "2026-11-22", "--buckets", "60,30"});
+  const Outcome bad =
+      cartera::testing::run_cartera(w.path(), {"collections", "aging", "--as-of", "2026-11-22", "--buckets", "60,30"});
   EXPECT_EQ(bad.code, 2);
   EXPECT_TRUE(contains(bad.err, "--buckets: bucket edges must ascend: 30 after 60")) << bad.err;
+}
+
+} // namespace
+
+namespace {
+
+TEST(XmlExport, ImportsToTheSameDataAsTheCsvFiles) {
+  ModuleDir w;
+  const Outcome xml = cartera::testing::run_cartera(
+      w.path(), {"--quiet", "host", "import", (kSmallCompany.parent_path() / "small-company.xml").string()});
+  ASSERT_EQ(xml.code, 0) << xml.err;
+  const Outcome csv = cartera::testing::run_cartera(w.path(), {"--quiet", "host", "import", kSmallCompany.string()});
+  ASSERT_EQ(csv.code, 0) << csv.err;
+  EXPECT_TRUE(contains(csv.out, "customers 0/3, contracts 0/3, invoices 0/10, payments 0/4, applications 0/3"))
+      << "the CSV form found something the XML form did not write: " << csv.out;
+  ASSERT_EQ(
+      cartera::testing::run_cartera(w.path(), {"modules", "enable", "collections", "--department", "cartera"}).code, 0);
+  EXPECT_EQ(
+      cartera::testing::run_cartera(w.path(), {"collections", "aging", "--as-of", "2026-11-22", "--format", "csv"}).out,
+      read_text(kGolden / "aging-by-customer.csv"));
+}
+
+TEST(XmlExport, BadDocumentsAreRefusedWithLineAndChangeNothing) {
+  ModuleDir w;
+  const std::string good = read_text(kSmallCompany.parent_path() / "small-company.xml");
+  const auto attempt = [&](const std::string &text) {
+    std::ofstream(w.path() / "export.xml", std::ios::binary | std::ios::trunc) << text;
+    return cartera::testing::run_cartera(w.path(), {"--quiet", "host", "import", "export.xml"});
+  };
+  const auto replaced = [&](const std::string &from, const std::string &to) {
+    std::string t = good;
+    t.replace(t.find(from), from.size(), to);
+    return t;
+  };
+  struct Case {
+    std::string text, expected;
+  };
+  const std::vector<Case> cases = {
+      {replaced("<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"),
+       "export.xml:2: documents with a DOCTYPE are refused"},
+      {replaced("</payments>", "</payment>"), "export.xml:"},
+      {replaced(" amount=\"4000.00\"", ""), "export.xml:24: Element '{urn:cartera:receivables-export:1}invoice': The "
+                                            "attribute 'amount' is required but missing"},
+      {replaced("amount=\"4000.00\"", "amount=\"-4000.00\""),
+       "export.xml:24: invoice/@amount: '-4000.00': negative amount"},
+      {replaced("900123456-8", "900123456-7"),
+       "export.xml:6: customer/@id_number: '900123456-7': check digit 7 is wrong"},
+      {replaced("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\""),
+       "encoding 'ISO-8859-1' is refused; documents must be UTF-8"},
+      {replaced("María", "Mar\xED"
+                         "a"),
+       "export.xml:"},
+  };
+  for (const auto &c : cases) {
+    const Outcome o = attempt(c.text);
+    EXPECT_EQ(o.code, 3) << c.expected << "\n" << o.err;
+    EXPECT_TRUE(contains(o.err, c.expected)) << "expected: " << c.expected << "\ngot: " << o.err;
+    EXPECT_FALSE(contains(o.err, "root:")) << "an external entity was read";
+  }
+  // Nothing was written by any of them.
+  ASSERT_EQ(
+      cartera::testing::run_cartera(w.path(), {"modules", "enable", "collections", "--department", "cartera"}).code, 0);
+  const Outcome items = cartera::testing::run_cartera(
+      w.path(), {"collections", "open-items", "--as-of", "2027-01-31", "--format", "csv"});
+  EXPECT_EQ(items.out, "customer_id,contract_id,invoice_id,due_date,days_past_due,balance\n");
 }
 
 } // namespace
