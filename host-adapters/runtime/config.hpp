@@ -29,8 +29,8 @@ struct Department {
 
 // Roles that permissions are written against.
 inline const std::set<std::string> &known_roles() {
-  static const std::set<std::string> roles = {"analyst", "lead", "it", "ombudsman", "accounting", "treasury"};
-  return roles;
+  static const std::set<std::string> kRoles = {"analyst", "lead", "it", "ombudsman", "accounting", "treasury"};
+  return kRoles;
 }
 
 struct User {

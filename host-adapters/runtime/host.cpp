@@ -183,10 +183,48 @@ DataAccess &Host::data() {
   return *data_;
 }
 
+DataAccess &Host::data_for(const Manifest &m) {
+  DataAccess &adapter = data();
+  const fs::path catalog_path = config_.module_dir / (m.name + ".operations.xml");
+  if (!fs::exists(catalog_path)) {
+    return adapter;
+  }
+  auto found = module_states_.find(m.id);
+  if (found != module_states_.end()) {
+    return *found->second.data;
+  }
+  std::ifstream in(catalog_path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  schemas_->validate(buf.str(), catalog_path.string(), "operation-catalog.xsd");
+  sql::Catalog own = sql::parse_catalog(buf.str());
+  ModuleState state;
+  state.catalog = operation_catalog();
+  for (auto &op : own.operations) {
+    if (state.catalog.find(op.name) != nullptr) {
+      fail("module '" + m.name + "' declares operation '" + op.name + "' in " + catalog_path.filename().string() +
+           ", which the '" + config_.host_adapter + "' host adapter already provides; rename it");
+    }
+    state.catalog.operations.push_back(std::move(op));
+  }
+  RuntimeStore &s = store();
+  fs::path folder = install_.schema_dir / "sql" / m.name;
+  if (!fs::is_directory(folder)) {
+    folder = config_.module_dir / "sql" / m.name;
+  }
+  if (sql::shipped_version_in(folder, s.database().dialect) > 0) {
+    sql::migrate_folder(s.database(), m.id, folder, now_iso());
+  }
+  auto &slot = module_states_[m.id];
+  slot.catalog = std::move(state.catalog);
+  slot.data = std::make_unique<sql::CatalogDataAccess>(s.database(), slot.catalog);
+  return *slot.data;
+}
+
 void Host::check_operations(const Manifest *about_to_run) {
-  DataAccess &d = data();
   std::map<std::string, std::vector<std::string>> missing;
   const auto check = [&](const Manifest &m) {
+    DataAccess &d = data_for(m);
     for (const auto &op : m.operations) {
       if (!d.has_operation(op)) {
         missing[m.name].push_back(op);

@@ -10,6 +10,7 @@
 #include "sql/operations.hpp"
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -47,6 +48,11 @@ public:
   // its own migrations applied).
   DataAccess &data();
   const sql::Catalog &operation_catalog();
+  // What a module's run reaches: the adapter's operations plus the module's own, from
+  // <module dir>/<name>.operations.xml over the module's own tables, whose migrations
+  // (share/cartera/schemas/sql/<name>/ or <module dir>/sql/<name>/, by dialect) are applied
+  // first and recorded under the module's id. Without such a catalog: data().
+  DataAccess &data_for(const Manifest &m);
   // Refuses (exit 1) when an enabled module, or the one about to run, names an operation the
   // active adapter does not implement; the message lists every one missing.
   void check_operations(const Manifest *about_to_run);
@@ -73,6 +79,11 @@ private:
   std::unique_ptr<RuntimeStore> store_;
   std::optional<sql::Catalog> op_catalog_;
   std::unique_ptr<sql::CatalogDataAccess> data_;
+  struct ModuleState {
+    sql::Catalog catalog; // the adapter's operations and the module's
+    std::unique_ptr<sql::CatalogDataAccess> data;
+  };
+  std::map<std::string, ModuleState> module_states_;
 };
 
 // Parses --now values: "2026-11-22" (00:00 Bogotá), "2026-11-22T10:30:00" (Bogotá) or with

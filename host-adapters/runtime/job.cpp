@@ -290,7 +290,7 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
   }
 
   host.check_operations(&m);
-  DataAccess *data = &host.data();
+  DataAccess *data = &host.data_for(m);
   std::shared_ptr<const LoadedModule> mod = load_module(*record, host.catalog().host_abi());
 
   RunEntry start;

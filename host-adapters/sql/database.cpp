@@ -153,9 +153,9 @@ std::vector<std::string> split_statements(const std::string &sql) {
 
 namespace {
 
-std::map<int, fs::path> migration_files(const fs::path &sql_root, const std::string &component, Dialect d) {
+std::map<int, fs::path> migration_files_in(const fs::path &folder, Dialect d) {
   std::map<int, fs::path> files;
-  const fs::path dir = sql_root / component / dialect_name(d);
+  const fs::path dir = folder / dialect_name(d);
   std::error_code ec;
   for (const auto &e : fs::directory_iterator(dir, ec)) {
     const std::string n = e.path().filename().string();
@@ -168,12 +168,20 @@ std::map<int, fs::path> migration_files(const fs::path &sql_root, const std::str
 
 } // namespace
 
-int shipped_version(const fs::path &sql_root, const std::string &component, Dialect d) {
-  const auto files = migration_files(sql_root, component, d);
+int shipped_version_in(const fs::path &folder, Dialect d) {
+  const auto files = migration_files_in(folder, d);
   return files.empty() ? 0 : files.rbegin()->first;
 }
 
+int shipped_version(const fs::path &sql_root, const std::string &component, Dialect d) {
+  return shipped_version_in(sql_root / component, d);
+}
+
 void migrate(Database &db, const std::string &component, const fs::path &sql_root, const std::string &now_iso) {
+  migrate_folder(db, component, sql_root / component, now_iso);
+}
+
+void migrate_folder(Database &db, const std::string &component, const fs::path &folder, const std::string &now_iso) {
   soci::session &sql = *db.session;
   try {
     sql << "CREATE TABLE IF NOT EXISTS cartera_schema_version ("
@@ -185,7 +193,7 @@ void migrate(Database &db, const std::string &component, const fs::path &sql_roo
     if (ind != soci::i_ok) {
       current = 0;
     }
-    const auto files = migration_files(sql_root, component, db.dialect);
+    const auto files = migration_files_in(folder, db.dialect);
     const int shipped = files.empty() ? 0 : files.rbegin()->first;
     if (current > shipped) {
       fail("database " + db.display_url + " has schema version " + std::to_string(current) + " of '" + component +

@@ -37,9 +37,13 @@ Database open_database(const std::string &url);
 // must not write to a newer schema.
 void migrate(Database &db, const std::string &component, const std::filesystem::path &sql_root,
              const std::string &now_iso);
+// The same, with the files in folder/<dialect>/ recorded under component (a module's id).
+void migrate_folder(Database &db, const std::string &component, const std::filesystem::path &folder,
+                    const std::string &now_iso);
 
 // Highest migration number shipped for component (0 when none).
 int shipped_version(const std::filesystem::path &sql_root, const std::string &component, Dialect d);
+int shipped_version_in(const std::filesystem::path &folder, Dialect d);
 
 // Statements of a migration file, split at semicolons that end a line (our files only).
 std::vector<std::string> split_statements(const std::string &sql);

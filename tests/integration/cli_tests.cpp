@@ -188,6 +188,30 @@ TEST_F(Cli, JobRunsAreJournaledAndReRunsEmitNoDuplicateDocuments) {
   EXPECT_EQ(as("luis", {"runs", "R0000002", "--format", "csv"}).out, "document_id,type,key,path,sha256,created_at\n");
 }
 
+TEST_F(Cli, AModuleKeepsItsOwnStateThroughItsOwnMigrationsAndOperations) {
+  enable("good", "cartera");
+  const Outcome first = as("ana", {"good", "remember", "--key", "a", "--format", "csv"});
+  ASSERT_EQ(first.code, 0) << first.err;
+  EXPECT_EQ(first.out, "written\n2\n") << "two rows in one bulk write";
+  EXPECT_EQ(as("ana", {"good", "remember", "--key", "a", "--format", "csv"}).out, "written\n0\n");
+  ASSERT_EQ(as("ana", {"good", "remember", "--key", "b"}).code, 0);
+  const Outcome recall = as("ana", {"good", "recall", "--format", "csv"});
+  EXPECT_EQ(recall.out, "memory_key,amount,noted_on\na,1.50,2025-11-22\na-bis,2.50,2025-11-23\nb,1.50,2025-11-22\n"
+                        "b-bis,2.50,2025-11-23\n")
+      << recall.err;
+  EXPECT_EQ(count("SELECT version FROM cartera_schema_version WHERE component = 'org.test.good'"), 1);
+
+  // A database whose module tables are newer than the module is refused, naming both.
+  {
+    soci::session s = db();
+    s << "UPDATE cartera_schema_version SET version = 5 WHERE component = 'org.test.good'";
+  }
+  const Outcome newer = as("ana", {"good", "recall"});
+  EXPECT_EQ(newer.code, 1);
+  EXPECT_TRUE(contains(newer.err, "has schema version 5 of 'org.test.good', newer than the 1 this cartera knows"))
+      << newer.err;
+}
+
 TEST_F(Cli, OutputFormatsForPrograms) {
   enable("good", "cartera");
   const Outcome json = as("ana", {"good", "hello", "--format", "json"});

@@ -48,8 +48,14 @@ void ModuleDir::add_stamped(const std::string &fixture, const fs::path &from) {
   fs::copy_file(from / (fixture + ".so"), dir_ / (fixture + ".so"), fs::copy_options::overwrite_existing);
   fs::copy_file(from / (fixture + ".plugin.xml"), dir_ / (fixture + ".plugin.xml"),
                 fs::copy_options::overwrite_existing);
-  if (fs::exists(from / "schemas")) {
-    fs::copy(from / "schemas", dir_ / "schemas", fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  for (const char *sub : {"schemas", "sql"}) {
+    if (fs::exists(from / sub)) {
+      fs::copy(from / sub, dir_ / sub, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    }
+  }
+  if (fs::exists(from / (fixture + ".operations.xml"))) {
+    fs::copy_file(from / (fixture + ".operations.xml"), dir_ / (fixture + ".operations.xml"),
+                  fs::copy_options::overwrite_existing);
   }
 }
 
