@@ -5,6 +5,7 @@
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
 #include <cartera/sdk/tax_id.hpp>
+#include <cartera/sdk/text.hpp>
 
 #include <array>
 #include <cstdio>
@@ -78,17 +79,6 @@ Habit habit_for(Rng &rng) {
     return Habit::kStopped;
   }
   return Habit::kFarInArrears;
-}
-
-std::string csv(const std::string &s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) {
-    return s;
-  }
-  std::string out = "\"";
-  for (char c : s) {
-    out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  }
-  return out + "\"";
 }
 
 std::string ascii_lower(std::string s) {
@@ -204,8 +194,8 @@ GeneratedCounts generate_company(const GeneratorOptions &o, const fs::path &out,
     const std::string phone = buf;
     std::snprintf(buf, sizeof buf, "Calle %lld # %lld-%lld", static_cast<long long>(rng.between(1, 170)),
                   static_cast<long long>(rng.between(1, 120)), static_cast<long long>(rng.between(1, 99)));
-    customers += customer_id + "," + id_type + "," + id_number + "," + csv(name) + "," + email + "," + phone + "," +
-                 csv(buf) + "," + csv(city) + "," + agency + "," + advisor + "\n";
+    customers += customer_id + "," + id_type + "," + id_number + "," + sdk::csv_field(name) + "," + email + "," +
+                 phone + "," + sdk::csv_field(buf) + "," + sdk::csv_field(city) + "," + agency + "," + advisor + "\n";
     ++n.customers;
 
     // One contract per customer: companies hold collective contracts.

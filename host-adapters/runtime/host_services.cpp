@@ -2,6 +2,7 @@
 // becomes a status code plus a message in the call, so nothing unwinds through module frames
 // (DuckDB's ExtensionAccess rule).
 #include "runtime/call.hpp"
+#include "sql/catalog.hpp"
 
 #include <new>
 #include <string>
@@ -32,25 +33,6 @@ template <class F> cartera_status guarded(cartera_call *call, F &&f) noexcept {
       call->record_error(CARTERA_E_INTERNAL, "host: unknown exception");
     }
     return CARTERA_E_INTERNAL;
-  }
-}
-
-const char *type_name(std::int32_t t) {
-  switch (t) {
-  case CARTERA_TYPE_NULL:
-    return "null";
-  case CARTERA_TYPE_INTEGER:
-    return "integer";
-  case CARTERA_TYPE_CENTAVOS:
-    return "centavos";
-  case CARTERA_TYPE_DATE:
-    return "date";
-  case CARTERA_TYPE_TEXT:
-    return "text";
-  case CARTERA_TYPE_BOOLEAN:
-    return "boolean";
-  default:
-    return "unknown";
   }
 }
 
@@ -133,8 +115,8 @@ cartera_status svc_result_row(cartera_call *call, const cartera_value *values, u
     for (uint32_t i = 0; i < count; ++i) {
       if (values[i].type != CARTERA_TYPE_NULL && values[i].type != call->columns[i].type) {
         call->record_error(CARTERA_E_INVALID_ARGUMENT, "column '" + call->columns[i].name + "' is " +
-                                                           type_name(call->columns[i].type) + ", value is " +
-                                                           type_name(values[i].type));
+                                                           sql::type_word(call->columns[i].type) + ", value is " +
+                                                           sql::type_word(values[i].type));
         return CARTERA_E_INVALID_ARGUMENT;
       }
       row.push_back(OwnedValue::from(values[i]));

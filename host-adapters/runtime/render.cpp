@@ -4,6 +4,7 @@
 
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
+#include <cartera/sdk/text.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -29,30 +30,6 @@ std::string plain_text(const OwnedValue &v) {
 }
 
 namespace {
-
-std::string xml_escape(const std::string &s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '&':
-      out += "&amp;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
 
 std::string json_escape(const std::string &s) {
   std::string out = "\"";
@@ -143,7 +120,7 @@ public:
   using RawOnlyBase::RawOnlyBase;
   void columns(const std::vector<ResultColumn> &cols) override {
     for (std::size_t c = 0; c < cols.size(); ++c) {
-      out_ << (c > 0 ? "," : "") << quote(cols[c].name);
+      out_ << (c > 0 ? "," : "") << sdk::csv_field(cols[c].name);
     }
     out_ << '\n';
   }
@@ -157,7 +134,7 @@ public:
       if (v.type == CARTERA_TYPE_INTEGER || v.type == CARTERA_TYPE_CENTAVOS) {
         append_number(v);
       } else if (v.type == CARTERA_TYPE_TEXT) {
-        line_ += quote(v.s);
+        line_ += sdk::csv_field(v.s);
       } else {
         line_ += plain_text(v);
       }
@@ -184,16 +161,6 @@ private:
     line_ += static_cast<char>('0' + cents / 10);
     line_ += static_cast<char>('0' + cents % 10);
   }
-  static std::string quote(const std::string &s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) {
-      return s;
-    }
-    std::string out = "\"";
-    for (char c : s) {
-      out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    }
-    return out + "\"";
-  }
   std::string line_;
 };
 
@@ -204,8 +171,8 @@ public:
   void columns(const std::vector<ResultColumn> &cols) override {
     cols_ = cols;
     out_ << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-         << "<result xmlns=\"urn:cartera:result:1\" module=\"" << xml_escape(module_) << "\" job=\"" << xml_escape(job_)
-         << "\">\n";
+         << "<result xmlns=\"urn:cartera:result:1\" module=\"" << sdk::xml_escape(module_) << "\" job=\""
+         << sdk::xml_escape(job_) << "\">\n";
     started_ = true;
   }
   void row(const std::vector<OwnedValue> &values) override {
@@ -214,7 +181,7 @@ public:
       if (values[c].type == CARTERA_TYPE_NULL) {
         continue;
       }
-      out_ << '<' << cols_[c].name << '>' << xml_escape(plain_text(values[c])) << "</" << cols_[c].name << '>';
+      out_ << '<' << cols_[c].name << '>' << sdk::xml_escape(plain_text(values[c])) << "</" << cols_[c].name << '>';
     }
     out_ << "</row>\n";
   }

@@ -1,6 +1,7 @@
 #include "chart.hpp"
 
 #include <cartera/sdk/money.hpp>
+#include <cartera/sdk/text.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -8,26 +9,6 @@
 namespace cartera::collections {
 
 namespace {
-std::string escape(const std::string &s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '&':
-      out += "&amp;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
-
 // Whole pesos for the chart: "$ 1.234.568".
 std::string pesos(std::int64_t centavos) {
   const std::string full = sdk::format_pesos_co((centavos + (centavos >= 0 ? 50 : -50)) / 100 * 100);
@@ -61,10 +42,10 @@ std::string aging_svg(const Aging &aging, const std::string &title, const std::s
                 width, height, width, height);
   svg += buf;
   svg += "  <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
-  svg += "  <text x=\"" + std::to_string(left) + "\" y=\"36\" font-size=\"22\" font-weight=\"bold\">" + escape(title) +
-         "</text>\n";
-  svg += "  <text x=\"" + std::to_string(left) + "\" y=\"62\" font-size=\"14\" fill=\"#444\">" + escape(subtitle) +
-         "</text>\n";
+  svg += "  <text x=\"" + std::to_string(left) + "\" y=\"36\" font-size=\"22\" font-weight=\"bold\">" +
+         sdk::xml_escape(title) + "</text>\n";
+  svg += "  <text x=\"" + std::to_string(left) + "\" y=\"62\" font-size=\"14\" fill=\"#444\">" +
+         sdk::xml_escape(subtitle) + "</text>\n";
   svg += "  <line x1=\"" + std::to_string(left) + "\" y1=\"" + std::to_string(top + plot_h) + "\" x2=\"" +
          std::to_string(width - left) + "\" y2=\"" + std::to_string(top + plot_h) + "\" stroke=\"#888\"/>\n";
   for (std::size_t i = 0; i < labels.size(); ++i) {
@@ -80,12 +61,12 @@ std::string aging_svg(const Aging &aging, const std::string &title, const std::s
                   x + bar_w / 2, y - 6, share);
     svg += buf;
     svg += "  <text x=\"" + std::to_string(x + bar_w / 2) + "\" y=\"" + std::to_string(top + plot_h + 22) +
-           "\" font-size=\"13\" text-anchor=\"middle\">" + escape(labels[i]) + "</text>\n";
+           "\" font-size=\"13\" text-anchor=\"middle\">" + sdk::xml_escape(labels[i]) + "</text>\n";
     svg += "  <text x=\"" + std::to_string(x + bar_w / 2) + "\" y=\"" + std::to_string(top + plot_h + 42) +
-           "\" font-size=\"12\" text-anchor=\"middle\" fill=\"#333\">" + escape(pesos(a)) + "</text>\n";
+           "\" font-size=\"12\" text-anchor=\"middle\" fill=\"#333\">" + sdk::xml_escape(pesos(a)) + "</text>\n";
   }
   svg += "  <text x=\"" + std::to_string(left) + "\" y=\"" + std::to_string(height - 24) +
-         "\" font-size=\"15\" font-weight=\"bold\">Total cartera: " + escape(sdk::format_pesos_co(t.total)) +
+         "\" font-size=\"15\" font-weight=\"bold\">Total cartera: " + sdk::xml_escape(sdk::format_pesos_co(t.total)) +
          "</text>\n";
   svg += "</svg>\n";
   return svg;

@@ -3,6 +3,8 @@
 #include "cartera_process.hpp"
 #include "module_dir.hpp"
 
+#include "runtime/sha256.hpp"
+
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
@@ -210,6 +212,31 @@ TEST_F(Cli, AModuleKeepsItsOwnStateThroughItsOwnMigrationsAndOperations) {
   EXPECT_EQ(newer.code, 1);
   EXPECT_TRUE(contains(newer.err, "has schema version 5 of 'org.test.good', newer than the 1 this cartera knows"))
       << newer.err;
+}
+
+TEST_F(Cli, AModuleNamingOperationsTheAdapterLacksStopsEveryRunUntilFixed) {
+  // A module whose manifest uses open_items (the reference adapter has it) and two it lacks.
+  fs::copy_file(fs::path(CARTERA_FIXTURE_DIR) / "plain.so", modules_.path() / "plain.so");
+  const std::string sha = cartera::runtime::sha256_file_hex(modules_.path() / "plain.so");
+  modules_.write_file("plain.plugin.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
+<plugin xmlns="urn:cartera:plugin-manifest:1" id="org.test.plain" name="plain" version="1.0.0">
+  <display-name>plain</display-name>
+  <abi major="1" minor-built="0" minor-required="0"/>
+  <library file="plain.so" sha256=")" + sha + R"("/>
+  <capabilities><capability>reports</capability></capabilities>
+  <operations><operation name="open_items"/><operation name="promises"/><operation name="returned_checks"/></operations>
+  <jobs><job name="whoami"><summary>s</summary></job></jobs>
+</plugin>
+)");
+  enable("plain", "cartera");
+  enable("good", "cartera");
+  const Outcome o = as("ana", {"good", "hello"});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_TRUE(contains(o.err, "the 'reference' host adapter (sqlite) lacks operations that enabled modules need: "
+                              "plain: promises returned_checks"))
+      << o.err;
+  ASSERT_EQ(as("ivan", {"modules", "disable", "plain", "--department", "cartera"}).code, 0);
+  EXPECT_EQ(as("ana", {"good", "hello"}).code, 0) << "disabling the module lifts the refusal";
 }
 
 TEST_F(Cli, OutputFormatsForPrograms) {
