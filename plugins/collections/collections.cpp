@@ -129,7 +129,8 @@ private:
     if (format == "svg") {
       const std::string title = "Cartera por edades al " + cartera::sdk::format_co_date(date);
       const std::string subtitle = std::string(by == "issue" ? "Días desde la emisión" : "Días de vencimiento") +
-                                   " · " + std::to_string(aging.items()) + " facturas abiertas";
+                                   " · " + cartera::sdk::format_count_co(static_cast<std::int64_t>(aging.items())) +
+                                   " facturas abiertas";
       ctx.output("image/svg+xml", cartera::collections::aging_svg(aging, title, subtitle));
       return;
     }

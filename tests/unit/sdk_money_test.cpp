@@ -36,6 +36,13 @@ TEST(Money, FormatsForPeopleInColombianStyle) {
   EXPECT_EQ(format_pesos_co(100000000), "$ 1.000.000,00");
 }
 
+TEST(Money, CountsForPeople) {
+  EXPECT_EQ(format_count_co(11596), "11.596");
+  EXPECT_EQ(format_count_co(999), "999");
+  EXPECT_EQ(format_count_co(1000000), "1.000.000");
+  EXPECT_EQ(format_count_co(-1234), "-1.234");
+}
+
 TEST(Money, FormatsForProgramsPlain) {
   EXPECT_EQ(format_pesos_plain(123456), "1234.56");
   EXPECT_EQ(format_pesos_plain(-1), "-0.01");

@@ -85,10 +85,10 @@ std::string format_pesos_plain(std::int64_t centavos) {
   return out;
 }
 
-std::string format_pesos_co(std::int64_t centavos) {
-  const bool negative = centavos < 0;
-  const std::uint64_t mag = negative ? 0 - static_cast<std::uint64_t>(centavos) : static_cast<std::uint64_t>(centavos);
-  const std::string digits = std::to_string(mag / 100);
+namespace {
+// "1234567" -> "1.234.567"
+std::string group_thousands(std::uint64_t v) {
+  const std::string digits = std::to_string(v);
   std::string grouped;
   for (std::size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) {
@@ -96,6 +96,19 @@ std::string format_pesos_co(std::int64_t centavos) {
     }
     grouped += digits[i];
   }
+  return grouped;
+}
+} // namespace
+
+std::string format_count_co(std::int64_t n) {
+  const std::uint64_t mag = n < 0 ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+  return (n < 0 ? "-" : "") + group_thousands(mag);
+}
+
+std::string format_pesos_co(std::int64_t centavos) {
+  const bool negative = centavos < 0;
+  const std::uint64_t mag = negative ? 0 - static_cast<std::uint64_t>(centavos) : static_cast<std::uint64_t>(centavos);
+  const std::string grouped = group_thousands(mag / 100);
   const auto cents = static_cast<unsigned>(mag % 100);
   std::string out = negative ? "-$ " : "$ ";
   out += grouped;

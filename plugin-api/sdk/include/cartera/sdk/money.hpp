@@ -29,4 +29,7 @@ std::string format_pesos_plain(std::int64_t centavos);
 // "$ 1.234.567,89" — es-CO, as customers read it; negatives as "-$ 1.234,00".
 std::string format_pesos_co(std::int64_t centavos);
 
+// A count as people read it in Colombia: "11.596".
+std::string format_count_co(std::int64_t n);
+
 } // namespace cartera::sdk
