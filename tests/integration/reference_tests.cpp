@@ -55,7 +55,12 @@ protected:
     } else if (backend == "postgresql") {
       url_ = "postgresql://cartera@127.0.0.1:" + env("CARTERA_TEST_PG_PORT") + "/" + new_postgres_database();
     } else {
-      // unixODBC reads user DSNs from $ODBCINI; each test writes its own.
+      // unixODBC reads user DSNs from $ODBCINI and drivers from $ODBCSYSINI/odbcinst.ini; each
+      // test writes its own. DontDLClose keeps a driver mapped until exit, so that sanitizers
+      // can name its frames (tests/sanitizers/lsan.supp).
+      std::ofstream(work_.path() / "odbcinst.ini") << "[PostgreSQL Unicode]\nDriver=psqlodbcw.so\nDontDLClose=1\n\n"
+                                                      "[SQLite3]\nDriver=libsqlite3odbc.so\nDontDLClose=1\n";
+      ::setenv("ODBCSYSINI", work_.path().c_str(), 1);
       std::ofstream ini(work_.path() / "odbc.ini");
       if (backend == "odbc-postgresql") {
         ini << "[cartera]\nDriver=PostgreSQL Unicode\nServername=127.0.0.1\nPort=" << env("CARTERA_TEST_PG_PORT")
