@@ -29,7 +29,7 @@ struct Args {
 };
 
 // Splits argv. An option takes the next word as its value unless that word starts with "--"
-// or the option is a known flag of the command, which the caller passes in is_flag.
+// (then it is a flag, and the command decides whether it takes one).
 Args parse_args(int argc, char **argv);
 
 } // namespace cartera::cli

@@ -92,14 +92,12 @@ int cmd_plugins(const Args &args) {
   Host host(args.global);
   const ModuleCatalog &catalog = host.catalog();
   std::vector<std::vector<std::string>> rows;
-  bool any_refused = false;
   for (const auto &r : catalog.records()) {
     std::string state = r.ok() ? "ok" : "refused: " + r.refusal;
     if (r.ok() && args.flag("load")) {
       const std::string probe = probe_in_child(r, catalog.host_abi());
       state = probe == "ok" ? "ok" : "refused: " + probe;
     }
-    any_refused = any_refused || state != "ok";
     if (r.manifest) {
       const Manifest &m = *r.manifest;
       std::string jobs;
@@ -119,7 +117,6 @@ int cmd_plugins(const Args &args) {
     std::cerr << "cartera: no modules in " << catalog.dir().string() << "\n";
   }
   print_rows(args.format.value_or("table"), "plugins", {"name", "id", "version", "abi", "state", "jobs"}, rows);
-  (void)any_refused;
   return 0;
 }
 

@@ -198,14 +198,13 @@ DataAccess &Host::data_for(const Manifest &m) {
   buf << in.rdbuf();
   schemas_->validate(buf.str(), catalog_path.string(), "operation-catalog.xsd");
   sql::Catalog own = sql::parse_catalog(buf.str());
-  ModuleState state;
-  state.catalog = operation_catalog();
+  sql::Catalog merged = operation_catalog();
   for (auto &op : own.operations) {
-    if (state.catalog.find(op.name) != nullptr) {
+    if (merged.find(op.name) != nullptr) {
       fail("module '" + m.name + "' declares operation '" + op.name + "' in " + catalog_path.filename().string() +
            ", which the '" + config_.host_adapter + "' host adapter already provides; rename it");
     }
-    state.catalog.operations.push_back(std::move(op));
+    merged.operations.push_back(std::move(op));
   }
   RuntimeStore &s = store();
   fs::path folder = install_.schema_dir / "sql" / m.name;
@@ -216,7 +215,7 @@ DataAccess &Host::data_for(const Manifest &m) {
     sql::migrate_folder(s.database(), m.id, folder, now_iso());
   }
   auto &slot = module_states_[m.id];
-  slot.catalog = std::move(state.catalog);
+  slot.catalog = std::move(merged);
   slot.data = std::make_unique<sql::CatalogDataAccess>(s.database(), slot.catalog);
   return *slot.data;
 }

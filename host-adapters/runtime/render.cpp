@@ -146,20 +146,12 @@ public:
 
 private:
   void append_number(const OwnedValue &v) {
-    char buf[32];
-    std::uint64_t mag = v.i < 0 ? 0 - static_cast<std::uint64_t>(v.i) : static_cast<std::uint64_t>(v.i);
-    if (v.i < 0) {
-      line_ += '-';
-    }
-    if (v.type == CARTERA_TYPE_INTEGER) {
-      line_.append(buf, std::to_chars(buf, buf + sizeof buf, mag).ptr);
+    if (v.type == CARTERA_TYPE_CENTAVOS) {
+      sdk::append_pesos_plain(line_, v.i);
       return;
     }
-    line_.append(buf, std::to_chars(buf, buf + sizeof buf, mag / 100).ptr);
-    const auto cents = static_cast<unsigned>(mag % 100);
-    line_ += '.';
-    line_ += static_cast<char>('0' + cents / 10);
-    line_ += static_cast<char>('0' + cents % 10);
+    char buf[24];
+    line_.append(buf, std::to_chars(buf, buf + sizeof buf, v.i).ptr);
   }
   std::string line_;
 };

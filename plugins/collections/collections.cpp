@@ -142,15 +142,7 @@ private:
     cols.push_back(column("total", CARTERA_TYPE_CENTAVOS));
     ctx.columns(cols);
     std::vector<cartera_value> values(cols.size());
-    const auto emit = [&](const cartera::collections::AgingRow &r) {
-      values[0] = cartera::make_value(std::string_view(r.group));
-      for (std::size_t i = 0; i < r.amounts.size(); ++i) {
-        values[i + 1] = cartera::make_value(cartera::Centavos{r.amounts[i]});
-      }
-      values.back() = cartera::make_value(cartera::Centavos{r.total});
-      ctx.row(values);
-    };
-    aging.visit_sorted([&](std::string_view group, const std::int64_t *amounts, std::int64_t total) {
+    const auto emit = [&](std::string_view group, const std::int64_t *amounts, std::int64_t total) {
       values[0] = cartera::make_value(group);
       for (std::size_t i = 0; i + 2 < values.size(); ++i) {
         values[i + 1] = cartera::make_value(cartera::Centavos{amounts[i]});
@@ -159,8 +151,9 @@ private:
       if (ctx.host()->result_row(ctx.call(), values.data(), static_cast<std::uint32_t>(values.size())) != CARTERA_OK) {
         throw Error(CARTERA_E_INTERNAL, "the host refused a result row");
       }
-    });
-    emit(totals);
+    };
+    aging.visit_sorted(emit);
+    emit(totals.group, totals.amounts.data(), totals.total);
   }
 };
 

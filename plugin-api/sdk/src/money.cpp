@@ -1,5 +1,6 @@
 #include <cartera/sdk/money.hpp>
 
+#include <charconv>
 #include <limits>
 
 namespace cartera::sdk {
@@ -72,16 +73,24 @@ const char *describe(AmountError e) noexcept {
   return "bad amount";
 }
 
-std::string format_pesos_plain(std::int64_t centavos) {
-  const bool negative = centavos < 0;
+void append_pesos_plain(std::string &out, std::int64_t centavos) {
   // Work in unsigned so that INT64_MIN has a magnitude.
-  const std::uint64_t mag = negative ? 0 - static_cast<std::uint64_t>(centavos) : static_cast<std::uint64_t>(centavos);
-  std::string out = negative ? "-" : "";
-  out += std::to_string(mag / 100);
-  out += '.';
+  const std::uint64_t mag =
+      centavos < 0 ? 0 - static_cast<std::uint64_t>(centavos) : static_cast<std::uint64_t>(centavos);
+  if (centavos < 0) {
+    out += '-';
+  }
+  char buf[24];
+  out.append(buf, std::to_chars(buf, buf + sizeof buf, mag / 100).ptr);
   const auto cents = static_cast<unsigned>(mag % 100);
+  out += '.';
   out += static_cast<char>('0' + cents / 10);
   out += static_cast<char>('0' + cents % 10);
+}
+
+std::string format_pesos_plain(std::int64_t centavos) {
+  std::string out;
+  append_pesos_plain(out, centavos);
   return out;
 }
 

@@ -25,6 +25,8 @@ const char *describe(AmountError e) noexcept;
 
 // "1234.56" — the interchange form.
 std::string format_pesos_plain(std::int64_t centavos);
+// The same, appended to out (no temporary string: exports write a million of these).
+void append_pesos_plain(std::string &out, std::int64_t centavos);
 
 // "$ 1.234.567,89" — es-CO, as customers read it; negatives as "-$ 1.234,00".
 std::string format_pesos_co(std::int64_t centavos);
