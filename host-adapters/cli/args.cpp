@@ -91,6 +91,8 @@ Args parse_args(int argc, char **argv) {
       a.global.config = need("a file");
     } else if (name == "db") {
       a.global.database = need("a database URL");
+    } else if (name == "host") {
+      a.global.host = need("a host adapter name");
     } else if (name == "user") {
       a.global.user = need("a user id");
     } else if (name == "department") {

@@ -104,6 +104,17 @@ Config defaults(const InstallPaths &install) {
 
 } // namespace
 
+std::string utc_shift(const std::string &time_zone) {
+  if (time_zone == "America/Bogota") {
+    return "-300 minutes";
+  }
+  if (time_zone == "UTC" || time_zone.size() != 6) {
+    return "+0 minutes";
+  }
+  const int minutes = std::stoi(time_zone.substr(1, 2)) * 60 + std::stoi(time_zone.substr(4, 2));
+  return (time_zone[0] == '-' ? "-" : "+") + std::to_string(minutes) + " minutes";
+}
+
 Config load_config(const std::optional<fs::path> &path, const InstallPaths &install, SchemaSet &schemas) {
   Config c = defaults(install);
   if (!path) {
@@ -130,6 +141,10 @@ Config load_config(const std::optional<fs::path> &path, const InstallPaths &inst
   }
   if (auto n = root.child("host")) {
     c.host_adapter = n.attribute("adapter").value();
+    if (auto db = n.attribute("database")) {
+      c.host_database_url = resolve_database(base, db.value());
+    }
+    c.time_zone = n.attribute("time-zone").as_string("America/Bogota");
   }
   if (auto n = root.child("modules")) {
     c.module_dir = resolve(base, n.attribute("dir").value());
@@ -183,7 +198,10 @@ std::string starter_config_text() {
        receivables): sqlite3:PATH, postgresql://USER@HOST:PORT/DB or odbc:DSN=NAME. -->
   <database url="sqlite3:cartera.db"/>
 
-  <!-- Which host adapter maps the ERP's tables to the named operations modules use. -->
+  <!-- Which host adapter maps the ERP's tables to the named operations modules use.
+       reference: the receivables live in cartera's database (cartera host import).
+       gnucash: a GnuCash 4.x book, read-only; cartera's own state stays in <database>:
+         <host adapter="gnucash" database="sqlite3:empresa.gnucash" time-zone="America/Bogota"/> -->
   <host adapter="reference"/>
 
   <!-- Modules are loaded from this folder only. Leave it out to use the installed

@@ -46,6 +46,10 @@ struct Config {
   std::filesystem::path source; // the cartera.xml read; empty when defaults apply
   std::string database_url;     // sqlite3:PATH | postgresql://... | odbc:DSN=...
   std::string host_adapter = "reference";
+  // The host system's own database for adapters that read it (a GnuCash book); empty when
+  // the adapter keeps its tables in cartera's database (the reference host).
+  std::string host_database_url;
+  std::string time_zone = "America/Bogota"; // how the host's UTC timestamps become dates
   std::filesystem::path module_dir;
   std::filesystem::path schema_dir;
   std::filesystem::path outbox_dir;
@@ -59,6 +63,11 @@ struct Config {
   [[nodiscard]] const Department *find_department(const std::string &id) const;
   [[nodiscard]] std::vector<const User *> users_with_role(const std::string &role) const;
 };
+
+// "-300 minutes" for America/Bogota, "+0 minutes" for UTC, "+90 minutes" for +01:30: the
+// interval adapters add to UTC timestamps (SQLite's datetime modifier and PostgreSQL's
+// interval read it alike). Zones with daylight saving are not offered: Colombia has none.
+std::string utc_shift(const std::string &time_zone);
 
 // Reads and validates path (against config.xsd), or returns the defaults when path is empty.
 // Relative paths inside cartera.xml are relative to its folder; defaults are relative to cwd.

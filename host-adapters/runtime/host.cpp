@@ -98,8 +98,13 @@ Host::Host(const GlobalOptions &options) : install_(InstallPaths::from_executabl
   }
   config_ = load_config(config_path, install_, *schemas_);
   schemas_->add_fallback_dir(config_.module_dir / "schemas");
+  if (options.host) {
+    config_.host_adapter = *options.host;
+  }
   if (options.database) {
-    config_.database_url = *options.database;
+    // --db names the host's data: for an adapter that reads the host's own database, that
+    // database; for one whose tables live in cartera's database, cartera's database.
+    (operation_catalog().reads_host_database ? config_.host_database_url : config_.database_url) = *options.database;
   }
 
   const std::optional<std::string> now_text = options.now ? options.now : env("CARTERA_NOW");
@@ -170,18 +175,75 @@ const sql::Catalog &Host::operation_catalog() {
 }
 
 DataAccess &Host::data() {
-  if (!data_) {
-    const sql::Catalog &catalog = operation_catalog();
+  if (data_) {
+    return *data_;
+  }
+  const sql::Catalog &catalog = operation_catalog();
+  if (!catalog.reads_host_database) {
+    if (!config_.host_database_url.empty()) {
+      fail("the '" + config_.host_adapter + "' host adapter keeps its tables in cartera's database (" +
+           store().database().display_url + "); <host database> is for adapters that read a host's own database");
+    }
     RuntimeStore &s = store();
-    // An adapter that keeps its own tables (the reference host) ships migrations for them;
-    // one that reads an ERP's tables ships none.
     if (sql::shipped_version(install_.schema_dir / "sql", config_.host_adapter, s.database().dialect) > 0) {
       sql::migrate(s.database(), config_.host_adapter, install_.schema_dir / "sql", now_iso());
     }
     data_ = std::make_unique<sql::CatalogDataAccess>(s.database(), catalog);
+    return *data_;
   }
+  if (config_.host_database_url.empty()) {
+    usage_error("the '" + config_.host_adapter + "' host adapter reads the host's own database: name it with --db " +
+                "or <host adapter=\"" + config_.host_adapter + "\" database=\"...\"/> in cartera.xml");
+  }
+  host_db_ = std::make_unique<sql::Database>(sql::open_database(config_.host_database_url, sql::Access::kReadOnly));
+  data_ = std::make_unique<sql::CatalogDataAccess>(
+      *host_db_, catalog, std::map<std::string, std::string>{{"utc_shift", utc_shift(config_.time_zone)}});
+  attach_check();
   return *data_;
 }
+
+void Host::attach_check() {
+  if (!data_->has_operation("attach_check")) {
+    return;
+  }
+  const std::string what = "database " + host_db_->display_url;
+  std::string problems;
+  try {
+    auto op = data_->prepare("attach_check");
+    op->execute();
+    while (op->step()) {
+      const cartera_value v = op->column(0);
+      problems += (problems.empty() ? "" : "; ") + std::string(v.s.ptr, v.s.len);
+    }
+  } catch (const std::exception &e) {
+    fail(what + " is not a " + config_.host_adapter + " database: " + e.what());
+  }
+  if (!problems.empty()) {
+    fail(what + " is refused: " + problems);
+  }
+}
+
+namespace {
+
+// A module's run reaches the adapter's operations (on the host's database, or cartera's) and
+// the module's own (always on cartera's database): each name is answered by whichever has it.
+class RoutedDataAccess : public DataAccess {
+public:
+  RoutedDataAccess(DataAccess &adapter, std::unique_ptr<sql::CatalogDataAccess> own)
+      : adapter_(adapter), own_(std::move(own)) {}
+  [[nodiscard]] bool has_operation(const std::string &name) const override {
+    return adapter_.has_operation(name) || own_->has_operation(name);
+  }
+  std::unique_ptr<PreparedOperation> prepare(const std::string &name) override {
+    return own_->has_operation(name) ? own_->prepare(name) : adapter_.prepare(name);
+  }
+
+private:
+  DataAccess &adapter_;
+  std::unique_ptr<sql::CatalogDataAccess> own_;
+};
+
+} // namespace
 
 DataAccess &Host::data_for(const Manifest &m) {
   DataAccess &adapter = data();
@@ -197,14 +259,14 @@ DataAccess &Host::data_for(const Manifest &m) {
   std::stringstream buf;
   buf << in.rdbuf();
   schemas_->validate(buf.str(), catalog_path.string(), "operation-catalog.xsd");
-  sql::Catalog own = sql::parse_catalog(buf.str());
-  sql::Catalog merged = operation_catalog();
-  for (auto &op : own.operations) {
-    if (merged.find(op.name) != nullptr) {
+  auto &slot = module_states_[m.id];
+  slot.catalog = sql::parse_catalog(buf.str());
+  for (const auto &op : slot.catalog.operations) {
+    if (operation_catalog().find(op.name) != nullptr) {
+      module_states_.erase(m.id);
       fail("module '" + m.name + "' declares operation '" + op.name + "' in " + catalog_path.filename().string() +
            ", which the '" + config_.host_adapter + "' host adapter already provides; rename it");
     }
-    merged.operations.push_back(std::move(op));
   }
   RuntimeStore &s = store();
   fs::path folder = install_.schema_dir / "sql" / m.name;
@@ -214,9 +276,8 @@ DataAccess &Host::data_for(const Manifest &m) {
   if (sql::shipped_version_in(folder, s.database().dialect) > 0) {
     sql::migrate_folder(s.database(), m.id, folder, now_iso());
   }
-  auto &slot = module_states_[m.id];
-  slot.catalog = std::move(merged);
-  slot.data = std::make_unique<sql::CatalogDataAccess>(s.database(), slot.catalog);
+  slot.data =
+      std::make_unique<RoutedDataAccess>(adapter, std::make_unique<sql::CatalogDataAccess>(s.database(), slot.catalog));
   return *slot.data;
 }
 

@@ -20,10 +20,13 @@ namespace cartera::runtime {
 
 struct GlobalOptions {
   std::optional<std::filesystem::path> config; // --config, else $CARTERA_CONFIG, else ./cartera.xml
-  std::optional<std::string> database;         // --db overrides <database url>
-  std::optional<std::string> user;             // --user, else $CARTERA_USER, else $USER
-  std::optional<std::string> department;       // --department, else the user's first
-  std::optional<std::string> now;              // --now: fixes the clock (tests, replays)
+  std::optional<std::string> host;             // --host overrides <host adapter>
+  // --db names the host's database: <host database> for an adapter that reads the host's own
+  // (GnuCash), <database url> for one that keeps its tables in cartera's (the reference host).
+  std::optional<std::string> database;
+  std::optional<std::string> user;       // --user, else $CARTERA_USER, else $USER
+  std::optional<std::string> department; // --department, else the user's first
+  std::optional<std::string> now;        // --now: fixes the clock (tests, replays)
   bool quiet = false;
   bool no_identity = false; // `cartera init` only: sets up before any user can be named
 };
@@ -48,7 +51,8 @@ public:
   // its own migrations applied).
   DataAccess &data();
   const sql::Catalog &operation_catalog();
-  // What a module's run reaches: the adapter's operations plus the module's own, from
+  // What a module's run reaches: the adapter's operations (over the host's database when the
+  // adapter reads one, else cartera's) plus the module's own, from
   // <module dir>/<name>.operations.xml over the module's own tables, whose migrations
   // (share/cartera/schemas/sql/<name>/ or <module dir>/sql/<name>/, by dialect) are applied
   // first and recorded under the module's id. Without such a catalog: data().
@@ -79,11 +83,16 @@ private:
   std::unique_ptr<RuntimeStore> store_;
   std::optional<sql::Catalog> op_catalog_;
   std::unique_ptr<sql::CatalogDataAccess> data_;
+  std::unique_ptr<sql::Database> host_db_; // the host's own database, read-only (storage="host")
   struct ModuleState {
-    sql::Catalog catalog; // the adapter's operations and the module's
-    std::unique_ptr<sql::CatalogDataAccess> data;
+    sql::Catalog catalog; // the module's own operations
+    std::unique_ptr<DataAccess> data;
   };
   std::map<std::string, ModuleState> module_states_;
+
+  // Runs the adapter's attach_check (operation-catalog.xsd): refuses a database that is not
+  // the host's, or that the host has locked, with every reason it gives.
+  void attach_check();
 };
 
 // Parses --now values: "2026-11-22" (00:00 Bogotá), "2026-11-22T10:30:00" (Bogotá) or with

@@ -4,6 +4,8 @@
 
 #include <pugixml.hpp>
 
+#include <algorithm>
+
 namespace cartera::sql {
 
 std::int32_t type_of(const std::string &word) {
@@ -70,13 +72,21 @@ Catalog parse_catalog(const std::string &xml) {
   const pugi::xml_node root = doc.document_element();
   Catalog c;
   c.adapter = root.attribute("adapter").value();
+  c.reads_host_database = std::string(root.attribute("storage").as_string("cartera")) == "host";
   for (auto o : root.children("operation")) {
     OperationSpec op;
     op.name = o.attribute("name").value();
     op.writes = std::string(o.attribute("kind").value()) == "write";
     op.summary = o.child_value("summary");
     for (auto p : o.children("param")) {
-      op.params.push_back(TypedName{p.attribute("name").value(), type_of(p.attribute("type").value())});
+      TypedName param{p.attribute("name").value(), type_of(p.attribute("type").value())};
+      param.host_supplied = std::string(p.attribute("supplied-by").value()) == "host";
+      if (param.host_supplied && std::find(std::begin(kHostSuppliedParams), std::end(kHostSuppliedParams),
+                                           param.name) == std::end(kHostSuppliedParams)) {
+        runtime::fail("operation " + op.name + ": the host supplies no parameter '" + param.name +
+                      "' (it supplies: utc_shift)");
+      }
+      op.params.push_back(std::move(param));
     }
     for (auto col : o.children("column")) {
       op.columns.push_back(TypedName{col.attribute("name").value(), type_of(col.attribute("type").value())});

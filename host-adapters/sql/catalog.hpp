@@ -15,6 +15,7 @@ namespace cartera::sql {
 struct TypedName {
   std::string name;
   std::int32_t type = CARTERA_TYPE_TEXT; // CARTERA_TYPE_*
+  bool host_supplied = false;            // bound by the runtime (utc_shift), never by a module
 };
 
 struct OperationSpec {
@@ -27,8 +28,14 @@ struct OperationSpec {
   [[nodiscard]] const TypedName *find_param(const std::string &n) const;
 };
 
+// Names the runtime binds itself (operation-catalog.xsd, supplied-by="host").
+inline constexpr const char *kHostSuppliedParams[] = {"utc_shift"};
+
 struct Catalog {
   std::string adapter;
+  // false: the adapter's tables live in cartera's database (migrated); true: it reads the
+  // host system's own database, opened read-only (storage="host").
+  bool reads_host_database = false;
   std::vector<OperationSpec> operations;
   [[nodiscard]] const OperationSpec *find(const std::string &name) const;
 };

@@ -84,22 +84,32 @@ std::string postgres_conninfo(const std::string &url) {
 
 } // namespace
 
-Database open_database(const std::string &url) {
+Database open_database(const std::string &url, Access access) {
   Database db;
   db.display_url = without_password(url);
+  const bool read_only = access == Access::kReadOnly;
   try {
     if (url.rfind("sqlite3:", 0) == 0) {
       const std::string path = url.substr(8);
-      db.session = std::make_unique<soci::session>(soci::sqlite3, "db=\"" + path + "\" timeout=30 shared_cache=false");
+      db.session = std::make_unique<soci::session>(soci::sqlite3, "db=\"" + path + "\" timeout=30 shared_cache=false" +
+                                                                      (read_only ? " readonly=true" : ""));
       db.dialect = Dialect::kSqlite;
-      *db.session << "PRAGMA foreign_keys = ON";
-      // 16 KB pages (only takes effect when the file is new): a quarter of the write calls of
-      // the 4 KB default when a million-row import commits; reads of whole tables gain too.
-      *db.session << "PRAGMA page_size = 16384";
-      *db.session << "PRAGMA journal_mode = WAL";
-      *db.session << "PRAGMA synchronous = NORMAL";
+      if (read_only) {
+        *db.session << "PRAGMA query_only = 1";
+      } else {
+        *db.session << "PRAGMA foreign_keys = ON";
+        // 16 KB pages (only takes effect when the file is new): a quarter of the write calls of
+        // the 4 KB default when a million-row import commits; reads of whole tables gain too.
+        *db.session << "PRAGMA page_size = 16384";
+        *db.session << "PRAGMA journal_mode = WAL";
+        *db.session << "PRAGMA synchronous = NORMAL";
+      }
     } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-      db.session = std::make_unique<soci::session>(soci::postgresql, postgres_conninfo(url));
+      std::string info = postgres_conninfo(url);
+      if (read_only) {
+        info.insert(info.size() - 1, " -c default_transaction_read_only=on");
+      }
+      db.session = std::make_unique<soci::session>(soci::postgresql, info);
       db.dialect = Dialect::kPostgresql;
     } else if (url.rfind("odbc:", 0) == 0) {
       soci::connection_parameters params(soci::odbc, url.substr(5));
@@ -111,10 +121,13 @@ Database open_database(const std::string &url) {
       switch (backend->get_database_product()) {
       case soci::odbc_session_backend::prod_postgresql:
         db.dialect = Dialect::kPostgresql;
+        if (read_only) {
+          *db.session << "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY";
+        }
         break;
       case soci::odbc_session_backend::prod_sqlite:
         db.dialect = Dialect::kSqlite;
-        *db.session << "PRAGMA foreign_keys = ON";
+        *db.session << (read_only ? "PRAGMA query_only = 1" : "PRAGMA foreign_keys = ON");
         break;
       default:
         fail("database " + db.display_url + ": the ODBC data source is neither PostgreSQL nor SQLite");

@@ -28,8 +28,15 @@ struct Database {
   bool via_odbc = false;
 };
 
+// How a session may touch the database. kReadOnly is for a host's own books (GnuCash): the
+// file is opened read-only and nothing is set that would write (no WAL switch, no page size),
+// SQLite sessions also get query_only, PostgreSQL sessions read-only transactions, so that
+// even a wrong statement cannot change a byte of the book.
+enum class Access { kReadWrite, kReadOnly };
+
 // Throws runtime::Failure(kFailure) with the URL (password removed) and the driver's reason.
-Database open_database(const std::string &url);
+// A read-only SQLite URL must name an existing file (none is created).
+Database open_database(const std::string &url, Access access = Access::kReadWrite);
 
 // Applies schemas/sql/<component>/<dialect>/NNN_*.sql files whose number is above the
 // version recorded in cartera_schema_version, each in its own transaction. A database whose

@@ -37,6 +37,10 @@ public:
     if (p == nullptr) {
       throw std::invalid_argument("operation " + spec_.name + " has no parameter '" + name + "'");
     }
+    if (p->host_supplied) {
+      throw std::invalid_argument("operation " + spec_.name + ": parameter '" + name +
+                                  "' is supplied by the host, not by modules");
+    }
     if (value.type != CARTERA_TYPE_NULL && value.type != p->type) {
       throw std::invalid_argument("operation " + spec_.name + ": parameter '" + name + "' is " + type_word(p->type) +
                                   ", the value is " + type_word(value.type));
@@ -44,10 +48,23 @@ public:
     current_[name] = value;
   }
 
+  // The runtime's own values (cartera.xml's time zone), bound into every row.
+  void supply(const std::map<std::string, std::string> &values) {
+    for (const auto &p : spec_.params) {
+      if (p.host_supplied) {
+        OwnedValue v;
+        v.type = CARTERA_TYPE_TEXT;
+        v.s = values.count(p.name) != 0 ? values.at(p.name) : std::string();
+        supplied_[p.name] = std::move(v);
+      }
+    }
+  }
+
   void add_row() override {
     if (!spec_.writes) {
       throw std::logic_error("operation " + spec_.name + " reads; only writes take several rows");
     }
+    current_.insert(supplied_.begin(), supplied_.end());
     complete(current_);
     rows_.push_back(std::move(current_));
     current_.clear();
@@ -70,6 +87,7 @@ protected:
   // The rows to write, or the one row of parameters of a read.
   std::vector<Row> take_rows() {
     if (!current_.empty() || rows_.empty()) {
+      current_.insert(supplied_.begin(), supplied_.end());
       complete(current_);
       rows_.push_back(std::move(current_));
       current_.clear();
@@ -82,6 +100,7 @@ protected:
   }
 
   const OperationSpec &spec_;
+  Row supplied_;
   Row current_;
   std::vector<Row> rows_;
 };
@@ -360,9 +379,13 @@ std::unique_ptr<runtime::PreparedOperation> CatalogDataAccess::prepare(const std
   const std::string &sql = op->sql.at(db_.dialect);
   if (db_.dialect == Dialect::kSqlite && !db_.via_odbc) {
     auto *backend = static_cast<soci::sqlite3_session_backend *>(db_.session->get_backend());
-    return std::make_unique<SqliteOperation>(backend->conn_, *op, sql);
+    auto prepared = std::make_unique<SqliteOperation>(backend->conn_, *op, sql);
+    prepared->supply(host_params_);
+    return prepared;
   }
-  return std::make_unique<SociOperation>(*db_.session, *op, sql);
+  auto prepared = std::make_unique<SociOperation>(*db_.session, *op, sql);
+  prepared->supply(host_params_);
+  return prepared;
 }
 
 } // namespace cartera::sql

@@ -11,6 +11,7 @@
 #include "sql/catalog.hpp"
 #include "sql/database.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -18,7 +19,9 @@ namespace cartera::sql {
 
 class CatalogDataAccess : public runtime::DataAccess {
 public:
-  CatalogDataAccess(Database &db, const Catalog &catalog) : db_(db), catalog_(catalog) {}
+  // host_params: the values of parameters declared supplied-by="host" (utc_shift).
+  CatalogDataAccess(Database &db, const Catalog &catalog, std::map<std::string, std::string> host_params = {})
+      : db_(db), catalog_(catalog), host_params_(std::move(host_params)) {}
 
   [[nodiscard]] bool has_operation(const std::string &name) const override;
   std::unique_ptr<runtime::PreparedOperation> prepare(const std::string &name) override;
@@ -26,6 +29,7 @@ public:
 private:
   Database &db_;
   const Catalog &catalog_;
+  std::map<std::string, std::string> host_params_;
 };
 
 // "2026-11-22" (or a longer timestamp starting so) to days; throws naming operation and column.

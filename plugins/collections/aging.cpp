@@ -68,20 +68,28 @@ BucketSet parse_buckets(std::string_view spec) {
   return set;
 }
 
-void Aging::add(std::string_view group, std::int64_t days, std::int64_t balance) {
-  const std::size_t width = buckets_.buckets.size() + 1;
+std::int64_t *Aging::row_of(std::string_view group) {
   if (last_ == UINT32_MAX || names_[last_] != group) {
     auto it = index_.find(group);
     if (it == index_.end()) {
       names_.emplace_back(group);
       it = index_.emplace(std::string_view(names_.back()), static_cast<std::uint32_t>(names_.size() - 1)).first;
-      amounts_.resize(amounts_.size() + width, 0);
+      amounts_.resize(amounts_.size() + width(), 0);
     }
     last_ = it->second;
   }
-  amounts_[static_cast<std::size_t>(last_) * width + buckets_.index(days)] += balance;
+  return amounts_.data() + static_cast<std::size_t>(last_) * width();
+}
+
+void Aging::add(std::string_view group, std::int64_t days, std::int64_t balance) {
+  row_of(group)[kCurrentColumn + buckets_.index(days)] += balance;
   sum_ += balance;
   ++items_;
+}
+
+void Aging::add_prepayment(std::string_view group, std::int64_t amount) {
+  row_of(group)[kPrepaymentColumn] -= amount;
+  sum_ -= amount;
 }
 
 std::vector<std::uint32_t> Aging::sorted_groups() const {
@@ -96,16 +104,15 @@ std::vector<std::uint32_t> Aging::sorted_groups() const {
 std::vector<AgingRow> Aging::rows() const {
   std::vector<AgingRow> out;
   visit_sorted([&](std::string_view group, const std::int64_t *a, std::int64_t total) {
-    out.push_back(AgingRow{std::string(group), std::vector<std::int64_t>(a, a + buckets_.buckets.size() + 1), total});
+    out.push_back(AgingRow{std::string(group), std::vector<std::int64_t>(a, a + width()), total});
   });
   return out;
 }
 
 AgingRow Aging::totals() const {
-  const std::size_t width = buckets_.buckets.size() + 1;
-  AgingRow t{"(total)", std::vector<std::int64_t>(width, 0), 0};
+  AgingRow t{"(total)", std::vector<std::int64_t>(width(), 0), 0};
   for (std::size_t i = 0; i < amounts_.size(); ++i) {
-    t.amounts[i % width] += amounts_[i];
+    t.amounts[i % width()] += amounts_[i];
     t.total += amounts_[i];
   }
   return t;

@@ -35,18 +35,26 @@ BucketSet parse_buckets(std::string_view spec);
 
 struct AgingRow {
   std::string group;
-  std::vector<std::int64_t> amounts; // current, then one per bucket
-  std::int64_t total = 0;
+  std::vector<std::int64_t> amounts; // prepayments (≤ 0), current, then one per bucket
+  std::int64_t total = 0;            // what the group owes, net of its prepayments
 };
+
+// Where each amount sits in AgingRow::amounts.
+inline constexpr std::size_t kPrepaymentColumn = 0;
+inline constexpr std::size_t kCurrentColumn = 1;
 
 class Aging {
 public:
   explicit Aging(BucketSet buckets) : buckets_(std::move(buckets)) {}
   void add(std::string_view group, std::int64_t days, std::int64_t balance);
+  // A payment, or its part, that no invoice took (GnuCash's "Pre-Payment"): amount > 0 is
+  // what the customer has in its favour; it lands, negative, in the prepayments column.
+  void add_prepayment(std::string_view group, std::int64_t amount);
   [[nodiscard]] std::vector<AgingRow> rows() const; // by group
-  // The same, without building rows: f(group, amounts (current, buckets...), total), by group.
+  // The same, without building rows: f(group, amounts (prepayments, current, buckets...),
+  // total), by group.
   template <class F> void visit_sorted(F &&f) const {
-    const std::size_t width = buckets_.buckets.size() + 1;
+    const std::size_t width = this->width();
     for (std::uint32_t g : sorted_groups()) {
       const std::int64_t *a = amounts_.data() + static_cast<std::size_t>(g) * width;
       std::int64_t total = 0;
@@ -57,14 +65,18 @@ public:
     }
   }
   [[nodiscard]] AgingRow totals() const; // group "(total)"
-  // Sum of every balance added, kept apart from the buckets so the report can prove they agree.
+  // Sum of every balance added less every prepayment, kept apart from the buckets so the
+  // report can prove they agree.
   [[nodiscard]] std::int64_t sum_of_balances() const noexcept { return sum_; }
   [[nodiscard]] std::uint64_t items() const noexcept { return items_; }
   [[nodiscard]] const BucketSet &buckets() const noexcept { return buckets_; }
 
+  [[nodiscard]] std::size_t width() const noexcept { return buckets_.buckets.size() + 2; }
+
 private:
   BucketSet buckets_;
   [[nodiscard]] std::vector<std::uint32_t> sorted_groups() const;
+  std::int64_t *row_of(std::string_view group);
 
   // Groups are numbered as they appear: names_ holds their names (a deque, so the views the
   // index keys on stay valid), amounts_ their sums, width by width. One allocation per new

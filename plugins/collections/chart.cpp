@@ -29,7 +29,9 @@ std::string aging_svg(const Aging &aging, const std::string &title, const std::s
   const int plot_h = 300;
   const int width = left * 2 + static_cast<int>(labels.size()) * (bar_w + gap);
   const int height = top + plot_h + 110;
-  const std::int64_t max = std::max<std::int64_t>(1, *std::max_element(t.amounts.begin(), t.amounts.end()));
+  const std::int64_t max =
+      std::max<std::int64_t>(1, *std::max_element(t.amounts.begin() + kCurrentColumn, t.amounts.end()));
+  const std::int64_t owed = t.total - t.amounts[kPrepaymentColumn]; // the bars, before prepayments
   // Current in green, then warmer as balances age.
   static constexpr const char *kColours[] = {"#2e7d32", "#9ccc65", "#fdd835", "#ffb300", "#fb8c00",
                                              "#f4511e", "#d84315", "#bf360c", "#8d2a0b", "#6d1f08",
@@ -49,11 +51,11 @@ std::string aging_svg(const Aging &aging, const std::string &title, const std::s
   svg += "  <line x1=\"" + std::to_string(left) + "\" y1=\"" + std::to_string(top + plot_h) + "\" x2=\"" +
          std::to_string(width - left) + "\" y2=\"" + std::to_string(top + plot_h) + "\" stroke=\"#888\"/>\n";
   for (std::size_t i = 0; i < labels.size(); ++i) {
-    const std::int64_t a = t.amounts[i];
+    const std::int64_t a = t.amounts[kCurrentColumn + i];
     const int h = a <= 0 ? 0 : static_cast<int>(static_cast<double>(a) / static_cast<double>(max) * plot_h);
     const int x = left + static_cast<int>(i) * (bar_w + gap) + gap / 2;
     const int y = top + plot_h - h;
-    const double share = t.total != 0 ? 100.0 * static_cast<double>(a) / static_cast<double>(t.total) : 0.0;
+    const double share = owed != 0 ? 100.0 * static_cast<double>(a) / static_cast<double>(owed) : 0.0;
     std::snprintf(buf, sizeof buf, "  <rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n", x, y, bar_w,
                   h, kColours[std::min<std::size_t>(i, 13)]);
     svg += buf;
@@ -65,9 +67,13 @@ std::string aging_svg(const Aging &aging, const std::string &title, const std::s
     svg += "  <text x=\"" + std::to_string(x + bar_w / 2) + "\" y=\"" + std::to_string(top + plot_h + 42) +
            "\" font-size=\"12\" text-anchor=\"middle\" fill=\"#333\">" + sdk::xml_escape(pesos(a)) + "</text>\n";
   }
+  std::string footer = "Total cartera: " + sdk::format_pesos_co(owed);
+  if (t.amounts[kPrepaymentColumn] != 0) {
+    footer += " · anticipos sin aplicar: " + sdk::format_pesos_co(-t.amounts[kPrepaymentColumn]) +
+              " · neto: " + sdk::format_pesos_co(t.total);
+  }
   svg += "  <text x=\"" + std::to_string(left) + "\" y=\"" + std::to_string(height - 24) +
-         "\" font-size=\"15\" font-weight=\"bold\">Total cartera: " + sdk::xml_escape(sdk::format_pesos_co(t.total)) +
-         "</text>\n";
+         "\" font-size=\"15\" font-weight=\"bold\">" + sdk::xml_escape(footer) + "</text>\n";
   svg += "</svg>\n";
   return svg;
 }

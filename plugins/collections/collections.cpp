@@ -116,15 +116,22 @@ private:
         ctx.progress(n, 0, "aging open items");
       }
     }
+    // unapplied_payments: customer, contract, agency, advisor, company, paid_on, amount; its
+    // first five columns are the groups, in the order group_column counts them.
+    cartera::Operation credit = ctx.operation("unapplied_payments");
+    credit.bind("as_of", cartera::Date{date}).execute();
+    while (credit.step()) {
+      aging.add_prepayment(credit.text(group_column), credit.centavos(6).value);
+    }
     const cartera::collections::AgingRow totals = aging.totals();
     if (totals.total != aging.sum_of_balances()) {
       throw Error(CARTERA_E_INTERNAL, "bucket totals " + cartera::sdk::format_pesos_plain(totals.total) +
-                                          " differ from the sum of open balances " +
+                                          " differ from the sum of open balances less prepayments " +
                                           cartera::sdk::format_pesos_plain(aging.sum_of_balances()));
     }
     ctx.info("aged " + std::to_string(aging.items()) + " open items as of " + cartera::sdk::format_iso_date(date) +
              " by " + by + " date: total " + cartera::sdk::format_pesos_co(totals.total) +
-             ", equal to the sum of open balances");
+             ", equal to the sum of open balances less prepayments");
 
     if (format == "svg") {
       const std::string title = "Cartera por edades al " + cartera::sdk::format_co_date(date);
@@ -135,6 +142,7 @@ private:
       return;
     }
     std::vector<cartera_column> cols = {column(group_name, CARTERA_TYPE_TEXT),
+                                        column("prepayments", CARTERA_TYPE_CENTAVOS),
                                         column("current", CARTERA_TYPE_CENTAVOS)};
     for (const auto &b : aging.buckets().buckets) {
       cols.push_back(column(b.column, CARTERA_TYPE_CENTAVOS));

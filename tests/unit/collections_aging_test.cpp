@@ -60,14 +60,30 @@ TEST(Aging, GroupsBucketsAndTotalsAgree) {
   const auto rows = a.rows();
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].group, "C1");
-  EXPECT_EQ(rows[0].amounts, (std::vector<std::int64_t>{100, 200, 0, 1600}));
+  EXPECT_EQ(rows[0].amounts, (std::vector<std::int64_t>{0, 100, 200, 0, 1600}));
   EXPECT_EQ(rows[0].total, 1900);
-  EXPECT_EQ(rows[1].amounts, (std::vector<std::int64_t>{0, 0, 400, 800}));
+  EXPECT_EQ(rows[1].amounts, (std::vector<std::int64_t>{0, 0, 0, 400, 800}));
   const AgingRow t = a.totals();
   EXPECT_EQ(t.group, "(total)");
-  EXPECT_EQ(t.amounts, (std::vector<std::int64_t>{100, 200, 400, 2400}));
+  EXPECT_EQ(t.amounts, (std::vector<std::int64_t>{0, 100, 200, 400, 2400}));
   EXPECT_EQ(t.total, a.sum_of_balances());
   EXPECT_EQ(a.items(), 5u);
+}
+
+TEST(Aging, PrepaymentsAreNegativeAndNetTheTotal) {
+  Aging a(parse_buckets("gnucash"));
+  a.add("C1", 0, 10000);
+  a.add_prepayment("C1", 2500);
+  a.add_prepayment("C9", 700); // a customer with credit and nothing open still gets a row
+  const auto rows = a.rows();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].amounts, (std::vector<std::int64_t>{-2500, 0, 10000, 0, 0, 0}));
+  EXPECT_EQ(rows[0].total, 7500);
+  EXPECT_EQ(rows[1].group, "C9");
+  EXPECT_EQ(rows[1].total, -700);
+  EXPECT_EQ(a.totals().total, a.sum_of_balances());
+  EXPECT_EQ(a.totals().amounts[kPrepaymentColumn], -3200);
+  EXPECT_EQ(a.items(), 1u);
 }
 
 TEST(AgingChart, IsAnSvgWithSpanishLabelsAndAmounts) {
