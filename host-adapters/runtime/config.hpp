@@ -64,9 +64,11 @@ struct Config {
   [[nodiscard]] std::vector<const User *> users_with_role(const std::string &role) const;
 };
 
-// "-300 minutes" for America/Bogota, "+0 minutes" for UTC, "+90 minutes" for +01:30: the
-// interval adapters add to UTC timestamps (SQLite's datetime modifier and PostgreSQL's
-// interval read it alike). Zones with daylight saving are not offered: Colombia has none.
+// The interval adapters add to a host's UTC timestamps to get local calendar days (SQLite's
+// datetime modifier and PostgreSQL's interval read it alike): "+0 minutes" for UTC, "+90
+// minutes" for +01:30, "-300 minutes" for -05:00, and "-240 minutes" for America/Bogota, which
+// is how GnuCash draws Bogotá's days (config.cpp says why). Zones with daylight saving are not
+// offered: Colombia has none.
 std::string utc_shift(const std::string &time_zone);
 
 // Reads and validates path (against config.xsd), or returns the defaults when path is empty.

@@ -1,0 +1,292 @@
+// The GnuCash host adapter against GnuCash itself (CTest label "gnucash"). Books are built by
+// GnuCash's own Python bindings (tests/gnucash/make_book.py); GnuCash's "Receivable Aging"
+// report runs headless on them with the date fixed (tests/gnucash/gnucash_aging.py), and its
+// engine lists the open invoices (tests/gnucash/gnucash_open_items.py). cartera's aging with
+// --buckets gnucash must equal the report cell by cell, and its open items the engine's,
+// invoice by invoice: on SQLite books of 30, 1,000 and 10,000 invoices, on a PostgreSQL book,
+// through SOCI's native backends and through ODBC. The book's bytes never change.
+//
+// A book and GnuCash's answers for it are built once per build tree and kept in
+// <build>/tests/gnucash-books/<key>/ (a 10,000-invoice book takes GnuCash about 40 s).
+#include "cartera_process.hpp"
+#include "module_dir.hpp"
+#include "runtime/sha256.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <unistd.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+using cartera::testing::ModuleDir;
+using cartera::testing::Outcome;
+using cartera::testing::read_text;
+
+const fs::path kScripts = fs::path(CARTERA_SOURCE_DIR) / "tests/gnucash";
+const fs::path kBookCache = fs::path(CARTERA_BINARY_DIR) / "tests/gnucash-books";
+constexpr const char *kAsOf = "2026-11-22";
+
+std::string env(const char *name) {
+  const char *v = std::getenv(name);
+  return v != nullptr ? v : "";
+}
+
+bool contains(const std::string &s, const std::string &part) {
+  return s.find(part) != std::string::npos;
+}
+
+void shell(const std::string &cmd) {
+  if (std::system(cmd.c_str()) != 0) {
+    throw std::runtime_error("failed: " + cmd);
+  }
+}
+
+bool gnucash_installed() {
+  return fs::exists("/usr/bin/gnucash-cli") && std::system("/usr/bin/python3 -c 'import gnucash' 2>/dev/null") == 0;
+}
+
+struct Book {
+  fs::path dir;          // the cache folder: book (SQLite), GnuCash's answers
+  std::string gnc_url;   // as GnuCash names it
+  std::string cartera_url; // as cartera's --db names it (native)
+  std::string odbc_dsn_line; // the odbc.ini body that reaches the same book
+};
+
+// Builds (or finds) a book of n invoices in time zone tz, on SQLite or on PostgreSQL, with
+// GnuCash's aging and open items for kAsOf next to it.
+Book book(int invoices, const std::string &tz, bool postgres) {
+  const std::string key = std::string(postgres ? "pg" : "sqlite") + "-" + std::to_string(invoices) + "-" +
+                          (tz == "UTC" ? "utc" : "bogota") + "-" +
+                          cartera::runtime::sha256_hex(read_text(kScripts / "make_book.py")).substr(0, 12);
+  Book b;
+  b.dir = kBookCache / key;
+  const std::string pg_port = env("CARTERA_TEST_PG_PORT");
+  const std::string pg_db = "gnucash_" + std::to_string(invoices) + "_" + std::to_string(::getpid());
+  if (postgres) {
+    // A PostgreSQL book lives only as long as the server script/test started: never cached.
+    b.dir = kBookCache / (key + "-" + std::to_string(::getpid()));
+    shell("psql -q '" + env("CARTERA_TEST_PG_URL") + "' -c 'CREATE DATABASE " + pg_db + "' >/dev/null");
+    b.gnc_url = "postgres://cartera:x@127.0.0.1:" + pg_port + "/" + pg_db;
+    b.cartera_url = "postgresql://cartera@127.0.0.1:" + pg_port + "/" + pg_db;
+    b.odbc_dsn_line = "Driver=PostgreSQL Unicode\nServername=127.0.0.1\nPort=" + pg_port + "\nDatabase=" + pg_db +
+                      "\nUsername=cartera\n";
+  } else {
+    b.gnc_url = "sqlite3://" + (b.dir / "book.gnucash").string();
+    b.cartera_url = "sqlite3:" + (b.dir / "book.gnucash").string();
+    b.odbc_dsn_line = "Driver=SQLite3\nDatabase=" + (b.dir / "book.gnucash").string() + "\n";
+  }
+  if (fs::exists(b.dir / "open-items.csv")) {
+    return b;
+  }
+  // Built beside, then renamed into place: a concurrent test process either finds the whole
+  // folder or builds its own.
+  const fs::path tmp = kBookCache / (key + ".tmp." + std::to_string(::getpid()));
+  fs::remove_all(tmp);
+  fs::create_directories(tmp);
+  const std::string url = postgres ? b.gnc_url : "sqlite3://" + (tmp / "book.gnucash").string();
+  const std::string run = "cd '" + tmp.string() + "' && TZ=" + tz + " /usr/bin/python3 ";
+  shell(run + "'" + (kScripts / "make_book.py").string() + "' '" + url + "' --invoices " + std::to_string(invoices) +
+        " --as-of " + kAsOf + " --seed 7 > make_book.log 2>&1");
+  shell(run + "'" + (kScripts / "gnucash_aging.py").string() + "' '" + url + "' --as-of " + kAsOf +
+        " --out aging.csv 2> aging.log");
+  shell(run + "'" + (kScripts / "gnucash_open_items.py").string() + "' '" + url + "' --as-of " + kAsOf +
+        " --out open-items.csv 2> open-items.log");
+  for (const auto &e : fs::directory_iterator(tmp)) {
+    if (e.path().filename().string().rfind("book.gnucash.", 0) == 0) {
+      fs::remove(e.path()); // GnuCash's transaction logs
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, b.dir, ec);
+  if (ec) {
+    fs::remove_all(tmp); // another process got there first
+  }
+  return b;
+}
+
+// cartera's aging CSV in the report's shape: the header says "prepayment", as the harness
+// writes it; amounts are already the same plain decimals.
+std::string as_report(std::string csv) {
+  const auto nl = csv.find('\n');
+  return "customer_id,prepayment,current,days_0_30,days_31_60,days_61_90,days_91_plus,total" + csv.substr(nl);
+}
+
+class GnuCash : public ::testing::Test {
+protected:
+  void SetUp() override {
+    if (!gnucash_installed()) {
+      GTEST_SKIP() << "GnuCash 4.13 and python3-gnucash are not installed (script/bootstrap installs them)";
+    }
+  }
+
+  // Runs cartera on the book, with cartera's own tables in the work folder's cartera.db.
+  Outcome run(const std::string &db, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--host", "gnucash", "--db", db, "--quiet"});
+    return cartera::testing::run_cartera(work_.path(), args);
+  }
+
+  void enable(const std::string &db) {
+    const Outcome o = run(db, {"modules", "enable", "collections", "--department", "cartera"});
+    ASSERT_EQ(o.code, 0) << o.err;
+  }
+
+  void compare(const Book &b, const std::string &db) {
+    enable(db);
+    const Outcome aging = run(db, {"collections", "aging", "--as-of", kAsOf, "--buckets", "gnucash", "--format", "csv"});
+    ASSERT_EQ(aging.code, 0) << aging.err;
+    EXPECT_EQ(as_report(aging.out), read_text(b.dir / "aging.csv"));
+    const Outcome items = run(db, {"collections", "open-items", "--as-of", kAsOf, "--format", "csv"});
+    ASSERT_EQ(items.code, 0) << items.err;
+    EXPECT_EQ(items.out, read_text(b.dir / "open-items.csv"));
+  }
+
+  void use_odbc(const Book &b) {
+    std::ofstream(work_.path() / "odbcinst.ini") << "[PostgreSQL Unicode]\nDriver=psqlodbcw.so\nDontDLClose=1\n\n"
+                                                    "[SQLite3]\nDriver=libsqlite3odbc.so\nDontDLClose=1\n";
+    std::ofstream(work_.path() / "odbc.ini") << "[book]\n" << b.odbc_dsn_line;
+    ::setenv("ODBCSYSINI", work_.path().c_str(), 1);
+    ::setenv("ODBCINI", (work_.path() / "odbc.ini").c_str(), 1);
+  }
+
+  ModuleDir work_;
+};
+
+TEST_F(GnuCash, AgingAndOpenItemsEqualGnuCashOn30Invoices) {
+  const Book b = book(30, "America/Bogota", false);
+  compare(b, b.cartera_url);
+}
+
+TEST_F(GnuCash, AgingAndOpenItemsEqualGnuCashOn1000Invoices) {
+  const Book b = book(1000, "America/Bogota", false);
+  compare(b, b.cartera_url);
+}
+
+TEST_F(GnuCash, AgingAndOpenItemsEqualGnuCashOn10000Invoices) {
+  const Book b = book(10000, "America/Bogota", false);
+  compare(b, b.cartera_url);
+}
+
+TEST_F(GnuCash, AgingAndOpenItemsEqualGnuCashThroughOdbcOnSqlite) {
+  const Book b = book(1000, "America/Bogota", false);
+  use_odbc(b);
+  compare(b, "odbc:DSN=book");
+}
+
+TEST_F(GnuCash, AgingAndOpenItemsEqualGnuCashOnPostgresql) {
+  if (env("CARTERA_TEST_PG_URL").empty()) {
+    GTEST_SKIP() << "no PostgreSQL server: script/test starts one (script/postgres start)";
+  }
+  const Book b = book(1000, "America/Bogota", true);
+  compare(b, b.cartera_url);
+  // The same book through psqlODBC, with a fresh cartera database.
+  fs::remove(work_.path() / "cartera.db");
+  use_odbc(b);
+  compare(b, "odbc:DSN=book");
+  fs::remove_all(b.dir);
+}
+
+TEST_F(GnuCash, ABookKeptInUtcIsReadInTheZoneTheConfigurationNames) {
+  const Book b = book(30, "UTC", false);
+  std::ofstream(work_.path() / "cartera.xml")
+      << "<cartera xmlns=\"urn:cartera:config:1\"><host adapter=\"gnucash\" time-zone=\"UTC\"/></cartera>\n";
+  compare(b, b.cartera_url);
+}
+
+TEST_F(GnuCash, TheEdgeCustomerLandsWhereGnuCashPutsIt) {
+  // ZZ9999 has one invoice n days past due for n = -1, 0, 29, 30, 59, 60, 89, 90, of 1,000
+  // times 2^i, and 300,000 paid only after as-of (tests/gnucash/README.md).
+  const Book b = book(30, "America/Bogota", false);
+  enable(b.cartera_url);
+  const Outcome aging =
+      run(b.cartera_url, {"collections", "aging", "--as-of", kAsOf, "--buckets", "gnucash", "--format", "csv"});
+  ASSERT_EQ(aging.code, 0) << aging.err;
+  EXPECT_TRUE(contains(aging.out, "\nZZ9999,0.00,1000.00,306000.00,24000.00,96000.00,128000.00,555000.00\n"))
+      << aging.out;
+}
+
+TEST_F(GnuCash, TheBookIsByteForByteUnchanged) {
+  const Book b = book(30, "America/Bogota", false);
+  const fs::path copy = work_.path() / "book.gnucash";
+  fs::copy_file(b.dir / "book.gnucash", copy);
+  const std::string before = cartera::runtime::sha256_file_hex(copy);
+  const std::string db = "sqlite3:" + copy.string();
+  enable(db);
+  for (const std::vector<std::string> &args :
+       std::vector<std::vector<std::string>>{{"collections", "aging", "--as-of", kAsOf},
+                                             {"collections", "aging", "--as-of", kAsOf, "--format", "svg"},
+                                             {"collections", "open-items", "--as-of", kAsOf},
+                                             {"modules", "list"},
+                                             {"runs"}}) {
+    const Outcome o = run(db, args);
+    EXPECT_EQ(o.code, 0) << o.err;
+  }
+  EXPECT_EQ(cartera::runtime::sha256_file_hex(copy), before);
+  for (const auto &e : fs::directory_iterator(work_.path())) {
+    EXPECT_EQ(e.path().filename().string().rfind("book.gnucash-", 0), std::string::npos)
+        << "a journal beside the book: " << e.path();
+  }
+}
+
+TEST_F(GnuCash, ABookGnuCashHasOpenIsRefused) {
+  const Book b = book(30, "America/Bogota", false);
+  const fs::path copy = work_.path() / "book.gnucash";
+  fs::copy_file(b.dir / "book.gnucash", copy);
+  shell("sqlite3 '" + copy.string() + "' \"INSERT INTO gnclock VALUES ('contabilidad-pc', 4242)\"");
+  const std::string before = cartera::runtime::sha256_file_hex(copy);
+  enable("sqlite3:" + copy.string());
+  const Outcome o = run("sqlite3:" + copy.string(), {"collections", "aging", "--as-of", kAsOf});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_TRUE(contains(o.err, "GnuCash has it open for writing (lock held by process 4242 on contabilidad-pc)"))
+      << o.err;
+  EXPECT_EQ(o.out, "");
+  EXPECT_EQ(cartera::runtime::sha256_file_hex(copy), before);
+}
+
+TEST_F(GnuCash, ABookOfAnotherGnuCashVersionIsRefused) {
+  const Book b = book(30, "America/Bogota", false);
+  const fs::path copy = work_.path() / "book.gnucash";
+  fs::copy_file(b.dir / "book.gnucash", copy);
+  shell("sqlite3 '" + copy.string() + "' \"UPDATE versions SET table_version = 3000011 WHERE table_name = 'Gnucash'\"");
+  enable("sqlite3:" + copy.string());
+  const Outcome o = run("sqlite3:" + copy.string(), {"collections", "aging", "--as-of", kAsOf});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_TRUE(contains(o.err, "it was written by GnuCash 3.11, and cartera reads GnuCash 4.x books")) << o.err;
+}
+
+TEST_F(GnuCash, WhatIsNotAGnuCashBookIsRefusedAndNothingIsCreated) {
+  // An SQLite file, but not a book.
+  const fs::path other = work_.path() / "other.db";
+  shell("sqlite3 '" + other.string() + "' 'CREATE TABLE t (a)'");
+  enable("sqlite3:" + other.string());
+  Outcome o = run("sqlite3:" + other.string(), {"collections", "aging", "--as-of", kAsOf});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_TRUE(contains(o.err, "is not a gnucash database: ")) << o.err;
+  EXPECT_TRUE(contains(o.err, "no such table")) << o.err;
+
+  const fs::path missing = work_.path() / "no-such.gnucash";
+  o = run("sqlite3:" + missing.string(), {"collections", "aging", "--as-of", kAsOf});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_TRUE(contains(o.err, "cannot open database sqlite3:" + missing.string())) << o.err;
+  EXPECT_FALSE(fs::exists(missing));
+}
+
+TEST_F(GnuCash, WithoutABookTheMessageSaysHowToNameIt) {
+  ASSERT_EQ(cartera::testing::run_cartera(work_.path(), {"--host", "gnucash", "modules", "enable", "collections",
+                                                          "--department", "cartera"})
+                .code,
+            0);
+  const Outcome o =
+      cartera::testing::run_cartera(work_.path(), {"--host", "gnucash", "collections", "aging", "--as-of", kAsOf});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_TRUE(contains(o.err, "name it with --db or <host adapter=\"gnucash\" database=\"...\"/> in cartera.xml"))
+      << o.err;
+}
+
+} // namespace
