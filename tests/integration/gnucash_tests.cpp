@@ -11,6 +11,11 @@
 #include "cartera_process.hpp"
 #include "module_dir.hpp"
 #include "runtime/sha256.hpp"
+#include "sql/catalog.hpp"
+#include "sql/operations.hpp"
+
+#include <cartera/sdk/date.hpp>
+#include <cartera/sdk/money.hpp>
 
 #include <gtest/gtest.h>
 
@@ -18,6 +23,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <unistd.h>
@@ -53,9 +59,9 @@ bool gnucash_installed() {
 }
 
 struct Book {
-  fs::path dir;          // the cache folder: book (SQLite), GnuCash's answers
-  std::string gnc_url;   // as GnuCash names it
-  std::string cartera_url; // as cartera's --db names it (native)
+  fs::path dir;              // the cache folder: book (SQLite), GnuCash's answers
+  std::string gnc_url;       // as GnuCash names it
+  std::string cartera_url;   // as cartera's --db names it (native)
   std::string odbc_dsn_line; // the odbc.ini body that reaches the same book
 };
 
@@ -118,6 +124,83 @@ std::string as_report(std::string csv) {
   return "customer_id,prepayment,current,days_0_30,days_31_60,days_61_90,days_91_plus,total" + csv.substr(nl);
 }
 
+// Sums of what the catalog's operations return for kAsOf, run as a module would run them.
+struct OperationTotals {
+  std::map<std::string, std::int64_t> rows;
+  std::int64_t invoiced_by_as_of = 0; // invoices issued on or before kAsOf
+  std::int64_t paid = 0;
+  std::int64_t applied = 0;
+  std::int64_t unapplied = 0;
+  std::int64_t open = 0;
+  std::set<std::string> customers;
+  bool contracts_have_customers = true;
+};
+
+OperationTotals run_operations(const std::string &url) {
+  using cartera::runtime::OwnedValue;
+  const fs::path path = fs::path(CARTERA_BINARY_DIR) / "share/cartera/adapters/gnucash/operations.xml";
+  const cartera::sql::Catalog catalog = cartera::sql::parse_catalog(read_text(path));
+  cartera::sql::Database db = cartera::sql::open_database(url, cartera::sql::Access::kReadOnly);
+  cartera::sql::CatalogDataAccess data(db, catalog, {{"utc_shift", "-240 minutes"}});
+  const std::int64_t as_of = *cartera::sdk::parse_iso_date(kAsOf);
+  OperationTotals t;
+  for (const auto &spec : catalog.operations) {
+    auto op = data.prepare(spec.name);
+    if (spec.find_param("as_of") != nullptr) {
+      OwnedValue v;
+      v.type = CARTERA_TYPE_DATE;
+      v.i = as_of;
+      op->bind("as_of", v);
+    }
+    op->execute();
+    const auto text = [&](std::uint32_t i) {
+      const cartera_value v = op->column(i);
+      return std::string(v.s.ptr, v.s.len);
+    };
+    while (op->step()) {
+      ++t.rows[spec.name];
+      if (spec.name == "customers") {
+        t.customers.insert(text(0));
+      } else if (spec.name == "contracts") {
+        t.contracts_have_customers = t.contracts_have_customers && t.customers.count(text(1)) != 0;
+      } else if (spec.name == "invoices" && op->column(3).i <= as_of) {
+        t.invoiced_by_as_of += op->column(5).i;
+      } else if (spec.name == "payments") {
+        t.paid += op->column(3).i;
+        t.applied += op->column(4).i;
+      } else if (spec.name == "unapplied_payments") {
+        t.unapplied += op->column(6).i;
+      } else if (spec.name == "open_items") {
+        t.open += op->column(5).i;
+      }
+    }
+  }
+  return t;
+}
+
+// Every operation of the catalog runs, and what they say adds up: invoiced less applied is
+// what GnuCash's engine says is open; paid less applied is the prepayments of GnuCash's report.
+void expect_operations_agree(const std::string &url, const fs::path &answers, int invoices) {
+  const OperationTotals t = run_operations(url);
+  // make_book.py: the regular invoices, 2 posted after as-of, ZZ9999's 8 edges and 1 more.
+  EXPECT_EQ(t.rows.at("invoices"), invoices + 11);
+  EXPECT_EQ(t.rows.count("attach_check"), 0u) << "a book cartera may read has no attach problems";
+  EXPECT_TRUE(t.customers.count("ZZ9999") != 0);
+  EXPECT_GT(t.rows.at("contracts"), 0);
+  EXPECT_TRUE(t.contracts_have_customers);
+  std::int64_t engine_open = 0;
+  std::istringstream items(read_text(answers / "open-items.csv"));
+  std::string line;
+  std::getline(items, line);
+  while (std::getline(items, line)) {
+    engine_open += cartera::sdk::parse_pesos(line.substr(line.rfind(',') + 1)).centavos.value_or(-1);
+  }
+  EXPECT_EQ(t.open, engine_open);
+  EXPECT_EQ(t.invoiced_by_as_of - t.applied, engine_open);
+  EXPECT_EQ(t.paid - t.applied, t.unapplied);
+  EXPECT_EQ(t.unapplied, 25'000'000) << "C0002's 250,000.00; C0003's is dated after as-of";
+}
+
 class GnuCash : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -139,7 +222,8 @@ protected:
 
   void compare(const Book &b, const std::string &db) {
     enable(db);
-    const Outcome aging = run(db, {"collections", "aging", "--as-of", kAsOf, "--buckets", "gnucash", "--format", "csv"});
+    const Outcome aging =
+        run(db, {"collections", "aging", "--as-of", kAsOf, "--buckets", "gnucash", "--format", "csv"});
     ASSERT_EQ(aging.code, 0) << aging.err;
     EXPECT_EQ(as_report(aging.out), read_text(b.dir / "aging.csv"));
     const Outcome items = run(db, {"collections", "open-items", "--as-of", kAsOf, "--format", "csv"});
@@ -173,6 +257,11 @@ TEST_F(GnuCash, AgingAndOpenItemsEqualGnuCashOn10000Invoices) {
   compare(b, b.cartera_url);
 }
 
+TEST_F(GnuCash, EveryOperationRunsAndTheyAddUp) {
+  const Book b = book(1000, "America/Bogota", false);
+  expect_operations_agree(b.cartera_url, b.dir, 1000);
+}
+
 TEST_F(GnuCash, AgingAndOpenItemsEqualGnuCashThroughOdbcOnSqlite) {
   const Book b = book(1000, "America/Bogota", false);
   use_odbc(b);
@@ -185,6 +274,7 @@ TEST_F(GnuCash, AgingAndOpenItemsEqualGnuCashOnPostgresql) {
   }
   const Book b = book(1000, "America/Bogota", true);
   compare(b, b.cartera_url);
+  expect_operations_agree(b.cartera_url, b.dir, 1000);
   // The same book through psqlODBC, with a fresh cartera database.
   fs::remove(work_.path() / "cartera.db");
   use_odbc(b);
@@ -278,8 +368,8 @@ TEST_F(GnuCash, WhatIsNotAGnuCashBookIsRefusedAndNothingIsCreated) {
 }
 
 TEST_F(GnuCash, WithoutABookTheMessageSaysHowToNameIt) {
-  ASSERT_EQ(cartera::testing::run_cartera(work_.path(), {"--host", "gnucash", "modules", "enable", "collections",
-                                                          "--department", "cartera"})
+  ASSERT_EQ(cartera::testing::run_cartera(
+                work_.path(), {"--host", "gnucash", "modules", "enable", "collections", "--department", "cartera"})
                 .code,
             0);
   const Outcome o =
