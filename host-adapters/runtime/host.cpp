@@ -215,6 +215,13 @@ void Host::attach_check() {
       const cartera_value v = op->column(0);
       problems += (problems.empty() ? "" : "; ") + std::string(v.s.ptr, v.s.len);
     }
+  } catch (const soci::soci_error &e) {
+    // The driver's reason, without the statement SOCI quotes around it (twice, through ODBC).
+    std::string reason = e.get_error_message();
+    if (const auto quoted = reason.find("\": "); reason.rfind("Error ", 0) == 0 && quoted != std::string::npos) {
+      reason = reason.substr(quoted + 3);
+    }
+    fail(what + " is not a " + config_.host_adapter + " database: " + reason);
   } catch (const std::exception &e) {
     fail(what + " is not a " + config_.host_adapter + " database: " + e.what());
   }
