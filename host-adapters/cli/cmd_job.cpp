@@ -29,12 +29,15 @@ void print_module_help(const Manifest &m, std::ostream &out) {
 void print_job_help(const Manifest &m, const JobSpec &j, std::ostream &out) {
   out << "usage: cartera " << m.name << " " << j.name;
   for (const auto &p : j.params) {
-    const std::string arg = p.type == "boolean" ? "--" + p.name : "--" + p.name + " " + p.type;
+    std::string arg = p.type == "boolean" ? "--" + p.name : "--" + p.name + " " + p.type;
+    if (p.positional) {
+      arg = p.type == "file" ? "FILE" : p.name;
+    }
     out << " " << (p.required ? arg : "[" + arg + "]");
   }
   out << " [--format " << (j.formats.empty() ? "table" : j.formats.front()) << "]\n\n" << j.summary << "\n\nOptions:\n";
   for (const auto &p : j.params) {
-    out << "  --" << p.name << " " << (p.type == "boolean" ? "" : p.type);
+    out << "  " << (p.positional ? "FILE, or --" : "--") << p.name << " " << (p.type == "boolean" ? "" : p.type);
     out << "\n      " << p.help;
     if (!p.choices.empty()) {
       out << " One of:";
@@ -90,10 +93,11 @@ int cmd_module_job(const Args &args) {
     print_module_help(m, args.help ? std::cout : std::cerr);
     return args.help ? 0 : 2;
   }
-  if (args.words.size() > 2) {
-    usage_error(m.name + " " + args.words[1] + ": unexpected argument '" + args.words[2] + "'");
-  }
   const JobSpec *job = m.find_job(args.words[1]);
+  const ParamSpec *positional = job != nullptr ? job->positional_param() : nullptr;
+  if (args.words.size() > (positional != nullptr ? 3U : 2U)) {
+    usage_error(m.name + " " + args.words[1] + ": unexpected argument '" + args.words.back() + "'");
+  }
   if (job != nullptr && args.help) {
     print_job_help(m, *job, std::cout);
     return 0;
@@ -102,6 +106,9 @@ int cmd_module_job(const Args &args) {
   inv.module = module;
   inv.job = args.words[1];
   inv.options = args.options;
+  if (args.words.size() == 3) {
+    inv.options.emplace_back(positional->name, args.words[2]);
+  }
   for (const auto &f : args.flags) {
     const ParamSpec *p = job != nullptr ? job->find_param(f) : nullptr;
     if (p == nullptr || p->type != "boolean") {

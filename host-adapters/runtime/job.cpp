@@ -70,13 +70,20 @@ OwnedValue typed(const Manifest &m, const JobSpec &job, const ParamSpec &p, cons
   return v;
 }
 
-std::string canonical_params(const std::map<std::string, OwnedValue> &params) {
+// The parameters as the journal records them: a file by its name and digest, not its bytes.
+std::string canonical_params(const JobSpec &job, const std::map<std::string, OwnedValue> &params) {
   std::string out;
   for (const auto &[k, v] : params) {
+    const ParamSpec *p = job.find_param(k);
+    if (p != nullptr && p->type == "file") {
+      continue; // <name>_name and <name>_sha256 stand for it
+    }
     out += (out.empty() ? "" : " ") + k + "=" + plain_text(v);
   }
   return out;
 }
+
+constexpr std::uintmax_t kMaxFileBytes = 512ULL << 20;
 
 std::string read_file(const std::filesystem::path &p) {
   std::ifstream in(p, std::ios::binary);
@@ -252,6 +259,32 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
   }
   params["format"] = OwnedValue{CARTERA_TYPE_TEXT, 0, format};
 
+  // Files: read here, so that a module never opens paths itself, the journal names what was
+  // read by digest, and an XML file meets its XSD before any module code sees it.
+  for (const auto &p : job->params) {
+    auto found = params.find(p.name);
+    if (p.type != "file" || found == params.end()) {
+      continue;
+    }
+    const std::filesystem::path path = found->second.s;
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec || !std::filesystem::is_regular_file(path)) {
+      refuse_input(path.string() + ": cannot read it (" + (ec ? ec.message() : "not a regular file") + ")");
+    }
+    if (size > kMaxFileBytes) {
+      refuse_input(path.string() + ": " + std::to_string(size) + " bytes, above the " +
+                   std::to_string(kMaxFileBytes >> 20) + " MB a file parameter may have");
+    }
+    std::string bytes = read_file(path);
+    if (!p.schema.empty()) {
+      host.schemas().validate(bytes, path.string(), p.schema);
+    }
+    params[p.name + "_name"] = OwnedValue{CARTERA_TYPE_TEXT, 0, path.string()};
+    params[p.name + "_sha256"] = OwnedValue{CARTERA_TYPE_TEXT, 0, sha256_hex(bytes)};
+    found->second.s = std::move(bytes);
+  }
+
   std::string input;
   if (!job->input_doc_type.empty()) {
     if (!inv.input) {
@@ -297,7 +330,7 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
   start.module_id = m.id;
   start.module_version = m.version;
   start.job = job->name;
-  start.parameters = canonical_params(params);
+  start.parameters = canonical_params(*job, params);
   start.user_id = who.user;
   start.department = who.department;
   start.started_at = host.now_iso();

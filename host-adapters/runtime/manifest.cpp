@@ -8,6 +8,7 @@
 #include <pugixml.hpp>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace cartera::runtime {
@@ -67,6 +68,15 @@ std::string capability_words(std::uint64_t bits) {
     }
   }
   return out;
+}
+
+const ParamSpec *JobSpec::positional_param() const {
+  for (const auto &p : params) {
+    if (p.positional) {
+      return &p;
+    }
+  }
+  return nullptr;
 }
 
 const ParamSpec *JobSpec::find_param(const std::string &n) const {
@@ -163,6 +173,24 @@ Manifest read_manifest(const std::filesystem::path &path, SchemaSet &schemas) {
         spec.default_value = p.attribute("default").value();
       }
       spec.choices = words(p.attribute("choices").value());
+      // The command line gives these words to the host, never to a job.
+      static const std::set<std::string> kReserved = {"format", "input", "output", "help",       "version", "config",
+                                                      "db",     "host",  "user",   "department", "now",     "quiet"};
+      if (kReserved.count(spec.name) != 0) {
+        refuse_input(path.string() + ":" + std::to_string(line_of_offset(text, p.offset_debug())) + ": parameter " +
+                     spec.name + " of job " + job.name + " has the name of a global option; rename it");
+      }
+      spec.positional = p.attribute("positional").as_bool(false);
+      spec.schema = p.attribute("schema").value();
+      if (spec.positional && job.positional_param() != nullptr) {
+        refuse_input(path.string() + ":" + std::to_string(line_of_offset(text, p.offset_debug())) + ": job " +
+                     job.name + " has two positional parameters (" + job.positional_param()->name + ", " + spec.name +
+                     "); a job takes at most one");
+      }
+      if (!spec.schema.empty() && spec.type != "file") {
+        refuse_input(path.string() + ":" + std::to_string(line_of_offset(text, p.offset_debug())) + ": parameter " +
+                     spec.name + " names a schema but is not a file");
+      }
       job.params.push_back(std::move(spec));
     }
     const auto line = std::to_string(line_of_offset(text, j.offset_debug()));

@@ -20,6 +20,8 @@ struct ParamSpec {
   bool required = false;
   std::optional<std::string> default_value;
   std::vector<std::string> choices; // empty = any value of the type
+  bool positional = false;          // the job's one bare word binds here
+  std::string schema;               // a file's XSD, validated by the host
 };
 
 struct JobSpec {
@@ -32,6 +34,7 @@ struct JobSpec {
   bool writes = false;                 // changes state (journaled as such)
   std::set<std::string> roles;         // roles allowed to run it; empty = any user of the department
   [[nodiscard]] const ParamSpec *find_param(const std::string &n) const;
+  [[nodiscard]] const ParamSpec *positional_param() const;
   [[nodiscard]] bool has_format(const std::string &f) const;
 };
 

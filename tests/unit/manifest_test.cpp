@@ -54,6 +54,64 @@ TEST(Manifest, JobUsingAnUndeclaredOperationIsRefused) {
   }
 }
 
+namespace {
+std::string manifest_with_params(const std::string &params) {
+  return R"(<?xml version="1.0" encoding="UTF-8"?>
+<plugin xmlns="urn:cartera:plugin-manifest:1" id="org.x.y" name="y" version="1.0.0">
+  <display-name>y</display-name>
+  <abi major="1" minor-built="0" minor-required="0"/>
+  <library file="y.so" sha256="0000000000000000000000000000000000000000000000000000000000000000"/>
+  <capabilities/>
+  <jobs>
+    <job name="import"><summary>s</summary>
+)" + params +
+         R"(
+    </job>
+  </jobs>
+</plugin>
+)";
+}
+} // namespace
+
+TEST(Manifest, FileParametersArePositionalAndNameTheirSchema) {
+  cartera::testing::ModuleDir d;
+  d.write_file("x.plugin.xml",
+               manifest_with_params(R"(      <param name="file" type="file" positional="true" required="true">f</param>
+      <param name="mapping" type="file" schema="bank-csv-mapping.xsd">m</param>)"));
+  SchemaSet schemas(CARTERA_SCHEMA_XML_DIR);
+  const Manifest m = read_manifest(d.path() / "x.plugin.xml", schemas);
+  const JobSpec *job = m.find_job("import");
+  ASSERT_NE(job, nullptr);
+  ASSERT_NE(job->positional_param(), nullptr);
+  EXPECT_EQ(job->positional_param()->name, "file");
+  EXPECT_EQ(job->find_param("mapping")->schema, "bank-csv-mapping.xsd");
+  EXPECT_FALSE(job->find_param("mapping")->positional);
+}
+
+TEST(Manifest, TwoPositionalParametersOrASchemaOnTextAreRefused) {
+  cartera::testing::ModuleDir d;
+  SchemaSet schemas(CARTERA_SCHEMA_XML_DIR);
+  const auto why = [&](const std::string &params) {
+    d.write_file("x.plugin.xml", manifest_with_params(params));
+    try {
+      read_manifest(d.path() / "x.plugin.xml", schemas);
+    } catch (const Failure &f) {
+      return std::string(f.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(why(R"(<param name="a" type="file" positional="true">a</param>
+      <param name="b" type="text" positional="true">b</param>)")
+                .find("job import has two positional parameters (a, b); a job takes at most one"),
+            std::string::npos);
+  EXPECT_NE(why(R"(<param name="a" type="text" schema="x.xsd">a</param>)")
+                .find("parameter a names a schema but is not a file"),
+            std::string::npos);
+  EXPECT_NE(why(R"(<param name="format" type="text">a</param>)")
+                .find("parameter format of job import has the name of a global option; rename it"),
+            std::string::npos);
+}
+
 TEST(Manifest, CapabilityWordsAndBitsAgree) {
   EXPECT_EQ(capability_bit("credit-note-requests"), CARTERA_CAP_CREDIT_NOTE_REQUESTS);
   EXPECT_EQ(capability_bit("nope"), 0u);

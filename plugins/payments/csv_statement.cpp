@@ -1,0 +1,724 @@
+#include "csv_statement.hpp"
+
+#include <cartera/sdk/date.hpp>
+#include <cartera/sdk/money.hpp>
+
+#include <pugixml.hpp>
+
+#include <array>
+#include <cstdio>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+namespace cartera::payments {
+
+namespace {
+
+constexpr std::array<std::pair<CsvField, const char *>, 12> kFieldNames = {{
+    {CsvField::kBookingDate, "booking-date"},
+    {CsvField::kValueDate, "value-date"},
+    {CsvField::kAmount, "amount"},
+    {CsvField::kCredit, "credit"},
+    {CsvField::kDebit, "debit"},
+    {CsvField::kBankReference, "bank-reference"},
+    {CsvField::kEndToEndId, "end-to-end-id"},
+    {CsvField::kRemittance, "remittance"},
+    {CsvField::kStructuredReference, "structured-reference"},
+    {CsvField::kPayerName, "payer-name"},
+    {CsvField::kPayerId, "payer-id"},
+    {CsvField::kChannel, "channel"},
+}};
+
+constexpr std::string_view kMappingNamespace = "urn:cartera:bank-csv-mapping:1";
+
+[[noreturn]] void bad_mapping(const std::string &why) {
+  throw std::invalid_argument("bank CSV mapping: " + why);
+}
+
+[[noreturn]] void refuse(std::uint64_t line, std::string field, std::string value, const std::string &reason) {
+  throw BankFileError(line, std::move(field), std::move(value), reason);
+}
+
+std::optional<CsvField> field_by_name(std::string_view name) {
+  for (const auto &[f, n] : kFieldNames) {
+    if (name == n) {
+      return f;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+bool equal_ignoring_ascii_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool is_digits(std::string_view s) {
+  if (s.empty()) {
+    return false;
+  }
+  for (const char c : s) {
+    if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string hex_byte(unsigned char c) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "0x%02X", c);
+  return buf;
+}
+
+// The mapping's column as people see it in the file, for messages.
+std::string describe_column(const CsvColumn &c) {
+  return c.header.empty() ? "column " + std::to_string(c.position) : "column '" + c.header + "'";
+}
+
+void check_mapping(const CsvMapping &m) {
+  if (trim(m.account).empty()) {
+    bad_mapping("no account (CSV exports rarely name it, so the mapping must)");
+  }
+  if (m.currency.size() != 3 || m.currency.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) {
+    bad_mapping("currency '" + m.currency + "' is not an ISO 4217 code");
+  }
+  if (m.delimiter == 0 || m.delimiter == '"' || m.delimiter == '\r' || m.delimiter == '\n') {
+    bad_mapping("the delimiter cannot be a quote or a line break");
+  }
+  if (m.decimal_separator != '.' && m.decimal_separator != ',') {
+    bad_mapping("the decimal separator must be '.' or ','");
+  }
+  if (m.thousands_separator != 0 && m.thousands_separator != '.' && m.thousands_separator != ',') {
+    bad_mapping("the thousands separator must be none, '.' or ','");
+  }
+  if (m.thousands_separator == m.decimal_separator) {
+    bad_mapping("the decimal and thousands separators are the same");
+  }
+  const auto mapped = [&](CsvField f) { return m.columns.count(f) != 0; };
+  if (!mapped(CsvField::kBookingDate)) {
+    bad_mapping("booking-date is not mapped");
+  }
+  const bool amount = mapped(CsvField::kAmount);
+  const bool credit = mapped(CsvField::kCredit);
+  const bool debit = mapped(CsvField::kDebit);
+  if (amount && (credit || debit)) {
+    bad_mapping("map either amount or credit and debit, not both");
+  }
+  if (!amount && !(credit && debit)) {
+    bad_mapping("map amount, or both credit and debit");
+  }
+  for (const auto &[field, column] : m.columns) {
+    if (column.header.empty() && column.position == 0) {
+      bad_mapping(std::string(csv_field_name(field)) + " names no column");
+    }
+    if (!column.header.empty() && !m.header_row) {
+      bad_mapping(std::string(csv_field_name(field)) + " names column '" + column.header +
+                  "' but the file has no header row: give its position");
+    }
+  }
+  for (std::size_t i = 0; i < m.key_fields.size(); ++i) {
+    const CsvField f = m.key_fields[i];
+    if (!mapped(f)) {
+      bad_mapping(std::string("key field ") + csv_field_name(f) + " is not mapped");
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (m.key_fields[j] == f) {
+        bad_mapping(std::string("key field ") + csv_field_name(f) + " is listed twice");
+      }
+    }
+  }
+}
+
+// ---- The mapping document ----
+
+std::string_view local_name(const pugi::xml_node &n) {
+  const std::string_view name = n.name();
+  const std::size_t colon = name.find(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+// pugixml does not resolve namespaces; a schema-valid document has every element in the
+// mapping namespace, so children are found by local name and only the root's is checked.
+pugi::xml_node child(const pugi::xml_node &parent, std::string_view name) {
+  for (const pugi::xml_node c : parent.children()) {
+    if (c.type() == pugi::node_element && local_name(c) == name) {
+      return c;
+    }
+  }
+  return {};
+}
+
+std::string_view text_of(const pugi::xml_node &n) {
+  return trim(n.child_value());
+}
+
+char separator(std::string_view word, std::string_view what) {
+  if (word == "comma") {
+    return ',';
+  }
+  if (word == "dot") {
+    return '.';
+  }
+  if (word == "semicolon") {
+    return ';';
+  }
+  if (word == "tab") {
+    return '\t';
+  }
+  if (word == "pipe") {
+    return '|';
+  }
+  if (word == "none") {
+    return 0;
+  }
+  bad_mapping(std::string(what) + " '" + std::string(word) + "' is not known");
+}
+
+// ---- The CSV file ----
+
+// Index of the first byte that does not start a well-formed UTF-8 sequence (overlongs,
+// surrogates and code points above U+10FFFF included), or npos.
+std::size_t first_invalid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n = 0;
+    unsigned min = 0;
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      min = 0x10000;
+    } else {
+      return i;
+    }
+    unsigned cp = c & (0x3Fu >> n);
+    for (std::size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) {
+        return i;
+      }
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) {
+        return i;
+      }
+      cp = (cp << 6) | (cc & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return i;
+    }
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
+struct Record {
+  std::uint64_t line = 0; // the physical line it starts on
+  std::vector<std::string> fields;
+};
+
+// RFC 4180: fields separated by the delimiter, records by CRLF or LF; a field in double quotes
+// may hold the delimiter, line breaks and doubled quotes. Leniencies, because spreadsheets
+// write them: spaces before an opening quote are dropped, a quote inside an unquoted field is
+// kept as text, and rows with every field empty (",,,," as spreadsheets pad) are skipped.
+std::vector<Record> split_records(std::string_view text, char delimiter) {
+  std::vector<Record> records;
+  Record current;
+  std::string field;
+  bool quoted = false;
+  bool was_quoted = false; // the current field had a closing quote: only spaces may follow
+  std::uint64_t line = 1;
+  current.line = 1;
+  const auto end_field = [&] {
+    current.fields.push_back(std::move(field));
+    field.clear();
+    was_quoted = false;
+  };
+  const auto end_record = [&] {
+    end_field();
+    bool blank = true;
+    for (const std::string &f : current.fields) {
+      blank = blank && f.empty();
+    }
+    if (!blank) {
+      records.push_back(std::move(current));
+    }
+    current = Record{};
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else {
+          quoted = false;
+          was_quoted = true;
+        }
+      } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+        // A line break inside a field is kept as LF, so a CRLF and an LF export of the same
+        // statement read the same.
+      } else {
+        if (c == '\n') {
+          ++line;
+        }
+        field += c;
+      }
+      continue;
+    }
+    if (c == delimiter) {
+      end_field();
+    } else if (c == '\n' || (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
+      if (c == '\r') {
+        ++i;
+      }
+      end_record();
+      ++line;
+      current.line = line;
+    } else if (was_quoted) {
+      if (c != ' ' && c != '\t') {
+        refuse(line, "record", std::string(1, c), "text after the closing quote of a quoted field");
+      }
+    } else if (c == '"' && trim(field).empty()) {
+      field.clear();
+      quoted = true;
+    } else {
+      field += c;
+    }
+  }
+  if (quoted) {
+    refuse(current.line, "record", "", "a quoted field opened on this line is never closed");
+  }
+  end_record();
+  return records;
+}
+
+std::optional<std::int64_t> parse_date(std::string_view s, CsvDateFormat format) {
+  std::string iso;
+  switch (format) {
+  case CsvDateFormat::kIso:
+    iso = s;
+    break;
+  case CsvDateFormat::kDayMonthYear:
+    if (s.size() != 10 || s[2] != '/' || s[5] != '/') {
+      return std::nullopt;
+    }
+    iso.append(s.substr(6, 4)).append("-").append(s.substr(3, 2)).append("-").append(s.substr(0, 2));
+    break;
+  case CsvDateFormat::kCompact:
+    if (s.size() != 8 || !is_digits(s)) {
+      return std::nullopt;
+    }
+    iso.append(s.substr(0, 4)).append("-").append(s.substr(4, 2)).append("-").append(s.substr(6, 2));
+    break;
+  }
+  return sdk::parse_iso_date(iso);
+}
+
+const char *date_format_text(CsvDateFormat f) {
+  switch (f) {
+  case CsvDateFormat::kIso:
+    return "YYYY-MM-DD";
+  case CsvDateFormat::kDayMonthYear:
+    return "DD/MM/YYYY";
+  case CsvDateFormat::kCompact:
+    return "YYYYMMDD";
+  }
+  return "?";
+}
+
+// An amount written with the mapping's separators, rewritten as parse_pesos reads it ("-1234.56")
+// and parsed there, so the rules on decimals, signs and overflow are the SDK's. Thousands
+// separators are optional, but where present must group by three ("1.234.567", not "12.34").
+sdk::ParsedAmount parse_amount(std::string_view text, const CsvMapping &m, bool allow_negative) {
+  std::string plain;
+  if (!text.empty() && text.front() == '-') {
+    plain += '-';
+    text.remove_prefix(1);
+  }
+  const std::size_t decimal = text.find(m.decimal_separator);
+  const std::string_view whole = text.substr(0, decimal);
+  const std::string_view fraction = decimal == std::string_view::npos ? std::string_view{} : text.substr(decimal + 1);
+  sdk::ParsedAmount syntax;
+  syntax.error = sdk::AmountError::kSyntax;
+  if (m.thousands_separator != 0 && whole.find(m.thousands_separator) != std::string_view::npos) {
+    std::size_t group = 0;
+    std::size_t groups = 0;
+    for (const char c : whole) {
+      if (c == m.thousands_separator) {
+        if (group == 0 || group > 3 || (groups > 0 && group != 3)) {
+          return syntax;
+        }
+        group = 0;
+        ++groups;
+      } else {
+        plain += c;
+        ++group;
+      }
+    }
+    if (group != 3) {
+      return syntax;
+    }
+  } else {
+    plain += whole;
+  }
+  if (decimal != std::string_view::npos) {
+    if (fraction.find(m.decimal_separator) != std::string_view::npos) {
+      return syntax;
+    }
+    plain += '.';
+    plain += fraction;
+  }
+  return sdk::parse_pesos(plain, allow_negative);
+}
+
+// Keys join field values with ':'; escaping the separator keeps "a:b" + "c" apart from
+// "a" + "b:c".
+void append_key_part(std::string &key, std::string_view value) {
+  key += ':';
+  for (const char c : value) {
+    if (c == '%') {
+      key += "%25";
+    } else if (c == ':') {
+      key += "%3A";
+    } else {
+      key += c;
+    }
+  }
+}
+
+class StatementReader {
+public:
+  explicit StatementReader(const CsvMapping &m) : m_(m) {}
+  BankFile read(std::string_view bytes);
+
+private:
+  void resolve_columns(const std::vector<Record> &records);
+  void row(const Record &r);
+  std::string_view cell(const Record &r, CsvField f) const;
+  std::int64_t date(const Record &r, CsvField f) const;
+  std::optional<std::int64_t> amount(const Record &r, CsvField f, bool allow_negative) const;
+
+  const CsvMapping &m_;
+  std::map<CsvField, std::size_t> index_; // 0-based
+  std::size_t field_count_ = 0;
+  BankFile file_;
+  std::map<std::string, int> key_uses_;
+};
+
+BankFile StatementReader::read(std::string_view bytes) {
+  check_mapping(m_);
+  file_.format = "csv";
+  file_.account = std::string(trim(m_.account));
+  file_.currency = m_.currency;
+  file_.has_balances = false;
+
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
+    bytes.remove_prefix(3);
+  }
+  if (const std::size_t bad = first_invalid_utf8(bytes); bad != std::string_view::npos) {
+    const std::string_view before = bytes.substr(0, bad);
+    std::uint64_t line = 1;
+    for (const char c : before) {
+      line += c == '\n' ? 1 : 0;
+    }
+    const std::size_t line_start = before.rfind('\n');
+    const std::size_t column = bad - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+    refuse(line, "encoding", hex_byte(static_cast<unsigned char>(bytes[bad])),
+           "byte " + std::to_string(column) + " is not UTF-8; export the file as UTF-8");
+  }
+
+  const std::vector<Record> records = split_records(bytes, m_.delimiter);
+  if (records.empty()) {
+    refuse(1, "record", "", m_.header_row ? "empty file: no header row" : "empty file");
+  }
+  resolve_columns(records);
+  for (std::size_t i = m_.header_row ? 1 : 0; i < records.size(); ++i) {
+    row(records[i]);
+  }
+  return std::move(file_);
+}
+
+void StatementReader::resolve_columns(const std::vector<Record> &records) {
+  const Record &first = records.front();
+  field_count_ = first.fields.size();
+  for (const auto &[field, column] : m_.columns) {
+    if (column.header.empty()) {
+      if (column.position > field_count_) {
+        refuse(first.line, csv_field_name(field), std::to_string(column.position),
+               "missing column " + std::to_string(column.position) + ": the " +
+                   (m_.header_row ? "header" : "first row") + " has " + std::to_string(field_count_) + " columns");
+      }
+      index_[field] = column.position - 1;
+      continue;
+    }
+    std::vector<std::size_t> found;
+    for (std::size_t i = 0; i < first.fields.size(); ++i) {
+      if (equal_ignoring_ascii_case(trim(first.fields[i]), trim(column.header))) {
+        found.push_back(i);
+      }
+    }
+    if (found.empty()) {
+      refuse(first.line, csv_field_name(field), column.header, "missing column '" + column.header + "'");
+    }
+    if (found.size() > 1) {
+      refuse(first.line, csv_field_name(field), column.header,
+             "column '" + column.header + "' appears " + std::to_string(found.size()) +
+                 " times in the header (columns " + std::to_string(found[0] + 1) + " and " +
+                 std::to_string(found[1] + 1) + ")");
+    }
+    index_[field] = found.front();
+  }
+}
+
+std::string_view StatementReader::cell(const Record &r, CsvField f) const {
+  const auto it = index_.find(f);
+  return it == index_.end() ? std::string_view{} : trim(r.fields[it->second]);
+}
+
+std::int64_t StatementReader::date(const Record &r, CsvField f) const {
+  const std::string_view text = cell(r, f);
+  const std::optional<std::int64_t> days = parse_date(text, m_.date_format);
+  if (!days) {
+    refuse(r.line, csv_field_name(f), std::string(text),
+           std::string(text.empty() ? "empty date" : "not a date") + " (" + date_format_text(m_.date_format) +
+               ", a real day) in " + describe_column(m_.columns.at(f)));
+  }
+  return *days;
+}
+
+// nullopt for an empty cell.
+std::optional<std::int64_t> StatementReader::amount(const Record &r, CsvField f, bool allow_negative) const {
+  const std::string_view text = cell(r, f);
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  const sdk::ParsedAmount parsed = parse_amount(text, m_, allow_negative);
+  if (!parsed.centavos) {
+    std::string why = sdk::describe(parsed.error);
+    if (parsed.error == sdk::AmountError::kSyntax) {
+      why = std::string("not an amount with decimal separator '") + m_.decimal_separator + "'" +
+            (m_.thousands_separator != 0 ? std::string(" and thousands separator '") + m_.thousands_separator + "'"
+                                         : std::string(" and no thousands separator"));
+    } else if (parsed.error == sdk::AmountError::kNegative) {
+      why = "negative amount: credit and debit columns hold amounts without sign";
+    }
+    refuse(r.line, csv_field_name(f), std::string(text), why + " in " + describe_column(m_.columns.at(f)));
+  }
+  return parsed.centavos;
+}
+
+void StatementReader::row(const Record &r) {
+  if (r.fields.size() != field_count_) {
+    refuse(r.line, "record", std::to_string(r.fields.size()),
+           "expected " + std::to_string(field_count_) + " fields, found " + std::to_string(r.fields.size()));
+  }
+  BankEntry e;
+  e.line = r.line;
+  e.account = file_.account;
+  e.currency = file_.currency;
+  e.booking_date = date(r, CsvField::kBookingDate);
+  e.value_date = cell(r, CsvField::kValueDate).empty() ? e.booking_date : date(r, CsvField::kValueDate);
+
+  std::map<CsvField, std::string> key_values; // what each field contributes to the key
+  if (m_.columns.count(CsvField::kAmount) != 0) {
+    const std::optional<std::int64_t> a = amount(r, CsvField::kAmount, true);
+    if (!a || *a == 0) {
+      refuse(r.line, "amount", std::string(cell(r, CsvField::kAmount)),
+             "no movement: the amount is empty or zero in " + describe_column(m_.columns.at(CsvField::kAmount)));
+    }
+    e.amount = *a;
+    key_values[CsvField::kAmount] = std::to_string(*a);
+  } else {
+    const std::optional<std::int64_t> credit = amount(r, CsvField::kCredit, false);
+    const std::optional<std::int64_t> debit = amount(r, CsvField::kDebit, false);
+    const bool has_credit = credit.value_or(0) != 0;
+    const bool has_debit = debit.value_or(0) != 0;
+    if (!has_credit && !has_debit) {
+      refuse(r.line, "credit", std::string(cell(r, CsvField::kCredit)),
+             "neither a credit nor a debit (" + describe_column(m_.columns.at(CsvField::kCredit)) + " and " +
+                 describe_column(m_.columns.at(CsvField::kDebit)) + " are empty or zero)");
+    }
+    if (has_credit && has_debit) {
+      refuse(r.line, "debit", std::string(cell(r, CsvField::kDebit)),
+             "both a credit and a debit on one row: which one happened is not clear");
+    }
+    e.amount = has_credit ? *credit : -*debit;
+    key_values[CsvField::kCredit] = credit ? std::to_string(*credit) : "";
+    key_values[CsvField::kDebit] = debit ? std::to_string(*debit) : "";
+  }
+
+  e.bank_reference = cell(r, CsvField::kBankReference);
+  e.end_to_end_id = cell(r, CsvField::kEndToEndId);
+  e.remittance = cell(r, CsvField::kRemittance);
+  e.structured_reference = cell(r, CsvField::kStructuredReference);
+  e.payer_name = cell(r, CsvField::kPayerName);
+  e.payer_id = cell(r, CsvField::kPayerId);
+  e.channel = cell(r, CsvField::kChannel);
+
+  for (const auto &[field, column] : m_.columns) {
+    if (field == CsvField::kBookingDate || field == CsvField::kValueDate) {
+      key_values[field] = sdk::format_iso_date(field == CsvField::kBookingDate ? e.booking_date : e.value_date);
+    } else if (key_values.count(field) == 0) {
+      key_values[field] = cell(r, field);
+    }
+  }
+  // The key must be the same for this movement in any later export. A bank reference is made
+  // for that; without one, all mapped fields together are the best identity there is. Two
+  // consequences: the same file read twice gives the same keys ("#2", "#3" included, as rows
+  // keep their order), but two overlapping exports whose rows lack a bank reference give
+  // identical movements (two equal payments the same day from the same payer) keys that depend
+  // on how many of them each export holds, so an import may count such a row twice or merge
+  // two real payments into one. Mapping a bank reference column avoids both.
+  std::vector<CsvField> key_fields = m_.key_fields;
+  if (key_fields.empty()) {
+    if (!e.bank_reference.empty()) {
+      key_fields.push_back(CsvField::kBankReference);
+    } else {
+      for (const auto &[field, column] : m_.columns) {
+        key_fields.push_back(field);
+      }
+    }
+  }
+  std::string key = "csv:" + file_.account;
+  for (const CsvField f : key_fields) {
+    append_key_part(key, key_values[f]);
+  }
+  const int uses = ++key_uses_[key];
+  if (uses > 1) {
+    key += "#" + std::to_string(uses);
+  }
+  e.key = std::move(key);
+  file_.entries.push_back(std::move(e));
+}
+
+} // namespace
+
+const char *csv_field_name(CsvField f) noexcept {
+  for (const auto &[field, name] : kFieldNames) {
+    if (field == f) {
+      return name;
+    }
+  }
+  return "?";
+}
+
+CsvMapping parse_csv_mapping(std::string_view xml) {
+  // pugixml never expands external entities, but the host refuses DOCTYPEs everywhere (no DTDs,
+  // no entities, no XXE); a mapping is no exception.
+  pugi::xml_document doc;
+  const pugi::xml_parse_result parsed =
+      doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_doctype, pugi::encoding_utf8);
+  for (const pugi::xml_node n : doc.children()) {
+    if (n.type() == pugi::node_doctype) {
+      bad_mapping("documents with a DOCTYPE are refused (no DTDs or entities are accepted)");
+    }
+  }
+  if (xml.find("<!DOCTYPE") != std::string_view::npos) {
+    bad_mapping("documents with a DOCTYPE are refused (no DTDs or entities are accepted)");
+  }
+  if (!parsed) {
+    bad_mapping(std::string("not well-formed XML: ") + parsed.description());
+  }
+  const pugi::xml_node root = doc.document_element();
+  const std::string_view root_name = root.name();
+  const std::size_t colon = root_name.find(':');
+  const std::string ns_attribute =
+      colon == std::string_view::npos ? "xmlns" : "xmlns:" + std::string(root_name.substr(0, colon));
+  if (local_name(root) != "bank-csv-mapping" || root.attribute(ns_attribute.c_str()).value() != kMappingNamespace) {
+    bad_mapping("the root element must be bank-csv-mapping in namespace " + std::string(kMappingNamespace));
+  }
+
+  CsvMapping m;
+  m.bank = text_of(child(root, "bank"));
+  m.account = text_of(child(root, "account"));
+  m.currency = text_of(child(root, "currency"));
+  const pugi::xml_node format = child(root, "format");
+  m.delimiter = separator(format.attribute("delimiter").as_string("comma"), "delimiter");
+  const std::string_view header_row = format.attribute("header-row").as_string("true");
+  m.header_row = header_row == "true" || header_row == "1";
+  const std::string_view date_format = format.attribute("date-format").value();
+  if (date_format == "YYYY-MM-DD") {
+    m.date_format = CsvDateFormat::kIso;
+  } else if (date_format == "DD/MM/YYYY") {
+    m.date_format = CsvDateFormat::kDayMonthYear;
+  } else if (date_format == "YYYYMMDD") {
+    m.date_format = CsvDateFormat::kCompact;
+  } else {
+    bad_mapping("date-format '" + std::string(date_format) + "' is not known");
+  }
+  m.decimal_separator = separator(format.attribute("decimal-separator").value(), "decimal-separator");
+  m.thousands_separator = separator(format.attribute("thousands-separator").as_string("none"), "thousands-separator");
+
+  for (const pugi::xml_node column : child(root, "columns").children()) {
+    if (column.type() != pugi::node_element) {
+      continue;
+    }
+    const std::string_view name = column.attribute("field").value();
+    const std::optional<CsvField> field = field_by_name(name);
+    if (!field) {
+      bad_mapping("field '" + std::string(name) + "' is not known");
+    }
+    if (m.columns.count(*field) != 0) {
+      bad_mapping("field " + std::string(name) + " is mapped twice");
+    }
+    CsvColumn c;
+    if (const pugi::xml_node header = child(column, "header")) {
+      c.header = text_of(header);
+    } else {
+      const std::string_view position = text_of(child(column, "position"));
+      if (!is_digits(position) || position.size() > 6) {
+        bad_mapping("field " + std::string(name) + ": position '" + std::string(position) + "' is not a number");
+      }
+      c.position = std::stoul(std::string(position));
+    }
+    m.columns[*field] = std::move(c);
+  }
+  for (const pugi::xml_node f : child(root, "key").children()) {
+    if (f.type() != pugi::node_element) {
+      continue;
+    }
+    const std::optional<CsvField> field = field_by_name(text_of(f));
+    if (!field) {
+      bad_mapping("key field '" + std::string(text_of(f)) + "' is not known");
+    }
+    m.key_fields.push_back(*field);
+  }
+  check_mapping(m);
+  return m;
+}
+
+BankFile parse_csv_statement(std::string_view bytes, const CsvMapping &m) {
+  StatementReader reader(m);
+  return reader.read(bytes);
+}
+
+} // namespace cartera::payments

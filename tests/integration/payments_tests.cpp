@@ -1,0 +1,261 @@
+// payments import through the cartera binary: real camt.053 (001.02 and 001.08), Asobancaria
+// 2001 and mapped CSV files into SQLite and PostgreSQL; each movement stored once across
+// repeated and overlapping files; every bad file refused with exit 3 and nothing stored; a run
+// killed halfway and run again stores everything exactly once. Fixtures: tests/data/.
+#include "cartera_process.hpp"
+#include "module_dir.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <sys/wait.h>
+#include <thread>
+
+namespace {
+
+namespace fs = std::filesystem;
+using cartera::testing::ModuleDir;
+using cartera::testing::Outcome;
+using cartera::testing::read_text;
+
+const fs::path kData = fs::path(CARTERA_SOURCE_DIR) / "tests/data";
+
+bool contains(const std::string &s, const std::string &part) {
+  return s.find(part) != std::string::npos;
+}
+
+std::string env(const char *name) {
+  const char *v = std::getenv(name);
+  return v != nullptr ? v : "";
+}
+
+std::size_t lines(const std::string &s) {
+  std::size_t n = 0;
+  for (char c : s) {
+    n += c == '\n' ? 1 : 0;
+  }
+  return n;
+}
+
+std::string new_postgres_database() {
+  static std::atomic<int> counter{0};
+  const std::string name = "cartera_p" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  const std::string cmd = "psql -q '" + env("CARTERA_TEST_PG_URL") + "' -c 'CREATE DATABASE " + name + "' >/dev/null";
+  if (std::system(cmd.c_str()) != 0) {
+    throw std::runtime_error("cannot create database " + name);
+  }
+  return name;
+}
+
+class Payments : public ::testing::TestWithParam<std::string> {
+protected:
+  void SetUp() override {
+    if (GetParam() == "postgresql") {
+      if (env("CARTERA_TEST_PG_URL").empty()) {
+        GTEST_SKIP() << "no PostgreSQL server: script/test starts one (script/postgres start)";
+      }
+      url_ = "postgresql://cartera@127.0.0.1:" + env("CARTERA_TEST_PG_PORT") + "/" + new_postgres_database();
+    } else {
+      url_ = "sqlite3:" + (work_.path() / "cartera.db").string();
+    }
+    const Outcome o = run({"modules", "enable", "payments", "--department", "cartera"});
+    ASSERT_EQ(o.code, 0) << o.err;
+  }
+
+  Outcome run(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", url_, "--quiet"});
+    return cartera::testing::run_cartera(work_.path(), args);
+  }
+
+  Outcome import(const fs::path &file, std::vector<std::string> more = {}) {
+    std::vector<std::string> args = {"payments", "import", file.string(), "--format", "csv"};
+    args.insert(args.end(), more.begin(), more.end());
+    return run(args);
+  }
+
+  // file,format,account,statement,entries,new,already_stored,credits,debits
+  static std::vector<std::string> summary(const Outcome &o) {
+    const std::string row = o.out.substr(o.out.find('\n') + 1);
+    std::vector<std::string> cells;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= row.size(); ++i) {
+      if (i == row.size() || row[i] == ',' || row[i] == '\n') {
+        cells.push_back(row.substr(start, i - start));
+        start = i + 1;
+        if (i < row.size() && row[i] == '\n') {
+          break;
+        }
+      }
+    }
+    return cells;
+  }
+
+  // What is stored, seen through the product.
+  std::string stored() {
+    return run({"payments", "entries", "--format", "csv"}).out + run({"payments", "files", "--format", "csv"}).out;
+  }
+
+  std::size_t stored_entries() { return lines(run({"payments", "entries", "--format", "csv"}).out) - 1; }
+
+  ModuleDir work_;
+  std::string url_;
+};
+
+TEST_P(Payments, ACamtStatementIsStoredOnceAndTheSameFileAgainAddsNothing) {
+  for (const char *name : {"cop-001.02.xml", "cop-001.08.xml"}) {
+    SCOPED_TRACE(name);
+    const fs::path file = kData / "camt053" / name;
+    const Outcome first = import(file);
+    ASSERT_EQ(first.code, 0) << first.err;
+    const auto s = summary(first);
+    ASSERT_EQ(s.size(), 9u) << first.out;
+    EXPECT_EQ(s[1], "camt053");
+    EXPECT_GT(std::stoi(s[4]), 0);
+    const std::string after_first = stored();
+
+    const Outcome again = import(file);
+    ASSERT_EQ(again.code, 0) << again.err;
+    EXPECT_EQ(summary(again)[5], "0") << again.out;
+    EXPECT_EQ(summary(again)[6], s[4]);
+    EXPECT_EQ(stored(), after_first);
+  }
+}
+
+TEST_P(Payments, OverlappingAsobancariaFilesStoreEachCollectionOnce) {
+  const Outcome a = import(kData / "asobancaria/recaudo-2026-11-20.txt");
+  ASSERT_EQ(a.code, 0) << a.err;
+  const auto sa = summary(a);
+  EXPECT_EQ(sa[1], "asobancaria2001");
+  EXPECT_EQ(sa[5], sa[4]) << "all new the first time: " << a.out;
+  const Outcome b = import(kData / "asobancaria/recaudo-2026-11-20-B.txt");
+  ASSERT_EQ(b.code, 0) << b.err;
+  const auto sb = summary(b);
+  EXPECT_EQ(sb[5], "2") << b.out;
+  EXPECT_EQ(sb[6], "3") << b.out;
+  EXPECT_EQ(stored_entries(), static_cast<std::size_t>(std::stoi(sa[4]) + 2));
+}
+
+TEST_P(Payments, ACsvStatementIsReadThroughTheBanksMapping) {
+  const Outcome o =
+      import(kData / "csv/bancolombia-2026-11-20.csv", {"--mapping", (kData / "csv/bancolombia-mapping.xml").string()});
+  ASSERT_EQ(o.code, 0) << o.err;
+  const auto s = summary(o);
+  EXPECT_EQ(s[1], "csv");
+  EXPECT_EQ(s[5], s[4]);
+  EXPECT_GT(std::stoi(s[4]), 0);
+
+  // A mapping that does not meet its XSD is refused by the host before the module runs.
+  std::ofstream(work_.path() / "bad-mapping.xml") << "<mapping xmlns=\"urn:cartera:bank-csv-mapping:1\"/>\n";
+  const std::string before = stored();
+  const Outcome bad =
+      import(kData / "csv/bancolombia-2026-11-20.csv", {"--mapping", (work_.path() / "bad-mapping.xml").string()});
+  EXPECT_EQ(bad.code, 3);
+  EXPECT_TRUE(contains(bad.err, "bad-mapping.xml")) << bad.err;
+  EXPECT_EQ(stored(), before);
+}
+
+TEST_P(Payments, EveryBadFileIsRefusedWithWhereAndWhyAndNothingIsStored) {
+  ASSERT_EQ(import(kData / "camt053/cop-001.02.xml").code, 0);
+  const std::string before = stored();
+  std::vector<fs::path> bad;
+  for (const char *dir : {"camt053", "asobancaria", "csv"}) {
+    for (const auto &e : fs::directory_iterator(kData / dir)) {
+      if (e.path().filename().string().rfind("bad-", 0) == 0) {
+        bad.push_back(e.path());
+      }
+    }
+  }
+  ASSERT_GE(bad.size(), 20u);
+  for (const fs::path &file : bad) {
+    SCOPED_TRACE(file.filename().string());
+    std::vector<std::string> more;
+    if (file.parent_path().filename() == "csv") {
+      more = {"--mapping", (kData / "csv/bancolombia-mapping.xml").string()};
+    }
+    const Outcome o = import(file, more);
+    EXPECT_EQ(o.code, 3) << o.err;
+    EXPECT_TRUE(contains(o.err, file.filename().string())) << o.err;
+    EXPECT_TRUE(contains(o.err, "line ")) << o.err;
+    EXPECT_EQ(o.out, "");
+  }
+  EXPECT_EQ(stored(), before);
+}
+
+TEST_P(Payments, WhatIsNotABankFileIsRefusedWithAHint) {
+  std::ofstream(work_.path() / "notes.txt") << "hola\n";
+  const Outcome o = import(work_.path() / "notes.txt");
+  EXPECT_EQ(o.code, 3);
+  EXPECT_TRUE(contains(o.err, "neither camt.053 (XML) nor Asobancaria 2001")) << o.err;
+  const Outcome missing = import(work_.path() / "missing.xml");
+  EXPECT_EQ(missing.code, 3);
+  EXPECT_TRUE(contains(missing.err, "missing.xml: cannot read it")) << missing.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cartera, Payments, ::testing::Values("sqlite", "postgresql"));
+
+// A big Asobancaria file, killed while it is being stored, then imported again: everything once.
+TEST(PaymentsKill, AnImportKilledHalfwayAndRunAgainStoresEachMovementOnce) {
+  ModuleDir work;
+  const fs::path file = work.path() / "big.txt";
+  const int details = 200000;
+  {
+    std::ofstream out(file, std::ios::binary);
+    const auto pad = [](std::string s, std::size_t n) { return s.append(n - s.size(), ' '); };
+    const auto num = [](long long v, int width) {
+      std::string s = std::to_string(v);
+      return std::string(static_cast<std::size_t>(width) - s.size(), '0') + s;
+    };
+    out << pad("01" + num(900123456, 10) + "20261120" + "007" + num(12345678901LL, 17) + "20261120" + "0630" + "A" +
+                   "01",
+               162)
+        << "\r\n";
+    out << pad("05" + num(7701234567890LL, 13) + "0001", 162) << "\r\n";
+    long long total = 0;
+    for (int i = 1; i <= details; ++i) {
+      const long long value = 100000 + i; // centavos
+      total += value;
+      out << pad("06" + num(i, 48) + num(value, 14) + "01" + "01" + num(i % 1000000, 6) + num(i % 1000000, 6) + "007" +
+                     "0001" + num(i, 7),
+                 162)
+          << "\r\n";
+    }
+    out << pad("08" + num(details, 9) + num(total, 18) + "0001", 162) << "\r\n";
+    out << pad("09" + num(details, 9) + num(total, 18), 162) << "\r\n";
+  }
+  const std::string db = "sqlite3:" + (work.path() / "cartera.db").string();
+  ASSERT_EQ(cartera::testing::run_cartera(work.path(),
+                                          {"--db", db, "modules", "enable", "payments", "--department", "cartera"})
+                .code,
+            0);
+  const pid_t pid =
+      cartera::testing::spawn_cartera(work.path(), {"--db", db, "--quiet", "payments", "import", file.string()});
+  // Killed while it writes: SQLite spills the open transaction's pages into the WAL once its
+  // cache fills, so a WAL past a few MB means movements are being stored and none committed.
+  const fs::path wal = work.path() / "cartera.db-wal";
+  for (int i = 0; i < 3000; ++i) {
+    std::error_code ec;
+    if (fs::file_size(wal, ec) > (4U << 20) && !ec) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFSIGNALED(status)) << "the import finished before it could be killed; make the file bigger";
+
+  const Outcome again = cartera::testing::run_cartera(
+      work.path(), {"--db", db, "--quiet", "payments", "import", file.string(), "--format", "csv"});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_TRUE(contains(again.out, "," + std::to_string(details) + "," + std::to_string(details) + ",0,")) << again.out;
+  const Outcome entries =
+      cartera::testing::run_cartera(work.path(), {"--db", db, "--quiet", "payments", "entries", "--format", "csv"});
+  EXPECT_EQ(lines(entries.out), static_cast<std::size_t>(details) + 1);
+  const Outcome runs = cartera::testing::run_cartera(work.path(), {"--db", db, "runs", "--format", "csv"});
+  EXPECT_TRUE(contains(runs.out, "interrupted")) << runs.out;
+}
+
+} // namespace
