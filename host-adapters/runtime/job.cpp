@@ -75,8 +75,8 @@ std::string canonical_params(const JobSpec &job, const std::map<std::string, Own
   std::string out;
   for (const auto &[k, v] : params) {
     const ParamSpec *p = job.find_param(k);
-    if (p != nullptr && p->type == "file") {
-      continue; // <name>_name and <name>_sha256 stand for it
+    if ((p != nullptr && p->type == "file") || k.rfind("cartera.", 0) == 0) {
+      continue; // a file: <name>_name and <name>_sha256 stand for it; who ran it has its own columns
     }
     out += (out.empty() ? "" : " ") + k + "=" + plain_text(v);
   }
@@ -321,6 +321,16 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
       not_permitted("user '" + who.user + "' may not run " + m.name + " " + job->name + ": it needs the role " + list);
     }
   }
+
+  // Who is acting, for modules that must know (four eyes: the approver is not the proposer).
+  // Reserved names: a module's own parameters cannot contain a dot.
+  params["cartera.user"] = OwnedValue{CARTERA_TYPE_TEXT, 0, who.user};
+  params["cartera.department"] = OwnedValue{CARTERA_TYPE_TEXT, 0, who.department};
+  std::string roles;
+  for (const auto &r : who.roles) {
+    roles += (roles.empty() ? "" : " ") + r;
+  }
+  params["cartera.roles"] = OwnedValue{CARTERA_TYPE_TEXT, 0, roles};
 
   host.check_operations(&m);
   DataAccess *data = &host.data_for(m);

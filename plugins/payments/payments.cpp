@@ -3,13 +3,16 @@
 #include "bank_file.hpp"
 #include "camt053.hpp"
 #include "csv_statement.hpp"
+#include "matcher.hpp"
 
 #include <cartera/plugin.hpp>
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
 
+#include <map>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace {
@@ -62,6 +65,16 @@ public:
       entries(ctx);
     } else if (job == "files") {
       files(ctx);
+    } else if (job == "match") {
+      match(ctx);
+    } else if (job == "review") {
+      review(ctx);
+    } else if (job == "approve") {
+      decide(ctx, true);
+    } else if (job == "reject") {
+      decide(ctx, false);
+    } else if (job == "unidentified") {
+      unidentified(ctx);
     } else {
       throw Error(CARTERA_E_UNSUPPORTED, "payments has no job '" + std::string(job) + "'");
     }
@@ -245,6 +258,253 @@ private:
                column("account", CARTERA_TYPE_TEXT), column("entries", CARTERA_TYPE_INTEGER),
                column("new", CARTERA_TYPE_INTEGER), column("run_id", CARTERA_TYPE_TEXT),
                column("sha256", CARTERA_TYPE_TEXT)});
+  }
+
+  // Today in Bogotá (UTC-5, no daylight saving), from the run's clock.
+  static std::int64_t today(Context &ctx) {
+    const std::int64_t secs = ctx.now_utc_us() / 1'000'000 - std::int64_t{5} * 3600;
+    return secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+  }
+
+  static std::int64_t as_of(Context &ctx) {
+    const auto d = ctx.date_param("as-of");
+    return d ? d->days : today(ctx);
+  }
+
+  static void match(Context &ctx) {
+    using namespace cartera::payments;
+    const std::int64_t date = as_of(ctx);
+    RuleSet rules;
+    try {
+      const auto text = ctx.text_param("rules");
+      rules = text ? parse_rules(*text) : default_rules();
+    } catch (const std::invalid_argument &e) {
+      throw Error(CARTERA_E_INPUT_REJECTED, ctx.text_param("rules_name").value_or("rules") + ": " + e.what());
+    }
+
+    std::vector<CustomerId> customers;
+    {
+      cartera::Operation op = ctx.operation("customers");
+      op.execute();
+      while (op.step()) {
+        // Hosts keep a NIT as "900123456-8" or "900123456": the number before the check digit.
+        const std::string_view id = op.text(2);
+        customers.push_back(CustomerId{std::string(op.text(0)), std::string(id.substr(0, id.find('-')))});
+      }
+    }
+    // What cartera already proposed or approved is not free to apply again.
+    std::unordered_map<std::string, std::int64_t> taken;
+    {
+      cartera::Operation op = ctx.operation("pay_pending_by_invoice");
+      op.execute();
+      while (op.step()) {
+        taken[std::string(op.text(0))] = op.centavos(1).value;
+      }
+    }
+    std::vector<OpenInvoice> open;
+    {
+      cartera::Operation op = ctx.operation("open_items");
+      op.bind("as_of", cartera::Date{date}).execute();
+      std::uint64_t n = 0;
+      while (op.step()) {
+        OpenInvoice inv{std::string(op.text(2)), std::string(op.text(0)), std::string(op.text(1)), op.date(4).days,
+                        op.centavos(5).value};
+        if (auto t = taken.find(inv.invoice_id); t != taken.end()) {
+          inv.balance -= t->second;
+        }
+        if (inv.balance > 0) {
+          open.push_back(std::move(inv));
+        }
+        if (++n % 100000 == 0) {
+          ctx.throw_if_cancelled();
+          ctx.progress(n, 0, "reading open invoices");
+        }
+      }
+    }
+    std::vector<Movement> movements;
+    {
+      cartera::Operation op = ctx.operation("pay_match_candidates");
+      op.execute();
+      while (op.step()) {
+        movements.push_back(Movement{std::string(op.text(0)), op.centavos(1).value, op.date(2).days,
+                                     std::string(op.text(3)), std::string(op.text(4)), std::string(op.text(5)),
+                                     std::string(op.text(6)), std::string(op.text(7)), std::string(op.text(8))});
+      }
+    }
+    Matcher matcher(std::move(rules), std::move(customers), std::move(open));
+    const MatchResult result = matcher.match(movements);
+
+    const std::string batch = ctx.request_id();
+    const std::string user = ctx.text_param("cartera.user").value_or("");
+    const std::string now = iso_now(ctx);
+    std::map<std::string, std::string> entry_status;
+    struct Totals {
+      std::int64_t movements = 0;
+      std::int64_t applications = 0;
+      std::int64_t amount = 0;
+    };
+    std::map<std::pair<std::string, std::string>, Totals> by_rule;
+    std::string last_entry;
+    if (!result.applications.empty()) {
+      cartera::Operation insert = ctx.operation("pay_insert_application");
+      std::uint64_t seq = 0;
+      for (const Application &a : result.applications) {
+        char id[24];
+        std::snprintf(id, sizeof id, "-%06llu", static_cast<unsigned long long>(++seq));
+        insert.bind("application_id", std::string_view(batch + id))
+            .bind("batch_id", std::string_view(batch))
+            .bind("entry_key", std::string_view(a.entry_key))
+            .bind("customer_id", std::string_view(a.customer_id))
+            .bind("invoice_id", std::string_view(a.invoice_id))
+            .bind("amount", cartera::Centavos{a.amount})
+            .bind("kind", std::string_view(a.kind))
+            .bind("rule", std::string_view(a.rule))
+            .bind("proposed_by", std::string_view(user))
+            .bind("proposed_at", std::string_view(now))
+            .add_row();
+        Totals &t = by_rule[{a.rule, a.kind}];
+        t.movements += a.entry_key != last_entry ? 1 : 0;
+        ++t.applications;
+        t.amount += a.amount;
+        last_entry = a.entry_key;
+        entry_status[a.entry_key] = "proposed";
+      }
+      insert.execute();
+    }
+    std::int64_t unidentified_amount = 0;
+    {
+      std::unordered_map<std::string, std::int64_t> amount_of;
+      for (const Movement &mv : movements) {
+        amount_of[mv.entry_key] = mv.amount;
+      }
+      for (const std::string &key : result.unidentified) {
+        entry_status[key] = "unidentified";
+        unidentified_amount += amount_of[key];
+      }
+    }
+    if (!entry_status.empty()) {
+      cartera::Operation status = ctx.operation("pay_set_entry_status");
+      for (const auto &[key, st] : entry_status) {
+        status.bind("entry_key", std::string_view(key)).bind("status", std::string_view(st)).add_row();
+      }
+      status.execute();
+    }
+
+    ctx.columns({column("batch", CARTERA_TYPE_TEXT), column("rule", CARTERA_TYPE_TEXT),
+                 column("kind", CARTERA_TYPE_TEXT), column("movements", CARTERA_TYPE_INTEGER),
+                 column("applications", CARTERA_TYPE_INTEGER), column("amount", CARTERA_TYPE_CENTAVOS)});
+    for (const auto &[rk, t] : by_rule) {
+      ctx.row({cartera::make_value(std::string_view(batch)), cartera::make_value(std::string_view(rk.first)),
+               cartera::make_value(std::string_view(rk.second)), cartera::make_value(t.movements),
+               cartera::make_value(t.applications), cartera::make_value(cartera::Centavos{t.amount})});
+    }
+    ctx.row({cartera::make_value(std::string_view(batch)), cartera::make_value(std::string_view("(unidentified)")),
+             cartera::make_value(std::string_view("")),
+             cartera::make_value(static_cast<std::int64_t>(result.unidentified.size())),
+             cartera::make_value(std::int64_t{0}), cartera::make_value(cartera::Centavos{unidentified_amount})});
+    ctx.info("batch " + batch + ": " + std::to_string(movements.size() - result.unidentified.size()) + " of " +
+             std::to_string(movements.size()) + " movements placed, " + std::to_string(result.applications.size()) +
+             " proposals for the lead's review; " + std::to_string(result.unidentified.size()) +
+             " unidentified (cartera payments unidentified)");
+  }
+
+  static void review(Context &ctx) {
+    const std::string batch = ctx.text_param("batch").value_or("");
+    if (ctx.flag("detail")) {
+      cartera::Operation op = ctx.operation("pay_proposals");
+      op.bind("batch_id", std::string_view(batch)).execute();
+      copy_rows(ctx, op,
+                {column("application", CARTERA_TYPE_TEXT), column("batch", CARTERA_TYPE_TEXT),
+                 column("booking_date", CARTERA_TYPE_DATE), column("payer_id", CARTERA_TYPE_TEXT),
+                 column("payer_name", CARTERA_TYPE_TEXT), column("movement", CARTERA_TYPE_CENTAVOS),
+                 column("customer_id", CARTERA_TYPE_TEXT), column("invoice_id", CARTERA_TYPE_TEXT),
+                 column("kind", CARTERA_TYPE_TEXT), column("amount", CARTERA_TYPE_CENTAVOS),
+                 column("rule", CARTERA_TYPE_TEXT), column("proposed_by", CARTERA_TYPE_TEXT)});
+      return;
+    }
+    cartera::Operation op = ctx.operation("pay_review");
+    op.bind("batch_id", std::string_view(batch)).execute();
+    copy_rows(ctx, op,
+              {column("batch", CARTERA_TYPE_TEXT), column("rule", CARTERA_TYPE_TEXT), column("kind", CARTERA_TYPE_TEXT),
+               column("movements", CARTERA_TYPE_INTEGER), column("applications", CARTERA_TYPE_INTEGER),
+               column("amount", CARTERA_TYPE_CENTAVOS), column("proposed_by", CARTERA_TYPE_TEXT)});
+  }
+
+  static void decide(Context &ctx, bool approve) {
+    const std::string batch = ctx.text_param("batch").value_or("");
+    const std::string application = ctx.text_param("application").value_or("");
+    const bool all = ctx.flag("all");
+    if ((batch.empty() ? 0 : 1) + (application.empty() ? 0 : 1) + (all ? 1 : 0) != 1) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "give exactly one of --batch B, --application A or --all");
+    }
+    const std::string user = ctx.text_param("cartera.user").value_or("");
+    std::vector<std::string> chosen;
+    std::vector<std::string> own;
+    {
+      cartera::Operation op = ctx.operation("pay_selection");
+      op.bind("batch_id", std::string_view(batch)).bind("application_id", std::string_view(application)).execute();
+      while (op.step()) {
+        chosen.emplace_back(op.text(0));
+        if (op.text(1) == user) {
+          own.emplace_back(op.text(0));
+        }
+      }
+    }
+    if (chosen.empty()) {
+      throw Error(
+          CARTERA_E_INVALID_ARGUMENT,
+          "no proposal is waiting" +
+              (all ? std::string() : " in " + (batch.empty() ? "application " + application : "batch " + batch)) +
+              " (cartera payments review)");
+    }
+    if (approve && !own.empty()) {
+      throw Error(CARTERA_E_NOT_PERMITTED, "four eyes: user '" + user + "' proposed " + std::to_string(own.size()) +
+                                               " of these " + std::to_string(chosen.size()) + " (first " + own.front() +
+                                               "); another lead must approve them");
+    }
+    const std::string status = approve ? "approved" : "rejected";
+    const std::string reason = ctx.text_param("reason").value_or("");
+    const std::string now = iso_now(ctx);
+    cartera::Operation op = ctx.operation("pay_decide");
+    for (const auto &id : chosen) {
+      op.bind("application_id", std::string_view(id))
+          .bind("status", std::string_view(status))
+          .bind("reviewed_by", std::string_view(user))
+          .bind("reviewed_at", std::string_view(now))
+          .bind("review_reason", std::string_view(reason))
+          .add_row();
+    }
+    op.execute();
+    ctx.operation("pay_settle_entries").execute();
+    if (!approve) {
+      ctx.operation("pay_reopen_entries").execute();
+    }
+    ctx.columns({column("application", CARTERA_TYPE_TEXT), column("decision", CARTERA_TYPE_TEXT)});
+    for (const auto &id : chosen) {
+      ctx.row({cartera::make_value(std::string_view(id)), cartera::make_value(std::string_view(status))});
+    }
+    ctx.info(std::to_string(chosen.size()) + " proposals " + status + " by " + user);
+  }
+
+  static void unidentified(Context &ctx) {
+    const std::int64_t date = as_of(ctx);
+    cartera::Operation op = ctx.operation("pay_unidentified");
+    op.execute();
+    ctx.columns({column("entry_key", CARTERA_TYPE_TEXT), column("booking_date", CARTERA_TYPE_DATE),
+                 column("age_days", CARTERA_TYPE_INTEGER), column("amount", CARTERA_TYPE_CENTAVOS),
+                 column("payer_id", CARTERA_TYPE_TEXT), column("payer_name", CARTERA_TYPE_TEXT),
+                 column("remittance", CARTERA_TYPE_TEXT), column("bank_reference", CARTERA_TYPE_TEXT),
+                 column("file", CARTERA_TYPE_TEXT), column("line", CARTERA_TYPE_INTEGER)});
+    std::int64_t total = 0;
+    std::int64_t n = 0;
+    while (op.step()) {
+      const std::int64_t booked = op.date(1).days;
+      total += op.centavos(2).value;
+      ++n;
+      ctx.row({op.column(0), op.column(1), cartera::make_value(date - booked), op.column(2), op.column(3), op.column(4),
+               op.column(5), op.column(6), op.column(7), op.column(8)});
+    }
+    ctx.info(std::to_string(n) + " unidentified credits, " + cartera::sdk::format_pesos_co(total));
   }
 
   // An operation's rows straight to the result, as the columns declare them.

@@ -196,6 +196,115 @@ TEST_P(Payments, WhatIsNotABankFileIsRefusedWithAHint) {
 
 INSTANTIATE_TEST_SUITE_P(Cartera, Payments, ::testing::Values("sqlite", "postgresql"));
 
+// The day on the reference host's small company: the analyst imports the bank's statement and
+// matches it; the lead reviews and approves (not what they proposed themselves); the rest waits.
+class PaymentsReview : public ::testing::TestWithParam<std::string> {
+protected:
+  void SetUp() override {
+    std::string url = "sqlite3:cartera.db";
+    if (GetParam() == "postgresql") {
+      if (env("CARTERA_TEST_PG_URL").empty()) {
+        GTEST_SKIP() << "no PostgreSQL server: script/test starts one (script/postgres start)";
+      }
+      url = "postgresql://cartera@127.0.0.1:" + env("CARTERA_TEST_PG_PORT") + "/" + new_postgres_database();
+    }
+    std::ofstream(work_.path() / "cartera.xml") << R"(<cartera xmlns="urn:cartera:config:1">
+  <database url=")" + url + R"("/>
+  <departments><department id="cartera" name="Cartera"/><department id="sistemas" name="Sistemas"/></departments>
+  <users>
+    <user id="analista" name="Analista" departments="cartera" roles="analyst"/>
+    <user id="coordinador" name="Coordinador" departments="cartera" roles="lead"/>
+    <user id="coordinadora" name="Coordinadora" departments="cartera" roles="lead"/>
+    <user id="sistemas" name="Sistemas" departments="sistemas cartera" roles="it"/>
+  </users>
+</cartera>
+)";
+    ASSERT_EQ(as("sistemas",
+                 {"host", "import", (fs::path(CARTERA_SOURCE_DIR) / "tests/integration/data/small-company").string()})
+                  .code,
+              0);
+    ASSERT_EQ(as("sistemas", {"modules", "enable", "payments", "--department", "cartera"}).code, 0);
+    const Outcome o = as("analista", {"payments", "import", (kData / "camt053/small-company-payments.xml").string()});
+    ASSERT_EQ(o.code, 0) << o.err;
+  }
+
+  Outcome as(const std::string &user, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--user", user, "--quiet", "--now", "2026-11-22T18:00:00"});
+    return cartera::testing::run_cartera(work_.path(), args);
+  }
+
+  std::string proposals() {
+    const Outcome o = as("coordinador", {"payments", "review", "--detail", "--format", "csv"});
+    return o.out;
+  }
+
+  ModuleDir work_;
+};
+
+TEST_P(PaymentsReview, MatchingProposesByRuleAndLeavesTheUnknownForTheQueue) {
+  const Outcome m = as("analista", {"payments", "match", "--format", "csv"});
+  ASSERT_EQ(m.code, 0) << m.err;
+  const std::string p = proposals();
+  // application,batch,booking_date,payer_id,payer_name,movement,customer_id,invoice_id,kind,amount,rule,proposed_by
+  EXPECT_TRUE(contains(p, ",4000.00,C1,F3,invoice,4000.00,reference,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",16000.00,C2,F5,invoice,16000.00,payer-exact,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",1992.00,C3,F7,invoice,1992.00,payer-exact,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",1992.00,C3,F7,gmf,8.00,payer-exact,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",10000.00,C1,F2,invoice,2000.00,payer-oldest,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",10000.00,C1,F1,invoice,1000.00,payer-oldest,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",10000.00,C1,,credit,7000.00,payer-oldest,analista\n")) << p;
+  EXPECT_EQ(lines(p), 8u) << p;
+  const Outcome queue = as("analista", {"payments", "unidentified", "--format", "csv"});
+  EXPECT_TRUE(contains(queue.out, ",2026-11-22,0,777.77,,DESCONOCIDO,CONSIGNACION,")) << queue.out;
+  EXPECT_EQ(lines(queue.out), 2u) << queue.out;
+
+  // Matching again proposes nothing twice: what is proposed is taken.
+  const Outcome again = as("analista", {"payments", "match", "--format", "csv"});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_EQ(proposals(), p);
+}
+
+TEST_P(PaymentsReview, OnlyAnotherLeadApprovesAndOnlyApprovedApplicationsSettleMovements) {
+  // The lead proposes this time: four eyes keeps them from approving it.
+  ASSERT_EQ(as("coordinador", {"payments", "match"}).code, 0);
+  const Outcome own = as("coordinador", {"payments", "approve", "--all"});
+  EXPECT_EQ(own.code, 4) << own.err;
+  EXPECT_TRUE(contains(own.err, "four eyes: user 'coordinador' proposed 7 of these 7")) << own.err;
+  const Outcome analyst = as("analista", {"payments", "approve", "--all"});
+  EXPECT_EQ(analyst.code, 4) << analyst.err;
+
+  const Outcome ok = as("coordinadora", {"payments", "approve", "--all", "--format", "csv"});
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_EQ(lines(ok.out), 8u) << ok.out;
+  EXPECT_EQ(lines(proposals()), 1u) << "nothing waits";
+  const Outcome entries = as("analista", {"payments", "entries", "--status", "applied", "--format", "csv"});
+  EXPECT_EQ(lines(entries.out), 5u) << entries.out;
+  const Outcome nothing = as("coordinadora", {"payments", "approve", "--all"});
+  EXPECT_EQ(nothing.code, 2) << nothing.err;
+  EXPECT_TRUE(contains(nothing.err, "no proposal is waiting")) << nothing.err;
+}
+
+TEST_P(PaymentsReview, ARejectedBatchGoesBackToBeMatchedAndNothingIsDeleted) {
+  ASSERT_EQ(as("analista", {"payments", "match"}).code, 0);
+  const std::string first = proposals();
+  const Outcome no_reason = as("coordinador", {"payments", "reject", "--all"});
+  EXPECT_EQ(no_reason.code, 2) << no_reason.err;
+  const Outcome both = as("coordinador", {"payments", "reject", "--all", "--batch", "R0000004", "--reason", "x"});
+  EXPECT_EQ(both.code, 2) << both.err;
+  EXPECT_TRUE(contains(both.err, "give exactly one of --batch B, --application A or --all")) << both.err;
+
+  const Outcome r = as("coordinador", {"payments", "reject", "--all", "--reason", "extracto equivocado"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines(proposals()), 1u);
+  const Outcome entries = as("analista", {"payments", "entries", "--status", "new", "--format", "csv"});
+  EXPECT_EQ(lines(entries.out), 5u) << "the four placed movements are new again: " << entries.out;
+  ASSERT_EQ(as("analista", {"payments", "match"}).code, 0);
+  const std::string second = proposals();
+  EXPECT_EQ(lines(second), lines(first));
+}
+
+INSTANTIATE_TEST_SUITE_P(Cartera, PaymentsReview, ::testing::Values("sqlite", "postgresql"));
+
 // A big Asobancaria file, killed while it is being stored, then imported again: everything once.
 TEST(PaymentsKill, AnImportKilledHalfwayAndRunAgainStoresEachMovementOnce) {
   ModuleDir work;

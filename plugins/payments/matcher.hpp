@@ -1,0 +1,106 @@
+// Matching bank movements to open invoices: rules tried in order (payment-rules.xsd), each
+// application recording the rule that made it. Pure: what is open and who the customers are
+// come in, proposals go out; payments.cpp stores them for the lead's review.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace cartera::payments {
+
+// An invoice as matching sees it: its balance is what is still free to apply (the host's open
+// balance less what cartera has proposed or approved and the host has not recorded yet).
+struct OpenInvoice {
+  std::string invoice_id;
+  std::string customer_id;
+  std::string contract_id;
+  std::int64_t due_date = 0; // days since 1970-01-01
+  std::int64_t balance = 0;  // centavos, > 0
+};
+
+struct CustomerId {
+  std::string customer_id;
+  std::string id_number; // NIT (without check digit) or CC as the host keeps it; may be empty
+};
+
+// A credit on the account (amount > 0), not a reversal.
+struct Movement {
+  std::string entry_key;
+  std::int64_t amount = 0;
+  std::int64_t booking_date = 0;
+  std::string payer_id;
+  std::string payer_name;
+  std::string remittance;
+  std::string structured_reference;
+  std::string end_to_end_id;
+  std::string bank_reference;
+};
+
+// A difference between what was paid and what was owed that a rule accepts, and as what.
+struct Tolerance {
+  std::string kind;                   // bank-fee | retefuente | reteica | reteiva | gmf | rounding
+  std::int64_t max_amount = -1;       // centavos; -1 = no fixed cap
+  std::int64_t max_basis_points = -1; // of the invoices' balance, 1/100 of a percent; -1 = none
+};
+
+struct Rule {
+  std::string name; // recorded on every application it makes
+  enum class Kind {
+    kReference,   // an open invoice's id appears in the movement's texts
+    kPayerExact,  // the payer's id names a customer; the amount equals one open invoice, or its oldest ones together
+    kPayerOldest, // the payer's id names a customer; the amount goes to its invoices oldest due first
+  } kind = Kind::kReference;
+  std::vector<Tolerance> tolerances; // tried in order when the amount falls short
+  bool credit_overpayment = true;    // what is left after the invoices becomes the customer's credit
+};
+
+struct RuleSet {
+  std::vector<Rule> rules;
+};
+
+// Reads a rule file valid against schemas/xml/payment-rules.xsd. Throws std::invalid_argument
+// for what the XSD cannot say (e.g. a tolerance with neither cap).
+RuleSet parse_rules(std::string_view xml);
+// The rules a company starts with (documented in README.md): reference, payer exact, payer
+// oldest first, with small tolerances for GMF (4 x 1000) and bank fees.
+RuleSet default_rules();
+
+struct Application {
+  std::string entry_key;
+  std::string customer_id;
+  std::string invoice_id;  // empty for a credit balance (saldo a favor)
+  std::int64_t amount = 0; // centavos > 0: paid to the invoice, or credited, or the accepted difference
+  std::string kind;        // invoice | credit | <tolerance kind>
+  std::string rule;
+};
+
+struct MatchResult {
+  std::vector<Application> applications; // in movement order
+  std::vector<std::string> unidentified; // entry keys no rule could place
+};
+
+class Matcher {
+public:
+  Matcher(RuleSet rules, std::vector<CustomerId> customers, std::vector<OpenInvoice> open);
+  // Balances taken by one movement are gone for the next: two movements never pay the same
+  // centavo. Every movement's amount is accounted for exactly: the sum of its applications
+  // (invoice + credit) equals its amount, and tolerance differences are extra rows that
+  // close an invoice without money.
+  MatchResult match(const std::vector<Movement> &movements);
+
+private:
+  RuleSet rules_;
+  std::vector<OpenInvoice> open_;
+  std::unordered_map<std::string, std::size_t> by_invoice_;               // normalised id → index in open_
+  std::unordered_map<std::string, std::vector<std::size_t>> by_customer_; // oldest due first
+  std::unordered_map<std::string, std::string> customer_by_id_number_;
+};
+
+// How ids are compared: upper case, letters and digits only, leading zeros of a numeric run
+// dropped ("f-000123" and "F123" are the same reference).
+std::string normalise_reference(std::string_view text);
+
+} // namespace cartera::payments
