@@ -305,6 +305,116 @@ TEST_P(PaymentsReview, ARejectedBatchGoesBackToBeMatchedAndNothingIsDeleted) {
 
 INSTANTIATE_TEST_SUITE_P(Cartera, PaymentsReview, ::testing::Values("sqlite", "postgresql"));
 
+namespace {
+
+// An Asobancaria 2001 file of n collections; reference_prefix "F" makes each name invoice F<i>.
+void write_asobancaria(const fs::path &file, int n, const std::string &reference_prefix, long long base_value) {
+  std::ofstream out(file, std::ios::binary);
+  const auto pad = [](std::string s, std::size_t width) { return s.append(width - s.size(), ' '); };
+  const auto num = [](long long v, int width) {
+    std::string s = std::to_string(v);
+    return std::string(static_cast<std::size_t>(width) - s.size(), '0') + s;
+  };
+  const auto ref = [&](int i) {
+    const std::string r = reference_prefix + std::to_string(i);
+    return std::string(48 - r.size(), '0') + r;
+  };
+  out << pad("01" + num(900123456, 10) + "20261120" + "007" + num(12345678901LL, 17) + "20261120" + "0630" + "A" + "01",
+             162)
+      << "\r\n";
+  out << pad("05" + num(7701234567890LL, 13) + "0001", 162) << "\r\n";
+  long long total = 0;
+  for (int i = 1; i <= n; ++i) {
+    const long long value = base_value + i; // centavos
+    total += value;
+    out << pad("06" + ref(i) + num(value, 14) + "01" + "01" + num(i % 1000000, 6) + num(i % 1000000, 6) + "007" +
+                   "0001" + num(i, 7),
+               162)
+        << "\r\n";
+  }
+  out << pad("08" + num(n, 9) + num(total, 18) + "0001", 162) << "\r\n";
+  out << pad("09" + num(n, 9) + num(total, 18), 162) << "\r\n";
+}
+
+// Kills the process once SQLite has spilled the open transaction past a few MB into the WAL.
+bool kill_while_writing(pid_t pid, const fs::path &wal, std::uintmax_t above) {
+  for (int i = 0; i < 6000; ++i) {
+    std::error_code ec;
+    if (fs::file_size(wal, ec) > above && !ec) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFSIGNALED(status);
+}
+
+} // namespace
+
+// match and approve killed halfway and run again: no proposal twice, no approval lost.
+TEST(PaymentsKill, MatchAndApproveKilledHalfwayAndRunAgainApplyEachInvoiceOnce) {
+  ModuleDir work;
+  const int n = 60000;
+  const fs::path erp = work.path() / "erp";
+  fs::create_directories(erp);
+  std::ofstream(erp / "customers.csv")
+      << "customer_id,id_type,id_number,name,email,phone,address,city,agency,advisor\n"
+      << "C1,NIT,900123456-8,Cliente Grande S.A.S.,c@x.co,6015550101,Calle 1,Bogotá,,\n";
+  std::ofstream(erp / "contracts.csv") << "contract_id,customer_id,kind,plan,members,start_date,status,company\n";
+  std::ofstream(erp / "payments.csv") << "payment_id,customer_id,date,amount,method,reference,invoice_id\n";
+  {
+    std::ofstream inv(erp / "invoices.csv");
+    inv << "invoice_id,customer_id,contract_id,issue_date,due_date,amount\n";
+    for (int i = 1; i <= n; ++i) {
+      const long long value = 5000000 + i;
+      inv << "F" << i << ",C1,,2026-10-01,2026-10-31," << value / 100 << "." << (value % 100 < 10 ? "0" : "")
+          << value % 100 << "\n";
+    }
+  }
+  write_asobancaria(work.path() / "recaudo.txt", n, "F", 5000000);
+  const std::string db = "sqlite3:" + (work.path() / "cartera.db").string();
+  const auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db, "--quiet", "--now", "2026-11-22T18:00:00"});
+    return cartera::testing::run_cartera(work.path(), args);
+  };
+  ASSERT_EQ(run({"host", "import", erp.string()}).code, 0);
+  ASSERT_EQ(run({"modules", "enable", "payments", "--department", "cartera"}).code, 0);
+  ASSERT_EQ(run({"payments", "import", (work.path() / "recaudo.txt").string()}).code, 0);
+
+  const auto spawn = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db, "--quiet", "--now", "2026-11-22T18:00:00"});
+    return cartera::testing::spawn_cartera(work.path(), args);
+  };
+  const fs::path wal = work.path() / "cartera.db-wal";
+  const auto wal_size = [&] {
+    std::error_code ec;
+    const auto size = fs::file_size(wal, ec);
+    return ec ? std::uintmax_t{0} : size;
+  };
+  EXPECT_TRUE(kill_while_writing(spawn({"--user", "ana", "payments", "match"}), wal, wal_size() + (4U << 20)))
+      << "match finished before it could be killed";
+  const Outcome match = run({"--user", "ana", "payments", "match", "--format", "csv"});
+  ASSERT_EQ(match.code, 0) << match.err;
+  EXPECT_TRUE(contains(match.out, ",reference,invoice," + std::to_string(n) + "," + std::to_string(n) + ",")) << match.out;
+  EXPECT_TRUE(contains(match.out, ",(unidentified),,0,0,0.00")) << match.out;
+  const Outcome proposals = run({"payments", "review", "--detail", "--format", "csv"});
+  EXPECT_EQ(lines(proposals.out), static_cast<std::size_t>(n) + 1);
+
+  EXPECT_TRUE(kill_while_writing(spawn({"--user", "beto", "payments", "approve", "--all"}), wal,
+                                 wal_size() + (4U << 20)))
+      << "approve finished before it could be killed";
+  EXPECT_EQ(lines(run({"payments", "review", "--detail", "--format", "csv"}).out), static_cast<std::size_t>(n) + 1)
+      << "a killed approval approved nothing";
+  const Outcome approve = run({"--user", "beto", "payments", "approve", "--all", "--format", "csv"});
+  ASSERT_EQ(approve.code, 0) << approve.err;
+  EXPECT_EQ(lines(approve.out), static_cast<std::size_t>(n) + 1);
+  EXPECT_EQ(lines(run({"payments", "entries", "--status", "applied", "--format", "csv"}).out),
+            static_cast<std::size_t>(n) + 1);
+  EXPECT_EQ(run({"--user", "beto", "payments", "approve", "--all"}).code, 2) << "nothing left to approve";
+}
+
 // A big Asobancaria file, killed while it is being stored, then imported again: everything once.
 TEST(PaymentsKill, AnImportKilledHalfwayAndRunAgainStoresEachMovementOnce) {
   ModuleDir work;
