@@ -9,6 +9,7 @@
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -75,6 +76,8 @@ public:
       decide(ctx, false);
     } else if (job == "unidentified") {
       unidentified(ctx);
+    } else if (job == "assign") {
+      assign(ctx);
     } else {
       throw Error(CARTERA_E_UNSUPPORTED, "payments has no job '" + std::string(job) + "'");
     }
@@ -271,28 +274,10 @@ private:
     return d ? d->days : today(ctx);
   }
 
-  static void match(Context &ctx) {
-    using namespace cartera::payments;
-    const std::int64_t date = as_of(ctx);
-    RuleSet rules;
-    try {
-      const auto text = ctx.text_param("rules");
-      rules = text ? parse_rules(*text) : default_rules();
-    } catch (const std::invalid_argument &e) {
-      throw Error(CARTERA_E_INPUT_REJECTED, ctx.text_param("rules_name").value_or("rules") + ": " + e.what());
-    }
-
-    std::vector<CustomerId> customers;
-    {
-      cartera::Operation op = ctx.operation("customers");
-      op.execute();
-      while (op.step()) {
-        // Hosts keep a NIT as "900123456-8" or "900123456": the number before the check digit.
-        const std::string_view id = op.text(2);
-        customers.push_back(CustomerId{std::string(op.text(0)), std::string(id.substr(0, id.find('-')))});
-      }
-    }
-    // What cartera already proposed or approved is not free to apply again.
+  // Open invoices as of date, less what cartera already proposed or approved against them
+  // (not free to apply again), oldest due first per customer as open_items gives them.
+  static std::vector<cartera::payments::OpenInvoice> open_invoices(Context &ctx, std::int64_t date) {
+    using cartera::payments::OpenInvoice;
     std::unordered_map<std::string, std::int64_t> taken;
     {
       cartera::Operation op = ctx.operation("pay_pending_by_invoice");
@@ -321,6 +306,75 @@ private:
         }
       }
     }
+    return open;
+  }
+
+  // Stores proposals of one batch (the run) and marks their movements proposed.
+  static void propose(Context &ctx, const std::vector<cartera::payments::Application> &applications) {
+    if (applications.empty()) {
+      return;
+    }
+    const std::string batch = ctx.request_id();
+    const std::string user = ctx.text_param("cartera.user").value_or("");
+    const std::string now = iso_now(ctx);
+    cartera::Operation insert = ctx.operation("pay_insert_application");
+    std::uint64_t seq = 0;
+    std::vector<std::string> entries;
+    for (const auto &a : applications) {
+      char id[24];
+      std::snprintf(id, sizeof id, "-%06llu", static_cast<unsigned long long>(++seq));
+      insert.bind("application_id", std::string_view(batch + id))
+          .bind("batch_id", std::string_view(batch))
+          .bind("entry_key", std::string_view(a.entry_key))
+          .bind("customer_id", std::string_view(a.customer_id))
+          .bind("invoice_id", std::string_view(a.invoice_id))
+          .bind("amount", cartera::Centavos{a.amount})
+          .bind("kind", std::string_view(a.kind))
+          .bind("rule", std::string_view(a.rule))
+          .bind("proposed_by", std::string_view(user))
+          .bind("proposed_at", std::string_view(now))
+          .add_row();
+      if (entries.empty() || entries.back() != a.entry_key) {
+        entries.push_back(a.entry_key);
+      }
+    }
+    insert.execute();
+    set_status(ctx, entries, "proposed");
+  }
+
+  static void set_status(Context &ctx, const std::vector<std::string> &entries, std::string_view status) {
+    if (entries.empty()) {
+      return;
+    }
+    cartera::Operation op = ctx.operation("pay_set_entry_status");
+    for (const auto &key : entries) {
+      op.bind("entry_key", std::string_view(key)).bind("status", status).add_row();
+    }
+    op.execute();
+  }
+
+  static void match(Context &ctx) {
+    using namespace cartera::payments;
+    const std::int64_t date = as_of(ctx);
+    RuleSet rules;
+    try {
+      const auto text = ctx.text_param("rules");
+      rules = text ? parse_rules(*text) : default_rules();
+    } catch (const std::invalid_argument &e) {
+      throw Error(CARTERA_E_INPUT_REJECTED, ctx.text_param("rules_name").value_or("rules") + ": " + e.what());
+    }
+
+    std::vector<CustomerId> customers;
+    {
+      cartera::Operation op = ctx.operation("customers");
+      op.execute();
+      while (op.step()) {
+        // Hosts keep a NIT as "900123456-8" or "900123456": the number before the check digit.
+        const std::string_view id = op.text(2);
+        customers.push_back(CustomerId{std::string(op.text(0)), std::string(id.substr(0, id.find('-')))});
+      }
+    }
+    std::vector<OpenInvoice> open = open_invoices(ctx, date);
     std::vector<Movement> movements;
     {
       cartera::Operation op = ctx.operation("pay_match_candidates");
@@ -335,9 +389,8 @@ private:
     const MatchResult result = matcher.match(movements);
 
     const std::string batch = ctx.request_id();
-    const std::string user = ctx.text_param("cartera.user").value_or("");
-    const std::string now = iso_now(ctx);
-    std::map<std::string, std::string> entry_status;
+    propose(ctx, result.applications);
+    set_status(ctx, result.unidentified, "unidentified");
     struct Totals {
       std::int64_t movements = 0;
       std::int64_t applications = 0;
@@ -345,49 +398,22 @@ private:
     };
     std::map<std::pair<std::string, std::string>, Totals> by_rule;
     std::string last_entry;
-    if (!result.applications.empty()) {
-      cartera::Operation insert = ctx.operation("pay_insert_application");
-      std::uint64_t seq = 0;
-      for (const Application &a : result.applications) {
-        char id[24];
-        std::snprintf(id, sizeof id, "-%06llu", static_cast<unsigned long long>(++seq));
-        insert.bind("application_id", std::string_view(batch + id))
-            .bind("batch_id", std::string_view(batch))
-            .bind("entry_key", std::string_view(a.entry_key))
-            .bind("customer_id", std::string_view(a.customer_id))
-            .bind("invoice_id", std::string_view(a.invoice_id))
-            .bind("amount", cartera::Centavos{a.amount})
-            .bind("kind", std::string_view(a.kind))
-            .bind("rule", std::string_view(a.rule))
-            .bind("proposed_by", std::string_view(user))
-            .bind("proposed_at", std::string_view(now))
-            .add_row();
-        Totals &t = by_rule[{a.rule, a.kind}];
-        t.movements += a.entry_key != last_entry ? 1 : 0;
-        ++t.applications;
-        t.amount += a.amount;
-        last_entry = a.entry_key;
-        entry_status[a.entry_key] = "proposed";
-      }
-      insert.execute();
+    for (const auto &a : result.applications) {
+      Totals &t = by_rule[{a.rule, a.kind}];
+      t.movements += a.entry_key != last_entry ? 1 : 0;
+      ++t.applications;
+      t.amount += a.amount;
+      last_entry = a.entry_key;
     }
     std::int64_t unidentified_amount = 0;
     {
-      std::unordered_map<std::string, std::int64_t> amount_of;
+      std::unordered_map<std::string_view, std::int64_t> amount_of;
       for (const Movement &mv : movements) {
         amount_of[mv.entry_key] = mv.amount;
       }
       for (const std::string &key : result.unidentified) {
-        entry_status[key] = "unidentified";
         unidentified_amount += amount_of[key];
       }
-    }
-    if (!entry_status.empty()) {
-      cartera::Operation status = ctx.operation("pay_set_entry_status");
-      for (const auto &[key, st] : entry_status) {
-        status.bind("entry_key", std::string_view(key)).bind("status", std::string_view(st)).add_row();
-      }
-      status.execute();
     }
 
     ctx.columns({column("batch", CARTERA_TYPE_TEXT), column("rule", CARTERA_TYPE_TEXT),
@@ -406,6 +432,87 @@ private:
              std::to_string(movements.size()) + " movements placed, " + std::to_string(result.applications.size()) +
              " proposals for the lead's review; " + std::to_string(result.unidentified.size()) +
              " unidentified (cartera payments unidentified)");
+  }
+
+  // The analyst places a credit by hand; the lead still reviews it like any proposal.
+  static void assign(Context &ctx) {
+    using cartera::payments::Application;
+    const std::string key = ctx.text_param("entry").value_or("");
+    const std::string invoice = ctx.text_param("invoice").value_or("");
+    const std::string customer = ctx.text_param("customer").value_or("");
+    if (invoice.empty() == customer.empty()) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "give one of --invoice I or --customer C");
+    }
+    std::int64_t amount = 0;
+    {
+      cartera::Operation op = ctx.operation("pay_entry");
+      op.bind("entry_key", std::string_view(key)).execute();
+      if (!op.step()) {
+        throw Error(CARTERA_E_NOT_FOUND, "no bank movement '" + key + "' (cartera payments unidentified)");
+      }
+      const std::string status(op.text(3));
+      if (op.integer(2) != 0 || op.centavos(1).value <= 0) {
+        throw Error(CARTERA_E_INVALID_ARGUMENT,
+                    "movement " + key + " is not a payment received (a debit or a reversal)");
+      }
+      if (status != "new" && status != "unidentified") {
+        throw Error(CARTERA_E_INVALID_ARGUMENT, "movement " + key + " is " + status +
+                                                    "; only a new or unidentified one can be assigned (a proposal "
+                                                    "is rejected first, an applied one reclassified)");
+      }
+      amount = op.centavos(1).value;
+    }
+    std::vector<cartera::payments::OpenInvoice> open = open_invoices(ctx, as_of(ctx));
+    std::string owner = customer;
+    std::vector<const cartera::payments::OpenInvoice *> targets;
+    for (const auto &inv : open) {
+      if (!invoice.empty() && inv.invoice_id == invoice) {
+        targets.push_back(&inv);
+        owner = inv.customer_id;
+      } else if (invoice.empty() && inv.customer_id == customer) {
+        targets.push_back(&inv);
+      }
+    }
+    if (!invoice.empty() && targets.empty()) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "invoice " + invoice +
+                                                  " is not open (or what is open of it is already "
+                                                  "proposed or approved)");
+    }
+    if (invoice.empty()) {
+      bool known = false;
+      cartera::Operation op = ctx.operation("customers");
+      op.execute();
+      while (op.step() && !known) {
+        known = op.text(0) == customer;
+      }
+      if (!known) {
+        throw Error(CARTERA_E_INVALID_ARGUMENT, "no customer '" + customer + "' in the host");
+      }
+    }
+    std::vector<Application> applications;
+    std::int64_t left = amount;
+    for (const auto *inv : targets) {
+      if (left == 0) {
+        break;
+      }
+      const std::int64_t paid = std::min(left, inv->balance);
+      applications.push_back(Application{key, owner, inv->invoice_id, paid, "invoice", "manual"});
+      left -= paid;
+    }
+    if (left > 0) {
+      applications.push_back(Application{key, owner, "", left, "credit", "manual"});
+    }
+    propose(ctx, applications);
+    ctx.columns({column("entry_key", CARTERA_TYPE_TEXT), column("customer_id", CARTERA_TYPE_TEXT),
+                 column("invoice_id", CARTERA_TYPE_TEXT), column("kind", CARTERA_TYPE_TEXT),
+                 column("amount", CARTERA_TYPE_CENTAVOS)});
+    for (const auto &a : applications) {
+      ctx.row({cartera::make_value(std::string_view(a.entry_key)), cartera::make_value(std::string_view(a.customer_id)),
+               cartera::make_value(std::string_view(a.invoice_id)), cartera::make_value(std::string_view(a.kind)),
+               cartera::make_value(cartera::Centavos{a.amount})});
+    }
+    ctx.info("movement " + key + " proposed to " + (invoice.empty() ? "customer " + customer : "invoice " + invoice) +
+             " for the lead's review");
   }
 
   static void review(Context &ctx) {

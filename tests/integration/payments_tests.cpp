@@ -303,6 +303,34 @@ TEST_P(PaymentsReview, ARejectedBatchGoesBackToBeMatchedAndNothingIsDeleted) {
   EXPECT_EQ(lines(second), lines(first));
 }
 
+TEST_P(PaymentsReview, TheAnalystAssignsAnUnidentifiedCreditAndTheLeadStillReviewsIt) {
+  ASSERT_EQ(as("analista", {"payments", "match"}).code, 0);
+  const std::string queue = as("analista", {"payments", "unidentified", "--format", "csv"}).out;
+  const std::string row = queue.substr(queue.find('\n') + 1);
+  const std::string key = row.substr(0, row.find(','));
+  ASSERT_FALSE(key.empty()) << queue;
+
+  const Outcome unknown = as("analista", {"payments", "assign", key, "--customer", "C9"});
+  EXPECT_EQ(unknown.code, 2) << unknown.err;
+  EXPECT_TRUE(contains(unknown.err, "no customer 'C9' in the host")) << unknown.err;
+  const Outcome closed = as("analista", {"payments", "assign", key, "--invoice", "F8"});
+  EXPECT_EQ(closed.code, 2) << closed.err;
+  EXPECT_TRUE(contains(closed.err, "invoice F8 is not open")) << closed.err;
+  const Outcome taken = as("analista", {"payments", "assign", key, "--invoice", "F3"});
+  EXPECT_EQ(taken.code, 2) << "F3 is wholly proposed already: " << taken.err;
+
+  const Outcome ok = as("analista", {"payments", "assign", key, "--invoice", "F6", "--format", "csv"});
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_EQ(ok.out, "entry_key,customer_id,invoice_id,kind,amount\n" + key + ",C3,F6,invoice,500.00\n" + key +
+                        ",C3,,credit,277.77\n");
+  EXPECT_EQ(lines(as("analista", {"payments", "unidentified", "--format", "csv"}).out), 1u);
+  const std::string p = proposals();
+  EXPECT_TRUE(contains(p, ",777.77,C3,F6,invoice,500.00,manual,analista\n")) << p;
+  const Outcome again = as("analista", {"payments", "assign", key, "--customer", "C3"});
+  EXPECT_EQ(again.code, 2);
+  EXPECT_TRUE(contains(again.err, "is proposed; only a new or unidentified one can be assigned")) << again.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(Cartera, PaymentsReview, ::testing::Values("sqlite", "postgresql"));
 
 namespace {
@@ -397,13 +425,14 @@ TEST(PaymentsKill, MatchAndApproveKilledHalfwayAndRunAgainApplyEachInvoiceOnce) 
       << "match finished before it could be killed";
   const Outcome match = run({"--user", "ana", "payments", "match", "--format", "csv"});
   ASSERT_EQ(match.code, 0) << match.err;
-  EXPECT_TRUE(contains(match.out, ",reference,invoice," + std::to_string(n) + "," + std::to_string(n) + ",")) << match.out;
+  EXPECT_TRUE(contains(match.out, ",reference,invoice," + std::to_string(n) + "," + std::to_string(n) + ","))
+      << match.out;
   EXPECT_TRUE(contains(match.out, ",(unidentified),,0,0,0.00")) << match.out;
   const Outcome proposals = run({"payments", "review", "--detail", "--format", "csv"});
   EXPECT_EQ(lines(proposals.out), static_cast<std::size_t>(n) + 1);
 
-  EXPECT_TRUE(kill_while_writing(spawn({"--user", "beto", "payments", "approve", "--all"}), wal,
-                                 wal_size() + (4U << 20)))
+  EXPECT_TRUE(
+      kill_while_writing(spawn({"--user", "beto", "payments", "approve", "--all"}), wal, wal_size() + (4U << 20)))
       << "approve finished before it could be killed";
   EXPECT_EQ(lines(run({"payments", "review", "--detail", "--format", "csv"}).out), static_cast<std::size_t>(n) + 1)
       << "a killed approval approved nothing";
