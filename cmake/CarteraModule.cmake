@@ -40,7 +40,8 @@ function(cartera_add_module target)
     VISIBILITY_INLINES_HIDDEN ON
     SKIP_BUILD_RPATH ON
     INSTALL_RPATH ""
-    LINK_DEPENDS "${_map}")
+    # The manifest is stamped after each link: an edited template must relink to be stamped.
+    LINK_DEPENDS "${_map};${_manifest}")
   target_link_options(${target} PRIVATE
     "LINKER:--version-script=${_map}"
     "LINKER:--exclude-libs,ALL"

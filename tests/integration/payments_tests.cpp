@@ -331,6 +331,49 @@ TEST_P(PaymentsReview, TheAnalystAssignsAnUnidentifiedCreditAndTheLeadStillRevie
   EXPECT_TRUE(contains(again.err, "is proposed; only a new or unidentified one can be assigned")) << again.err;
 }
 
+TEST_P(PaymentsReview, AReturnedCheckReopensWhatItPaidAndCarriesItsSanction) {
+  ASSERT_EQ(as("analista", {"payments", "match"}).code, 0);
+  ASSERT_EQ(as("coordinador", {"payments", "approve", "--all"}).code, 0);
+  const std::string entries = as("analista", {"payments", "entries", "--format", "csv"}).out;
+  const auto key_of = [&](const std::string &payer) {
+    const std::size_t at = entries.find("," + payer + ",");
+    const std::size_t start = entries.rfind('\n', at) + 1;
+    return entries.substr(start, entries.find(',', start) - start);
+  };
+  const std::string c2_check = key_of("1020304050");
+  const std::string c3_check = key_of("79888777");
+
+  // The bank's reversal of C2's check arrives the next day; matching pairs it with the credit.
+  ASSERT_EQ(as("analista", {"payments", "import", (kData / "camt053/small-company-returned-check.xml").string()}).code,
+            0);
+  const Outcome m = as("analista", {"payments", "match", "--format", "csv"});
+  ASSERT_EQ(m.code, 0) << m.err;
+  EXPECT_TRUE(contains(m.out, ",(returned checks),,1,0,16000.00\n")) << m.out;
+  // By hand, for C3's check.
+  const Outcome manual =
+      as("analista", {"payments", "return-check", c3_check, "--reason", "cuenta saldada", "--format", "csv"});
+  ASSERT_EQ(manual.code, 0) << manual.err;
+  EXPECT_EQ(manual.out, "entry_key,customer_id,amount,sanction\n" + c3_check + ",C3,1992.00,398.40\n");
+  const Outcome twice = as("analista", {"payments", "return-check", c3_check, "--reason", "x"});
+  EXPECT_EQ(twice.code, 2) << twice.err;
+
+  const std::string checks = as("coordinador", {"payments", "returned-checks", "--format", "csv"}).out;
+  EXPECT_TRUE(contains(checks, c2_check + ",C2,16000.00,3200.00,2026-11-23,CHEQUE DEVUELTO FONDOS INSUFICIENTES,"))
+      << checks;
+  EXPECT_TRUE(contains(checks, c3_check + ",C3,1992.00,398.40,2026-11-22,cuenta saldada,analista,open")) << checks;
+  const std::string returned = as("analista", {"payments", "entries", "--status", "returned", "--format", "csv"}).out;
+  EXPECT_EQ(lines(returned), 4u) << "both checks and the bank's reversal: " << returned;
+  EXPECT_TRUE(contains(returned, c2_check + ",2026-11-22,16000.00,COP,false,1020304050")) << returned;
+
+  // F5 and F7 are open again: the unidentified 777.77 can go to F7 (2,000 open once more).
+  const std::string queue = as("analista", {"payments", "unidentified", "--format", "csv"}).out;
+  const std::string row = queue.substr(queue.find('\n') + 1);
+  const Outcome assign =
+      as("analista", {"payments", "assign", row.substr(0, row.find(',')), "--invoice", "F7", "--format", "csv"});
+  ASSERT_EQ(assign.code, 0) << assign.err;
+  EXPECT_TRUE(contains(assign.out, ",C3,F7,invoice,777.77\n")) << assign.out;
+}
+
 INSTANTIATE_TEST_SUITE_P(Cartera, PaymentsReview, ::testing::Values("sqlite", "postgresql"));
 
 namespace {

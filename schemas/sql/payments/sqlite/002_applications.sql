@@ -10,7 +10,8 @@ CREATE TABLE pay_application (
   amount          INTEGER NOT NULL CHECK (amount > 0),
   kind            TEXT NOT NULL,
   rule            TEXT NOT NULL,
-  status          TEXT NOT NULL CHECK (status IN ('proposed', 'approved', 'rejected')),
+  -- reversed: approved, then undone (a returned check, a reclassification); it stays, with why.
+  status          TEXT NOT NULL CHECK (status IN ('proposed', 'approved', 'rejected', 'reversed')),
   proposed_by     TEXT NOT NULL,
   proposed_at     TEXT NOT NULL,
   reviewed_by     TEXT NOT NULL DEFAULT '',
