@@ -8,6 +8,7 @@
 #include <cartera/plugin.hpp>
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
+#include <cartera/sdk/text.hpp>
 
 #include <algorithm>
 #include <map>
@@ -80,6 +81,8 @@ public:
       assign(ctx);
     } else if (job == "return-check") {
       return_check(ctx);
+    } else if (job == "reclassify") {
+      reclassify(ctx);
     } else if (job == "returned-checks") {
       returned_checks(ctx);
     } else {
@@ -313,10 +316,12 @@ private:
     return open;
   }
 
-  // Stores proposals of one batch (the run) and marks their movements proposed.
-  static void propose(Context &ctx, const std::vector<cartera::payments::Application> &applications) {
+  // Stores proposals of one batch (the run) and marks their movements proposed; returns their ids.
+  static std::vector<std::string> propose(Context &ctx,
+                                          const std::vector<cartera::payments::Application> &applications) {
+    std::vector<std::string> ids;
     if (applications.empty()) {
-      return;
+      return ids;
     }
     const std::string batch = ctx.request_id();
     const std::string user = ctx.text_param("cartera.user").value_or("");
@@ -327,7 +332,8 @@ private:
     for (const auto &a : applications) {
       char id[24];
       std::snprintf(id, sizeof id, "-%06llu", static_cast<unsigned long long>(++seq));
-      insert.bind("application_id", std::string_view(batch + id))
+      ids.push_back(batch + id);
+      insert.bind("application_id", std::string_view(ids.back()))
           .bind("batch_id", std::string_view(batch))
           .bind("entry_key", std::string_view(a.entry_key))
           .bind("customer_id", std::string_view(a.customer_id))
@@ -344,6 +350,7 @@ private:
     }
     insert.execute();
     set_status(ctx, entries, "proposed");
+    return ids;
   }
 
   static void set_status(Context &ctx, const std::vector<std::string> &entries, std::string_view status) {
@@ -556,34 +563,12 @@ private:
              " unidentified (cartera payments unidentified)");
   }
 
-  // The analyst places a credit by hand; the lead still reviews it like any proposal.
-  static void assign(Context &ctx) {
+  // amount of movement key, by hand: to an open invoice (the rest to its customer's credit), or
+  // to a customer's open invoices oldest due first (the rest to its credit).
+  static std::vector<cartera::payments::Application> allocate(Context &ctx, const std::string &key, std::int64_t amount,
+                                                              const std::string &invoice, const std::string &customer,
+                                                              const std::string &rule) {
     using cartera::payments::Application;
-    const std::string key = ctx.text_param("entry").value_or("");
-    const std::string invoice = ctx.text_param("invoice").value_or("");
-    const std::string customer = ctx.text_param("customer").value_or("");
-    if (invoice.empty() == customer.empty()) {
-      throw Error(CARTERA_E_INVALID_ARGUMENT, "give one of --invoice I or --customer C");
-    }
-    std::int64_t amount = 0;
-    {
-      cartera::Operation op = ctx.operation("pay_entry");
-      op.bind("entry_key", std::string_view(key)).execute();
-      if (!op.step()) {
-        throw Error(CARTERA_E_NOT_FOUND, "no bank movement '" + key + "' (cartera payments unidentified)");
-      }
-      const std::string status(op.text(3));
-      if (op.integer(2) != 0 || op.centavos(1).value <= 0) {
-        throw Error(CARTERA_E_INVALID_ARGUMENT,
-                    "movement " + key + " is not a payment received (a debit or a reversal)");
-      }
-      if (status != "new" && status != "unidentified") {
-        throw Error(CARTERA_E_INVALID_ARGUMENT, "movement " + key + " is " + status +
-                                                    "; only a new or unidentified one can be assigned (a proposal "
-                                                    "is rejected first, an applied one reclassified)");
-      }
-      amount = op.centavos(1).value;
-    }
     std::vector<cartera::payments::OpenInvoice> open = open_invoices(ctx, as_of(ctx));
     std::string owner = customer;
     std::vector<const cartera::payments::OpenInvoice *> targets;
@@ -618,12 +603,44 @@ private:
         break;
       }
       const std::int64_t paid = std::min(left, inv->balance);
-      applications.push_back(Application{key, owner, inv->invoice_id, paid, "invoice", "manual"});
+      applications.push_back(Application{key, owner, inv->invoice_id, paid, "invoice", rule});
       left -= paid;
     }
     if (left > 0) {
-      applications.push_back(Application{key, owner, "", left, "credit", "manual"});
+      applications.push_back(Application{key, owner, "", left, "credit", rule});
     }
+    return applications;
+  }
+
+  // The analyst places a credit by hand; the lead still reviews it like any proposal.
+  static void assign(Context &ctx) {
+    using cartera::payments::Application;
+    const std::string key = ctx.text_param("entry").value_or("");
+    const std::string invoice = ctx.text_param("invoice").value_or("");
+    const std::string customer = ctx.text_param("customer").value_or("");
+    if (invoice.empty() == customer.empty()) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "give one of --invoice I or --customer C");
+    }
+    std::int64_t amount = 0;
+    {
+      cartera::Operation op = ctx.operation("pay_entry");
+      op.bind("entry_key", std::string_view(key)).execute();
+      if (!op.step()) {
+        throw Error(CARTERA_E_NOT_FOUND, "no bank movement '" + key + "' (cartera payments unidentified)");
+      }
+      const std::string status(op.text(3));
+      if (op.integer(2) != 0 || op.centavos(1).value <= 0) {
+        throw Error(CARTERA_E_INVALID_ARGUMENT,
+                    "movement " + key + " is not a payment received (a debit or a reversal)");
+      }
+      if (status != "new" && status != "unidentified") {
+        throw Error(CARTERA_E_INVALID_ARGUMENT, "movement " + key + " is " + status +
+                                                    "; only a new or unidentified one can be assigned (a proposal "
+                                                    "is rejected first, an applied one reclassified)");
+      }
+      amount = op.centavos(1).value;
+    }
+    const std::vector<Application> applications = allocate(ctx, key, amount, invoice, customer, "manual");
     propose(ctx, applications);
     ctx.columns({column("entry_key", CARTERA_TYPE_TEXT), column("customer_id", CARTERA_TYPE_TEXT),
                  column("invoice_id", CARTERA_TYPE_TEXT), column("kind", CARTERA_TYPE_TEXT),
@@ -664,6 +681,109 @@ private:
              cartera::make_value(cartera::Centavos{sanction_of(amount)})});
     ctx.info("check " + key + " returned: what it paid is open again; sanction (C.Co. art. 731) " +
              cartera::sdk::format_pesos_co(sanction_of(amount)));
+  }
+
+  // A misapplied payment: reversed (never deleted), applied again, and the officer told.
+  static void reclassify(Context &ctx) {
+    using cartera::payments::Application;
+    const std::string id = ctx.text_param("application").value_or("");
+    const std::string to_invoice = ctx.text_param("to-invoice").value_or("");
+    const std::string to_customer = ctx.text_param("to-customer").value_or("");
+    const std::string reason = ctx.text_param("reason").value_or("");
+    if (to_invoice.empty() == to_customer.empty()) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "give one of --to-invoice I or --to-customer C");
+    }
+    Application old;
+    std::int64_t booked = 0;
+    std::int64_t movement = 0;
+    std::string payer_id;
+    std::string payer_name;
+    {
+      cartera::Operation op = ctx.operation("pay_application");
+      op.bind("application_id", std::string_view(id)).execute();
+      if (!op.step()) {
+        throw Error(CARTERA_E_NOT_FOUND, "no application '" + id + "' (cartera payments review --detail)");
+      }
+      if (op.text(1) != "approved") {
+        throw Error(CARTERA_E_INVALID_ARGUMENT, "application " + id + " is " + std::string(op.text(1)) +
+                                                    "; only an approved one is reclassified (a proposal is "
+                                                    "rejected instead)");
+      }
+      old = Application{std::string(op.text(2)), std::string(op.text(3)), std::string(op.text(4)),
+                        op.centavos(5).value,    std::string(op.text(6)), ""};
+      booked = op.date(7).days;
+      movement = op.centavos(8).value;
+      payer_id = std::string(op.text(9));
+      payer_name = std::string(op.text(10));
+    }
+    if (old.kind != "invoice" && old.kind != "credit") {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "application " + id + " records a " + old.kind +
+                                                  " difference, not money; reclassify the invoice's application");
+    }
+    const std::string user = ctx.text_param("cartera.user").value_or("");
+    const std::string now = iso_now(ctx);
+    const std::string why = "reclasificación: " + reason;
+    ctx.operation("pay_reverse_application")
+        .bind("application_id", std::string_view(id))
+        .bind("reviewed_by", std::string_view(user))
+        .bind("reviewed_at", std::string_view(now))
+        .bind("review_reason", std::string_view(why))
+        .execute();
+    // Read after the reversal: what it freed is open again for the new allocation.
+    const std::vector<Application> fresh =
+        allocate(ctx, old.entry_key, old.amount, to_invoice, to_customer, "reclassified");
+    const std::vector<std::string> ids = propose(ctx, fresh);
+    const std::string batch = ctx.request_id();
+    {
+      cartera::Operation op = ctx.operation("pay_decide");
+      for (const auto &fresh_id : ids) {
+        op.bind("application_id", std::string_view(fresh_id))
+            .bind("status", std::string_view("approved"))
+            .bind("reviewed_by", std::string_view(user))
+            .bind("reviewed_at", std::string_view(now))
+            .bind("review_reason", std::string_view(why))
+            .add_row();
+      }
+      op.execute();
+    }
+    set_status(ctx, {old.entry_key}, "applied");
+
+    using cartera::sdk::xml_escape;
+    const auto pesos = [](std::int64_t c) { return cartera::sdk::format_pesos_plain(c); };
+    const auto application_xml = [&](const char *element, const std::string &app, const Application &a) {
+      return std::string("  <") + element + " application=\"" + xml_escape(app) + "\" customer=\"" +
+             xml_escape(a.customer_id) + "\"" +
+             (a.invoice_id.empty() ? std::string() : " invoice=\"" + xml_escape(a.invoice_id) + "\"") + " kind=\"" +
+             xml_escape(a.kind) + "\" amount=\"" + pesos(a.amount) + "\"/>\n";
+    };
+    std::string doc = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<adjustment-request "
+                      "xmlns=\"urn:cartera:payment-adjustment:1\" id=\"" +
+                      xml_escape(batch) + "\" requested-by=\"" + xml_escape(user) + "\" requested-at=\"" + now +
+                      "\">\n  <to>" + xml_escape(ctx.config("adjustment-officer").value_or("contabilidad")) +
+                      "</to>\n  <reason>" + xml_escape(reason) + "</reason>\n  <movement entry-key=\"" +
+                      xml_escape(old.entry_key) + "\" booking-date=\"" + iso(booked) + "\" amount=\"" +
+                      pesos(movement) + "\" payer-id=\"" + xml_escape(payer_id) + "\" payer-name=\"" +
+                      xml_escape(payer_name) + "\"/>\n";
+    doc += application_xml("reversed", id, old);
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+      doc += application_xml("applied", ids[i], fresh[i]);
+    }
+    doc += "</adjustment-request>\n";
+    ctx.emit_document("adjustment-request", batch, doc);
+
+    ctx.columns({column("application", CARTERA_TYPE_TEXT), column("action", CARTERA_TYPE_TEXT),
+                 column("customer_id", CARTERA_TYPE_TEXT), column("invoice_id", CARTERA_TYPE_TEXT),
+                 column("kind", CARTERA_TYPE_TEXT), column("amount", CARTERA_TYPE_CENTAVOS)});
+    const auto row = [&](const std::string &app, std::string_view action, const Application &a) {
+      ctx.row({cartera::make_value(std::string_view(app)), cartera::make_value(action),
+               cartera::make_value(std::string_view(a.customer_id)),
+               cartera::make_value(std::string_view(a.invoice_id)), cartera::make_value(std::string_view(a.kind)),
+               cartera::make_value(cartera::Centavos{a.amount})});
+    };
+    row(id, "reversed", old);
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+      row(ids[i], "applied", fresh[i]);
+    }
   }
 
   static void returned_checks(Context &ctx) {
@@ -788,14 +908,16 @@ private:
   }
 };
 
+constexpr cartera_doc_type kDocTypes[] = {cartera::doc_out("adjustment-request", "urn:cartera:payment-adjustment:1")};
+
 constexpr cartera::ModuleInfo kInfo{"org.cartera.payments",
                                     "0.1.0",
                                     "Pagos: archivos del banco, aplicación y revisión",
                                     "cartera",
                                     "Apache-2.0",
                                     CARTERA_CAP_PAYMENTS,
-                                    nullptr,
-                                    0,
+                                    kDocTypes,
+                                    1,
                                     0,
                                     0};
 

@@ -374,6 +374,50 @@ TEST_P(PaymentsReview, AReturnedCheckReopensWhatItPaidAndCarriesItsSanction) {
   EXPECT_TRUE(contains(assign.out, ",C3,F7,invoice,777.77\n")) << assign.out;
 }
 
+TEST_P(PaymentsReview, AMisappliedPaymentIsReclassifiedAndTheOfficerGetsTheAdjustment) {
+  ASSERT_EQ(as("analista", {"payments", "match"}).code, 0);
+  const std::string p = proposals();
+  const auto id_of = [&](const std::string &tail) {
+    const std::size_t at = p.find(tail);
+    const std::size_t start = p.rfind('\n', at) + 1;
+    return p.substr(start, p.find(',', start) - start);
+  };
+  const std::string f5 = id_of(",C2,F5,invoice,16000.00,");
+  const std::string gmf = id_of(",C3,F7,gmf,8.00,");
+  const Outcome early = as("coordinador", {"payments", "reclassify", f5, "--to-invoice", "F4", "--reason", "x"});
+  EXPECT_EQ(early.code, 2) << early.err;
+  EXPECT_TRUE(contains(early.err, "is proposed; only an approved one is reclassified")) << early.err;
+  ASSERT_EQ(as("coordinador", {"payments", "approve", "--all"}).code, 0);
+  const Outcome analyst = as("analista", {"payments", "reclassify", f5, "--to-invoice", "F4", "--reason", "x"});
+  EXPECT_EQ(analyst.code, 4) << "the lead corrects: " << analyst.err;
+
+  const Outcome r = as("coordinadora", {"payments", "reclassify", f5, "--to-invoice", "F4", "--reason",
+                                        "la cliente pagó la factura de mayo", "--format", "csv"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, f5 + ",reversed,C2,F5,invoice,16000.00\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, ",applied,C2,F4,invoice,8000.00\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, ",applied,C2,,credit,8000.00\n")) << r.out;
+  std::string document;
+  for (const auto &e : fs::recursive_directory_iterator(work_.path() / "outbox")) {
+    if (e.is_regular_file() && contains(read_text(e.path()), "adjustment-request")) {
+      document = read_text(e.path());
+    }
+  }
+  EXPECT_TRUE(contains(document, "<reversed application=\"" + f5 +
+                                     "\" customer=\"C2\" invoice=\"F5\" kind=\"invoice\" amount=\"16000.00\"/>"))
+      << document;
+  EXPECT_TRUE(contains(document, "<to>contabilidad</to>")) << document;
+  EXPECT_TRUE(contains(document, "<reason>la cliente pagó la factura de mayo</reason>")) << document;
+
+  const Outcome again = as("coordinadora", {"payments", "reclassify", f5, "--to-invoice", "F4", "--reason", "x"});
+  EXPECT_EQ(again.code, 2);
+  EXPECT_TRUE(contains(again.err, "is reversed")) << again.err;
+  const Outcome difference =
+      as("coordinadora", {"payments", "reclassify", gmf, "--to-customer", "C3", "--reason", "x"});
+  EXPECT_EQ(difference.code, 2);
+  EXPECT_TRUE(contains(difference.err, "records a gmf difference, not money")) << difference.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(Cartera, PaymentsReview, ::testing::Values("sqlite", "postgresql"));
 
 namespace {
