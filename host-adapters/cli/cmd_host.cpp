@@ -83,7 +83,8 @@ int host_import(const Args &args) {
 }
 
 int host_generate(const Args &args) {
-  args.only({"customers", "seed", "out", "months", "as-of", "no-payments"}, "host generate");
+  args.only({"customers", "seed", "out", "months", "as-of", "no-payments", "bank-files", "bank-entries"},
+            "host generate");
   const auto out = args.option("out");
   if (!out) {
     usage_error("host generate: --out DIR is required");
@@ -96,6 +97,17 @@ int host_generate(const Args &args) {
   o.seed = positive(args, "seed", 1);
   o.months = static_cast<int>(positive(args, "months", 24));
   o.payments = !args.flag("no-payments");
+  o.bank_files = args.flag("bank-files");
+  if (args.option("bank-entries") && !o.bank_files) {
+    usage_error("host generate: --bank-entries N says how many credits the bank files hold; add --bank-files");
+  }
+  if (args.flag("bank-entries")) {
+    usage_error("host generate: --bank-entries needs a number of credits");
+  }
+  o.bank_entries = positive(args, "bank-entries", 0);
+  if (o.bank_files && args.option("bank-entries") && o.bank_entries < 2) {
+    usage_error("host generate: --bank-entries must be at least 2 (a credit in each bank file)");
+  }
   if (const auto as_of = args.option("as-of")) {
     const auto d = sdk::parse_iso_date(*as_of);
     if (!d) {
@@ -112,6 +124,13 @@ int host_generate(const Args &args) {
   std::cout << "wrote " << *out << ": " << n.customers << " customers, " << n.contracts << " contracts, " << n.invoices
             << " invoices, " << n.payments << " payments (seed " << o.seed << ", as of "
             << sdk::format_iso_date(o.as_of) << ")\n";
+  if (o.bank_files) {
+    const std::string day = sdk::format_iso_date(n.bank_date);
+    std::cout << "wrote " << (std::filesystem::path(*out) / "bank").string() << ": camt053-" << day << ".xml ("
+              << n.camt_credits << " credits, 1 returned cheque), asobancaria-" << day << ".txt ("
+              << n.asobancaria_credits << " credits in " << n.asobancaria_lots
+              << (n.asobancaria_lots == 1 ? " lot" : " lots") << ")\n";
+  }
   return 0;
 }
 
@@ -125,7 +144,7 @@ int cmd_host(const Args &args) {
   if (sub == "generate") {
     return host_generate(args);
   }
-  usage_error("host: use 'cartera host import DIR' or 'cartera host generate --out DIR'");
+  usage_error("host: use 'cartera host import DIR' or 'cartera host generate --out DIR [--bank-files]'");
 }
 
 } // namespace cartera::cli

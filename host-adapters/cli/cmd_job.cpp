@@ -155,7 +155,10 @@ Commands:
   host import DIR        load the reference host from ERP export files (role it; all or
                          nothing; importing the same files again changes nothing)
   host generate --out DIR [--customers N] [--seed S] [--months M] [--as-of DATE]
-                         write the export files of a realistic sample company
+                [--bank-files [--bank-entries N]]
+                         write the export files of a realistic sample company, and with
+                         --bank-files the bank's camt.053 and Asobancaria 2001 files of the
+                         next day (references, payer ids, partials, unknowns, a returned check)
   MODULE                 a module's jobs (cartera MODULE --help)
   MODULE JOB [options]   run a job of a module (cartera MODULE JOB --help)
 

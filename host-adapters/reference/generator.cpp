@@ -7,9 +7,15 @@
 #include <cartera/sdk/tax_id.hpp>
 #include <cartera/sdk/text.hpp>
 
+#include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdio>
 #include <fstream>
+#include <initializer_list>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace cartera::reference {
 
@@ -119,6 +125,7 @@ public:
     out_ << s;
     return *this;
   }
+  void write(std::string_view s) { out_.write(s.data(), static_cast<std::streamsize>(s.size())); }
   void commit() {
     out_.close();
     if (!out_) {
@@ -142,12 +149,683 @@ std::int64_t add_months(std::int64_t days, int months, std::uint32_t day_of_mont
   return sdk::days_from_civil({y, static_cast<std::uint32_t>(m + 1), std::min(day_of_month, dim)});
 }
 
+// ---- The bank's files of the day after as_of ----
+
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+constexpr std::size_t kChunk = std::size_t{1} << 20; // bytes handed to the file at a time
+constexpr std::size_t kAsobancariaRecord = 162;
+constexpr std::string_view kAccount = "0123456789";
+constexpr std::string_view kCompanyNit = "900456789"; // the health group's (made up); its check digit is computed
+constexpr std::string_view kBankCode = "007";         // Asobancaria code of the collecting bank
+
+struct BankCustomer {
+  std::string name;
+  std::string id_number; // NIT without its check digit, or the CC
+  bool nit = false;
+};
+
+struct OpenInvoice {
+  std::uint64_t number = 0; // F%09llu
+  std::size_t customer = 0; // index into Ledger::customers
+  std::int64_t balance = 0; // centavos, open as of as_of
+};
+
+// What the bank files are drawn from, collected while the company is written and without
+// drawing from its PRNG, so that the company's files are the same bytes with or without them.
+struct Ledger {
+  std::vector<BankCustomer> customers;
+  std::vector<OpenInvoice> open; // customer by customer, oldest due first
+};
+
+// What a movement says about who paid what; the shares are set in write_bank_files.
+enum class Kind : std::uint8_t {
+  kInvoice,         // "PAGO FACTURA <id>": exact, less GMF, or partial
+  kInvoiceAndPayer, // the invoice as a structured reference, and the payer's id
+  kOverpayment,     // names the invoice, pays more: the rest is the customer's credit balance
+  kPayerOnly,       // only the payer's id: its oldest open invoice, or an arbitrary part
+  kUnidentified,    // neither a known reference nor a known payer
+};
+
+enum class Channel : std::uint8_t { kTransfer, kCash, kCheque };
+
+struct Credit {
+  Kind kind = Kind::kUnidentified;
+  Channel channel = Channel::kTransfer;
+  std::int64_t amount = 0;
+  std::size_t invoice = kNone;  // the open invoice it names, or whose customer paid it
+  std::size_t customer = kNone; // the paying customer, when known
+};
+
+// Open invoices in a seeded random order, each named by one credit at most while any is left
+// (a partial Fisher-Yates shuffle: only as many draws as credits). Two credits on one invoice
+// would leave the second with nothing to pay and make the mix less than it claims.
+class InvoicePicker {
+public:
+  InvoicePicker(const std::vector<OpenInvoice> &open, Rng &rng)
+      : open_(open), rng_(rng), order_(open.size()), used_(open.size(), 0) {
+    for (std::size_t i = 0; i < order_.size(); ++i) {
+      order_[i] = i;
+    }
+  }
+
+  // An invoice no earlier credit named; once every one has been, any (a customer who pays
+  // twice). kNone when nothing is open at all.
+  std::size_t any() {
+    while (next_ < order_.size()) {
+      const std::size_t j = next_ + static_cast<std::size_t>(rng_.next() % (order_.size() - next_));
+      std::swap(order_[next_], order_[j]);
+      const std::size_t i = order_[next_++];
+      if (used_[i] == 0) {
+        used_[i] = 1;
+        return i;
+      }
+    }
+    return open_.empty() ? kNone : static_cast<std::size_t>(rng_.next() % open_.size());
+  }
+
+  // The oldest invoice of i's customer that no credit named yet (i itself when there is none):
+  // what a customer who pays without a reference usually means to settle.
+  std::size_t oldest_of_customer(std::size_t i) {
+    std::size_t first = i;
+    while (first > 0 && open_[first - 1].customer == open_[i].customer) {
+      --first;
+    }
+    for (std::size_t k = first; k < i; ++k) {
+      if (used_[k] == 0) {
+        used_[k] = 1;
+        return k;
+      }
+    }
+    return i;
+  }
+
+private:
+  const std::vector<OpenInvoice> &open_;
+  Rng &rng_;
+  std::vector<std::size_t> order_;
+  std::vector<char> used_;
+  std::size_t next_ = 0;
+};
+
+std::int64_t whole_pesos(std::int64_t centavos) {
+  return centavos / 100 * 100;
+}
+
+// Exact most of the time; less the 4 x 1000 (GMF) some payers' banks take; or a part.
+std::int64_t invoice_amount(Rng &rng, std::int64_t balance, int exact, int gmf) {
+  const auto r = rng.between(1, 100);
+  if (r <= exact) {
+    return balance;
+  }
+  if (r <= exact + gmf) {
+    return balance - balance * 4 / 1000; // never above 0.40 %: inside the matcher's gmf tolerance
+  }
+  const std::int64_t part = whole_pesos(balance * rng.between(30, 70) / 100);
+  return part > 0 ? part : balance;
+}
+
+// Kinds in exact numbers (shares of count, rounded), in seeded random order.
+std::vector<Kind> shuffled_kinds(Rng &rng, std::size_t count, std::initializer_list<std::pair<Kind, int>> percents,
+                                 std::size_t overpayments) {
+  std::vector<Kind> kinds;
+  kinds.reserve(count);
+  for (const auto &[kind, percent] : percents) {
+    const std::size_t n = std::min(count - kinds.size(), (count * static_cast<std::size_t>(percent) + 50) / 100);
+    kinds.insert(kinds.end(), n, kind);
+  }
+  kinds.insert(kinds.end(), std::min(overpayments, count - kinds.size()), Kind::kOverpayment);
+  kinds.resize(count, Kind::kInvoice);
+  for (std::size_t i = kinds.size(); i > 1; --i) {
+    std::swap(kinds[i - 1], kinds[static_cast<std::size_t>(rng.next() % i)]);
+  }
+  return kinds;
+}
+
+std::vector<Credit> plan_credits(Rng &rng, const Ledger &ledger, InvoicePicker &picker, const std::vector<Kind> &kinds,
+                                 bool asobancaria) {
+  std::vector<Credit> credits;
+  credits.reserve(kinds.size());
+  for (const Kind wanted : kinds) {
+    Credit c;
+    c.kind = wanted;
+    const auto r = rng.between(1, 100);
+    c.channel = r <= 70 ? Channel::kTransfer : (r <= 90 ? Channel::kCash : Channel::kCheque);
+    if (wanted != Kind::kUnidentified) {
+      c.invoice = picker.any();
+      if (c.invoice == kNone) {
+        c.kind = Kind::kUnidentified; // a company with nothing open: nobody owes anything
+      }
+    }
+    switch (c.kind) {
+    case Kind::kInvoice:
+    case Kind::kInvoiceAndPayer:
+      // Collections through an Asobancaria agreement come from the invoice's own coupon:
+      // exact, or a part; the GMF is taken from transfers.
+      c.amount = asobancaria ? invoice_amount(rng, ledger.open[c.invoice].balance, 85, 0)
+                             : invoice_amount(rng, ledger.open[c.invoice].balance, 60, 20);
+      break;
+    case Kind::kOverpayment: {
+      // A round figure above what is owed: the next $ 50.000 and $ 50.000 more.
+      constexpr std::int64_t kRound = 5'000'000;
+      c.amount = (ledger.open[c.invoice].balance / kRound + 2) * kRound;
+      break;
+    }
+    case Kind::kPayerOnly: {
+      c.invoice = picker.oldest_of_customer(c.invoice);
+      const std::int64_t balance = ledger.open[c.invoice].balance;
+      const std::int64_t part = balance * rng.between(20, 80) / 100 / 100'000 * 100'000; // whole thousands
+      c.amount = rng.chance(65) || part <= 0 ? balance : part;
+      break;
+    }
+    case Kind::kUnidentified:
+      c.amount = rng.between(50, 3000) * 100'000; // $ 50.000 to $ 3.000.000
+      break;
+    }
+    if (c.invoice != kNone) {
+      c.customer = ledger.open[c.invoice].customer;
+    }
+    credits.push_back(c);
+  }
+  return credits;
+}
+
+// Appending helpers: the files are written field by field into one buffer, with no temporary
+// string per field (100,000 movements are a few million fields).
+void append_number(std::string &out, std::uint64_t value, std::size_t width) {
+  char digits[24];
+  const char *end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  const auto len = static_cast<std::size_t>(end - digits);
+  if (len < width) {
+    out.append(width - len, '0');
+  }
+  out.append(digits, len);
+}
+
+void append_invoice_id(std::string &out, std::uint64_t number) {
+  out += 'F';
+  append_number(out, number, 9);
+}
+
+void append_xml(std::string &out, std::string_view text) {
+  for (const char c : text) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    default:
+      out += c;
+    }
+  }
+}
+
+void append_compact_date(std::string &out, std::int64_t days) {
+  const sdk::CivilDate c = sdk::civil_from_days(days);
+  append_number(out, static_cast<std::uint64_t>(c.year), 4);
+  append_number(out, c.month, 2);
+  append_number(out, c.day, 2);
+}
+
+// Fills an Asobancaria record that started at `start` with spaces to its 162 characters.
+void end_record(std::string &out, std::size_t start) {
+  out.append(kAsobancariaRecord - (out.size() - start), ' ');
+  out += "\r\n";
+}
+
+// The buffer goes to the file a megabyte at a time: fast, and bounded in memory.
+void flush_if_full(std::string &buf, OutFile &file) {
+  if (buf.size() >= kChunk) {
+    file.write(buf);
+    buf.clear();
+  }
+}
+
+constexpr std::array<const char *, 5> kPayerTexts = {"PAGO MENSUALIDAD", "PAGO PLAN SALUD", "ABONO", "PAGO CUOTA",
+                                                     "TRANSFERENCIA"};
+constexpr std::array<const char *, 4> kUnknownTexts = {"CONSIGNACION", "TRANSFERENCIA", "ABONO A CUENTA", "PAGO"};
+constexpr std::array<const char *, 6> kDebitedBanks = {"001", "007", "013", "023", "051", "052"};
+constexpr std::array<const char *, 4> kCollectionMedia = {"01", "01", "02", "15"}; // cash, cheque, internet debit
+
+void append_party_id(std::string &out, std::string_view id, bool organisation, const char *scheme) {
+  out += organisation ? "                    <OrgId>\n" : "                    <PrvtId>\n";
+  out += "                      <Othr>\n                        <Id>";
+  append_xml(out, id);
+  out += "</Id>\n                        <SchmeNm>\n                          <Prtry>";
+  out += scheme;
+  out += "</Prtry>\n                        </SchmeNm>\n                      </Othr>\n";
+  out += organisation ? "                    </OrgId>\n" : "                    </PrvtId>\n";
+}
+
+// RltdPties/Dbtr (.08: inside Pty). An empty name and id write nothing.
+void append_debtor(std::string &out, std::string_view name, std::string_view id, bool organisation,
+                   const char *scheme) {
+  if (name.empty() && id.empty()) {
+    return;
+  }
+  out += "            <RltdPties>\n              <Dbtr>\n                <Pty>\n";
+  if (!name.empty()) {
+    out += "                  <Nm>";
+    append_xml(out, name);
+    out += "</Nm>\n";
+  }
+  if (!id.empty()) {
+    out += "                  <Id>\n";
+    append_party_id(out, id, organisation, scheme);
+    out += "                  </Id>\n";
+  }
+  out += "                </Pty>\n              </Dbtr>\n            </RltdPties>\n";
+}
+
+void append_balance(std::string &out, const char *type, std::int64_t amount, std::string_view date) {
+  out += "      <Bal>\n        <Tp>\n          <CdOrPrtry>\n            <Cd>";
+  out += type;
+  out += "</Cd>\n          </CdOrPrtry>\n        </Tp>\n        <Amt Ccy=\"COP\">";
+  sdk::append_pesos_plain(out, amount < 0 ? -amount : amount);
+  out += amount < 0 ? "</Amt>\n        <CdtDbtInd>DBIT</CdtDbtInd>\n" : "</Amt>\n        <CdtDbtInd>CRDT</CdtDbtInd>\n";
+  out += "        <Dt>\n          <Dt>";
+  out += date;
+  out += "</Dt>\n        </Dt>\n      </Bal>\n";
+}
+
+struct CamtEntry {
+  std::int64_t amount = 0; // signed: a debit is negative
+  bool reversal = false;
+  const char *family = "RCDT";
+  const char *sub_family = "DMCT";
+  std::string_view reference; // the bank's own (AcctSvcrRef), unique per movement: cartera's key
+  std::string_view end_to_end;
+  std::string_view payer_name;
+  std::string_view payer_id;
+  bool payer_is_organisation = false;
+  const char *payer_scheme = "CC";
+  std::string_view unstructured;
+  std::uint64_t structured_invoice = 0; // 0: none
+};
+
+void append_camt_entry(std::string &out, const CamtEntry &e, std::string_view date) {
+  const char *direction = e.amount < 0 ? "DBIT" : "CRDT";
+  out += "      <Ntry>\n        <Amt Ccy=\"COP\">";
+  sdk::append_pesos_plain(out, e.amount < 0 ? -e.amount : e.amount);
+  out += "</Amt>\n        <CdtDbtInd>";
+  out += direction;
+  out += "</CdtDbtInd>\n";
+  if (e.reversal) {
+    out += "        <RvslInd>true</RvslInd>\n";
+  }
+  out += "        <Sts>\n          <Cd>BOOK</Cd>\n        </Sts>\n        <BookgDt>\n          <Dt>";
+  out += date;
+  out += "</Dt>\n        </BookgDt>\n        <ValDt>\n          <Dt>";
+  out += date;
+  out += "</Dt>\n        </ValDt>\n        <AcctSvcrRef>";
+  out += e.reference;
+  out += "</AcctSvcrRef>\n        <BkTxCd>\n          <Domn>\n            <Cd>PMNT</Cd>\n            <Fmly>\n"
+         "              <Cd>";
+  out += e.family;
+  out += "</Cd>\n              <SubFmlyCd>";
+  out += e.sub_family;
+  out += "</SubFmlyCd>\n            </Fmly>\n          </Domn>\n        </BkTxCd>\n"
+         "        <NtryDtls>\n          <TxDtls>\n            <Refs>\n              <AcctSvcrRef>";
+  out += e.reference;
+  out += "</AcctSvcrRef>\n              <EndToEndId>";
+  out += e.end_to_end.empty() ? std::string_view("NOTPROVIDED") : e.end_to_end;
+  out += "</EndToEndId>\n            </Refs>\n            <Amt Ccy=\"COP\">";
+  sdk::append_pesos_plain(out, e.amount < 0 ? -e.amount : e.amount);
+  out += "</Amt>\n            <CdtDbtInd>";
+  out += direction;
+  out += "</CdtDbtInd>\n";
+  append_debtor(out, e.payer_name, e.payer_id, e.payer_is_organisation, e.payer_scheme);
+  if (!e.unstructured.empty() || e.structured_invoice != 0) {
+    out += "            <RmtInf>\n";
+    if (!e.unstructured.empty()) {
+      out += "              <Ustrd>";
+      append_xml(out, e.unstructured);
+      out += "</Ustrd>\n";
+    }
+    if (e.structured_invoice != 0) {
+      out += "              <Strd>\n                <CdtrRefInf>\n                  <Ref>";
+      append_invoice_id(out, e.structured_invoice);
+      out += "</Ref>\n                </CdtrRefInf>\n              </Strd>\n";
+    }
+    out += "            </RmtInf>\n";
+  }
+  out += "          </TxDtls>\n        </NtryDtls>\n      </Ntry>\n";
+}
+
+// The payer's id as banks send it: a CC as is; a NIT alone, with its check digit appended, or
+// as NIT-DV (the matcher must read all three).
+void append_payer_id(std::string &out, Rng &rng, const BankCustomer &who) {
+  out += who.id_number;
+  if (!who.nit) {
+    return;
+  }
+  const auto form = rng.between(1, 10);
+  if (form <= 4) {
+    return;
+  }
+  if (form <= 7) {
+    out += static_cast<char>('0' + sdk::nit_check_digit(who.id_number).value_or(0));
+    return;
+  }
+  out += '-';
+  out += static_cast<char>('0' + sdk::nit_check_digit(who.id_number).value_or(0));
+}
+
+// The account's statement of the day: opening balance, the credits, the returned cheque of one
+// of them, closing balance = opening + credits - the cheque.
+void write_camt(Rng &rng, const Ledger &ledger, std::vector<Credit> credits, std::int64_t day, const fs::path &dir) {
+  const std::string date = sdk::format_iso_date(day);
+  std::string compact;
+  append_compact_date(compact, day);
+
+  // The returned cheque: a credit from the second half of the day that named its invoice.
+  std::size_t returned = kNone;
+  for (std::size_t pass = 0; pass < 2 && returned == kNone; ++pass) {
+    for (std::size_t i = pass == 0 ? credits.size() / 2 : 0; i < credits.size(); ++i) {
+      if (credits[i].kind == Kind::kInvoice || (pass == 1 && credits[i].customer != kNone)) {
+        returned = i;
+        break;
+      }
+    }
+  }
+  if (returned == kNone) {
+    returned = 0;
+  }
+  credits[returned].channel = Channel::kCheque;
+  const auto cheque = static_cast<std::uint64_t>(rng.between(1000, 999999));
+
+  std::int64_t credited = 0;
+  for (const Credit &c : credits) {
+    credited += c.amount;
+  }
+  const std::int64_t debited = credits[returned].amount;
+  const std::int64_t opening = rng.between(80'000'000, 900'000'000) * 100 + rng.between(0, 99);
+  const std::int64_t closing = opening + credited - debited;
+
+  OutFile file(dir, "camt053-" + date + ".xml", "");
+  std::string out;
+  out.reserve(kChunk + 8192);
+  out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+         "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\">\n  <BkToCstmrStmt>\n    <GrpHdr>\n"
+         "      <MsgId>COLOCOBM-";
+  out += compact;
+  out += "-";
+  out += kAccount;
+  out += "</MsgId>\n      <CreDtTm>";
+  out += date;
+  out += "T23:30:00-05:00</CreDtTm>\n    </GrpHdr>\n    <Stmt>\n      <Id>";
+  out += kAccount;
+  out += "-";
+  out += compact;
+  out += "</Id>\n      <ElctrncSeqNb>";
+  const sdk::CivilDate civil = sdk::civil_from_days(day);
+  append_number(out, static_cast<std::uint64_t>(day - sdk::days_from_civil({civil.year, 1, 1}) + 1), 1);
+  out += "</ElctrncSeqNb>\n      <CreDtTm>";
+  out += date;
+  out += "T23:30:00-05:00</CreDtTm>\n      <FrToDt>\n        <FrDtTm>";
+  out += date;
+  out += "T00:00:00-05:00</FrDtTm>\n        <ToDtTm>";
+  out += date;
+  out += "T23:59:59-05:00</ToDtTm>\n      </FrToDt>\n      <Acct>\n        <Id>\n          <Othr>\n            <Id>";
+  out += kAccount;
+  out += "</Id>\n            <SchmeNm>\n              <Cd>BBAN</Cd>\n            </SchmeNm>\n          </Othr>\n"
+         "        </Id>\n        <Ccy>COP</Ccy>\n        <Ownr>\n          <Nm>Grupo Salud Andina S.A.S.</Nm>\n"
+         "        </Ownr>\n        <Svcr>\n          <FinInstnId>\n            <BICFI>COLOCOBM</BICFI>\n"
+         "          </FinInstnId>\n        </Svcr>\n      </Acct>\n";
+  append_balance(out, "OPBD", opening, date);
+  append_balance(out, "CLBD", closing, date);
+  out += "      <TxsSummry>\n        <TtlNtries>\n          <NbOfNtries>";
+  append_number(out, credits.size() + 1, 1);
+  out += "</NbOfNtries>\n          <Sum>";
+  sdk::append_pesos_plain(out, credited + debited);
+  out += "</Sum>\n          <TtlNetNtry>\n            <Amt>";
+  sdk::append_pesos_plain(out, credited - debited);
+  out += "</Amt>\n            <CdtDbtInd>CRDT</CdtDbtInd>\n          </TtlNetNtry>\n        </TtlNtries>\n"
+         "        <TtlCdtNtries>\n          <NbOfNtries>";
+  append_number(out, credits.size(), 1);
+  out += "</NbOfNtries>\n          <Sum>";
+  sdk::append_pesos_plain(out, credited);
+  out += "</Sum>\n        </TtlCdtNtries>\n        <TtlDbtNtries>\n          <NbOfNtries>1</NbOfNtries>\n"
+         "          <Sum>";
+  sdk::append_pesos_plain(out, debited);
+  out += "</Sum>\n        </TtlDbtNtries>\n      </TxsSummry>\n";
+
+  // Reused for every entry: their capacity stays, so the loop allocates nothing once warm.
+  std::string reference;
+  std::string end_to_end;
+  std::string payer_id;
+  std::string payer_name;
+  std::string text;
+  const auto set_reference = [&](std::uint64_t sequence) {
+    reference.assign("BC");
+    reference += compact;
+    append_number(reference, sequence, 7);
+  };
+  for (std::size_t k = 0; k < credits.size(); ++k) {
+    const Credit &c = credits[k];
+    const BankCustomer *who = c.customer != kNone ? &ledger.customers[c.customer] : nullptr;
+    CamtEntry e;
+    e.amount = c.amount;
+    set_reference(k + 1);
+    e.reference = reference;
+    end_to_end.clear();
+    if (c.channel == Channel::kTransfer) {
+      end_to_end += "ACH";
+      end_to_end += compact;
+      append_number(end_to_end, k + 1, 7);
+    } else if (c.channel == Channel::kCash) {
+      e.family = "CNTR";
+      e.sub_family = "CDPT";
+    } else {
+      e.family = "RCHQ";
+      e.sub_family = "CCHQ";
+    }
+    e.end_to_end = end_to_end;
+    payer_id.clear();
+    text.clear();
+    if (who != nullptr) {
+      e.payer_name = who->name;
+      e.payer_is_organisation = who->nit;
+      e.payer_scheme = who->nit ? "NIT" : "CC";
+    }
+    switch (c.kind) {
+    case Kind::kInvoice:
+    case Kind::kOverpayment:
+      text += "PAGO FACTURA ";
+      append_invoice_id(text, ledger.open[c.invoice].number);
+      if (k == returned) {
+        text += " CHEQUE ";
+        append_number(text, cheque, 6);
+      }
+      break;
+    case Kind::kInvoiceAndPayer:
+      append_payer_id(payer_id, rng, *who);
+      e.structured_invoice = ledger.open[c.invoice].number;
+      break;
+    case Kind::kPayerOnly:
+      append_payer_id(payer_id, rng, *who);
+      if (rng.chance(80)) {
+        text += rng.pick(kPayerTexts);
+      }
+      break;
+    case Kind::kUnidentified: {
+      // Someone the company does not know (a relative, a new employer), or no one at all: a
+      // cash deposit at another city's branch. Their ids are 6 or 7 digits (cédulas de
+      // extranjería), which no customer's CC (8 to 10) or NIT (9) can be.
+      const auto r = rng.between(1, 100);
+      if (r <= 80) {
+        payer_name.assign(rng.pick(kFirstNames)).append(" ").append(rng.pick(kLastNames));
+        e.payer_name = payer_name;
+        e.payer_is_organisation = false;
+      }
+      if (r <= 50) {
+        append_number(payer_id, static_cast<std::uint64_t>(rng.between(100000, 9999999)), 1);
+        e.payer_scheme = "CE";
+      }
+      if (rng.chance(75)) {
+        text += rng.pick(kUnknownTexts);
+      }
+      break;
+    }
+    }
+    e.payer_id = payer_id;
+    e.unstructured = text;
+    append_camt_entry(out, e, date);
+    flush_if_full(out, file);
+  }
+
+  // The returned cheque: the same payer as the deposit it reverses (banks report the original
+  // transaction's parties on a reversal).
+  const Credit &original = credits[returned];
+  CamtEntry e;
+  e.amount = -original.amount;
+  e.reversal = true;
+  e.family = "RCHQ";
+  e.sub_family = "UPCQ";
+  set_reference(credits.size() + 1);
+  e.reference = reference;
+  if (original.customer != kNone) {
+    e.payer_name = ledger.customers[original.customer].name;
+    e.payer_is_organisation = ledger.customers[original.customer].nit;
+  }
+  text.assign("CHEQUE DEVUELTO ");
+  append_number(text, cheque, 6);
+  text += " FONDOS INSUFICIENTES";
+  e.unstructured = text;
+  append_camt_entry(out, e, date);
+  out += "    </Stmt>\n  </BkToCstmrStmt>\n</Document>\n";
+  file.write(out);
+  file.commit();
+}
+
+// EAN-13 of a collection service: 12 digits and their check digit.
+void append_ean13(std::string &out, std::string_view twelve) {
+  int sum = 0;
+  for (std::size_t i = 0; i < twelve.size(); ++i) {
+    sum += (twelve[i] - '0') * (i % 2 == 0 ? 1 : 3);
+  }
+  out += twelve;
+  out += static_cast<char>('0' + (10 - sum % 10) % 10);
+}
+
+// The collection agreement's file of the day (colombia.md §6.1): 01, one or two lots (05, 06...,
+// 08), 09; 162-character records ending CR LF; counts and totals that reconcile.
+std::uint64_t write_asobancaria(Rng &rng, const Ledger &ledger, const std::vector<Credit> &credits, std::int64_t day,
+                                const fs::path &dir) {
+  const std::string date = sdk::format_iso_date(day);
+  const std::size_t lots = credits.size() >= 2 && rng.chance(50) ? 2 : 1;
+  const std::size_t first_lot = lots == 2 ? std::max<std::size_t>(1, credits.size() * 2 / 3) : credits.size();
+
+  OutFile file(dir, "asobancaria-" + date + ".txt", "");
+  std::string out;
+  out.reserve(kChunk + 4096);
+  std::size_t start = out.size();
+  out += "01";
+  out += kCompanyNit;
+  out += static_cast<char>('0' + sdk::nit_check_digit(kCompanyNit).value_or(0));
+  append_compact_date(out, day); // fecha de recaudo
+  out += kBankCode;
+  out.append(17 - kAccount.size(), '0');
+  out += kAccount;
+  append_compact_date(out, day); // generated at the end of the collection day
+  out += "2345A01";
+  end_record(out, start);
+
+  std::int64_t file_total = 0;
+  std::size_t k = 0;
+  for (std::size_t lot = 1; lot <= lots; ++lot) {
+    const std::size_t end = lot == 1 ? first_lot : credits.size();
+    start = out.size();
+    out += "05";
+    append_ean13(out, lot == 1 ? "770999800001" : "770999800002"); // one service per company of the group
+    append_number(out, lot, 4);
+    end_record(out, start);
+    std::int64_t lot_total = 0;
+    const std::size_t lot_count = end - k;
+    for (; k < end; ++k) {
+      const Credit &c = credits[k];
+      start = out.size();
+      out += "06";
+      if (c.kind == Kind::kUnidentified) {
+        // A reference that names no invoice: the payer typed a document or phone number.
+        append_number(out, static_cast<std::uint64_t>(rng.between(10'000'000, 9'999'999'999)), 48);
+      } else {
+        out.append(48 - 10, '0');
+        append_invoice_id(out, ledger.open[c.invoice].number);
+      }
+      append_number(out, static_cast<std::uint64_t>(c.amount), 14);
+      out += "01"; // procedencia
+      out += rng.pick(kCollectionMedia);
+      append_number(out, static_cast<std::uint64_t>(rng.between(1, 999999)), 6); // operación
+      append_number(out, static_cast<std::uint64_t>(rng.between(1, 999999)), 6); // autorización
+      out += rng.pick(kDebitedBanks);
+      append_number(out, static_cast<std::uint64_t>(rng.between(1, 999)), 4); // sucursal
+      append_number(out, k + 1, 7);                                           // secuencia, unique in the file
+      out += "000";                                                           // not returned
+      end_record(out, start);
+      lot_total += c.amount;
+      flush_if_full(out, file);
+    }
+    start = out.size();
+    out += "08";
+    append_number(out, lot_count, 9);
+    append_number(out, static_cast<std::uint64_t>(lot_total), 18);
+    append_number(out, lot, 4);
+    end_record(out, start);
+    file_total += lot_total;
+  }
+  start = out.size();
+  out += "09";
+  append_number(out, credits.size(), 9);
+  append_number(out, static_cast<std::uint64_t>(file_total), 18);
+  end_record(out, start);
+  file.write(out);
+  file.commit();
+  return lots;
+}
+
+void write_bank_files(const GeneratorOptions &o, const Ledger &ledger, const fs::path &out, GeneratedCounts &n) {
+  const std::uint64_t total = o.bank_entries != 0 ? o.bank_entries : std::max<std::uint64_t>(20, n.invoices * 2 / 100);
+  // About 30 % through the collection agreement, the rest straight to the account; at least one
+  // in each file.
+  const auto asobancaria = static_cast<std::size_t>(std::max<std::uint64_t>(1, (total * 3 + 5) / 10));
+  const auto camt = static_cast<std::size_t>(total) - asobancaria;
+  // Its own stream: the company's files do not change when bank files are asked for.
+  Rng rng(Rng(o.seed ^ 0x62616E6B66696C65ULL).next());
+  InvoicePicker picker(ledger.open, rng);
+  // Asobancaria carries no payer id, so the payer-only share is all on the statement: overall
+  // about 62 % name an invoice (3 % with the payer's id too), 25 % only the payer, 10 % neither.
+  const std::vector<Kind> camt_kinds = shuffled_kinds(
+      rng, camt, {{Kind::kUnidentified, 10}, {Kind::kPayerOnly, 36}, {Kind::kInvoiceAndPayer, 4}}, camt >= 10 ? 2 : 0);
+  const std::vector<Kind> asobancaria_kinds = shuffled_kinds(rng, asobancaria, {{Kind::kUnidentified, 10}}, 0);
+  std::vector<Credit> camt_credits = plan_credits(rng, ledger, picker, camt_kinds, false);
+  const std::vector<Credit> asobancaria_credits = plan_credits(rng, ledger, picker, asobancaria_kinds, true);
+
+  n.bank_date = o.as_of + 1;
+  const fs::path dir = out / "bank";
+  fs::create_directories(dir);
+  write_camt(rng, ledger, std::move(camt_credits), n.bank_date, dir);
+  n.asobancaria_lots = write_asobancaria(rng, ledger, asobancaria_credits, n.bank_date, dir);
+  n.camt_credits = camt;
+  n.asobancaria_credits = asobancaria;
+}
+
 } // namespace
 
 GeneratedCounts generate_company(const GeneratorOptions &o, const fs::path &out,
                                  const std::function<void(std::uint64_t, std::uint64_t)> &progress) {
   if (o.customers == 0 || o.months < 1 || o.months > 120) {
     runtime::usage_error("host generate: --customers must be at least 1 and --months 1 to 120");
+  }
+  if (o.bank_files && o.bank_entries == 1) {
+    runtime::usage_error("host generate: --bank-entries must be at least 2 (a credit in each bank file)");
   }
   fs::create_directories(out);
   OutFile customers(out, "customers.csv",
@@ -161,6 +839,8 @@ GeneratedCounts generate_company(const GeneratorOptions &o, const fs::path &out,
   std::uint64_t invoice_seq = 0;
   std::uint64_t payment_seq = 0;
   char buf[512];
+  Ledger ledger; // filled only for the bank files
+  const bool bank = o.bank_files;
 
   for (std::uint64_t i = 1; i <= o.customers; ++i) {
     const bool company = rng.chance(22);
@@ -184,6 +864,10 @@ GeneratedCounts generate_company(const GeneratorOptions &o, const fs::path &out,
       id_type = "CC";
       id_number = std::to_string(rng.between(10000000, 1199999999));
       email = ascii_lower(first) + "." + ascii_lower(last1) + std::to_string(i) + "@correo.com.co";
+    }
+    if (bank) {
+      // Banks report a NIT without its check digit (the payer's own bank decides how to add it).
+      ledger.customers.push_back(BankCustomer{name, id_number.substr(0, id_number.find('-')), company});
     }
     const std::string city = rng.pick(kCities);
     const std::string agency = "AG-" + ascii_lower(city);
@@ -232,6 +916,10 @@ GeneratedCounts generate_company(const GeneratorOptions &o, const fs::path &out,
       invoices += invoice_id + "," + customer_id + "," + contract_id + "," + sdk::format_iso_date(issue) + "," +
                   sdk::format_iso_date(due) + "," + sdk::format_pesos_plain(fee) + "\n";
       ++n.invoices;
+      if (bank) {
+        // Open until the payment below, if any, says otherwise.
+        ledger.open.push_back(OpenInvoice{invoice_seq, static_cast<std::size_t>(i - 1), fee});
+      }
 
       if (!o.payments || m >= stop_after) {
         continue;
@@ -250,6 +938,12 @@ GeneratedCounts generate_company(const GeneratorOptions &o, const fs::path &out,
       payments += std::string(buf) + "," + customer_id + "," + sdk::format_iso_date(paid_on) + "," +
                   sdk::format_pesos_plain(amount) + "," + method + ",REF-" + invoice_id + "," + invoice_id + "\n";
       ++n.payments;
+      if (bank) {
+        ledger.open.back().balance -= amount;
+        if (ledger.open.back().balance == 0) {
+          ledger.open.pop_back();
+        }
+      }
     }
     if (progress && (i % 1000 == 0 || i == o.customers)) {
       progress(i, o.customers);
@@ -259,6 +953,9 @@ GeneratedCounts generate_company(const GeneratorOptions &o, const fs::path &out,
   contracts.commit();
   invoices.commit();
   payments.commit();
+  if (bank) {
+    write_bank_files(o, ledger, out, n);
+  }
   return n;
 }
 

@@ -83,6 +83,8 @@ public:
       return_check(ctx);
     } else if (job == "reclassify") {
       reclassify(ctx);
+    } else if (job == "offset") {
+      offset(ctx);
     } else if (job == "returned-checks") {
       returned_checks(ctx);
     } else {
@@ -684,15 +686,18 @@ private:
   }
 
   // A misapplied payment: reversed (never deleted), applied again, and the officer told.
-  static void reclassify(Context &ctx) {
+  struct Moved {
+    cartera::payments::Application old;
+    std::vector<std::string> ids;
+    std::vector<cartera::payments::Application> fresh;
+  };
+
+  // Reverses approved application id (never deleted), applies its amount again (to an invoice,
+  // the rest as its customer's credit, or to a customer's invoices oldest first), approved by
+  // the acting lead, and sends the officer an adjustment request.
+  static Moved move_application(Context &ctx, const std::string &id, const std::string &to_invoice,
+                                const std::string &to_customer, const std::string &reason, const std::string &rule) {
     using cartera::payments::Application;
-    const std::string id = ctx.text_param("application").value_or("");
-    const std::string to_invoice = ctx.text_param("to-invoice").value_or("");
-    const std::string to_customer = ctx.text_param("to-customer").value_or("");
-    const std::string reason = ctx.text_param("reason").value_or("");
-    if (to_invoice.empty() == to_customer.empty()) {
-      throw Error(CARTERA_E_INVALID_ARGUMENT, "give one of --to-invoice I or --to-customer C");
-    }
     Application old;
     std::int64_t booked = 0;
     std::int64_t movement = 0;
@@ -722,7 +727,7 @@ private:
     }
     const std::string user = ctx.text_param("cartera.user").value_or("");
     const std::string now = iso_now(ctx);
-    const std::string why = "reclasificación: " + reason;
+    const std::string why = reason;
     ctx.operation("pay_reverse_application")
         .bind("application_id", std::string_view(id))
         .bind("reviewed_by", std::string_view(user))
@@ -730,8 +735,7 @@ private:
         .bind("review_reason", std::string_view(why))
         .execute();
     // Read after the reversal: what it freed is open again for the new allocation.
-    const std::vector<Application> fresh =
-        allocate(ctx, old.entry_key, old.amount, to_invoice, to_customer, "reclassified");
+    const std::vector<Application> fresh = allocate(ctx, old.entry_key, old.amount, to_invoice, to_customer, rule);
     const std::vector<std::string> ids = propose(ctx, fresh);
     const std::string batch = ctx.request_id();
     {
@@ -758,8 +762,8 @@ private:
     };
     std::string doc = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<adjustment-request "
                       "xmlns=\"urn:cartera:payment-adjustment:1\" id=\"" +
-                      xml_escape(batch) + "\" requested-by=\"" + xml_escape(user) + "\" requested-at=\"" + now +
-                      "\">\n  <to>" + xml_escape(ctx.config("adjustment-officer").value_or("contabilidad")) +
+                      xml_escape(batch + "-" + id) + "\" requested-by=\"" + xml_escape(user) + "\" requested-at=\"" +
+                      now + "\">\n  <to>" + xml_escape(ctx.config("adjustment-officer").value_or("contabilidad")) +
                       "</to>\n  <reason>" + xml_escape(reason) + "</reason>\n  <movement entry-key=\"" +
                       xml_escape(old.entry_key) + "\" booking-date=\"" + iso(booked) + "\" amount=\"" +
                       pesos(movement) + "\" payer-id=\"" + xml_escape(payer_id) + "\" payer-name=\"" +
@@ -769,8 +773,59 @@ private:
       doc += application_xml("applied", ids[i], fresh[i]);
     }
     doc += "</adjustment-request>\n";
-    ctx.emit_document("adjustment-request", batch, doc);
+    ctx.emit_document("adjustment-request", batch + "-" + id, doc);
+    return Moved{old, ids, fresh};
+  }
 
+  static void reclassify(Context &ctx) {
+    const std::string id = ctx.text_param("application").value_or("");
+    const std::string to_invoice = ctx.text_param("to-invoice").value_or("");
+    const std::string to_customer = ctx.text_param("to-customer").value_or("");
+    const std::string reason = ctx.text_param("reason").value_or("");
+    if (to_invoice.empty() == to_customer.empty()) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "give one of --to-invoice I or --to-customer C");
+    }
+    const Moved moved =
+        move_application(ctx, id, to_invoice, to_customer, "reclasificación: " + reason, "reclassified");
+    moved_rows(ctx, {{id, moved}});
+  }
+
+  // Cruce de cuentas: a customer's credit balances (saldo a favor) applied to its open invoices.
+  static void offset(Context &ctx) {
+    const std::string customer = ctx.text_param("customer").value_or("");
+    const std::string invoice = ctx.text_param("invoice").value_or("");
+    std::vector<std::string> credits;
+    {
+      cartera::Operation op = ctx.operation("pay_customer_credits");
+      op.bind("customer_id", std::string_view(customer)).execute();
+      while (op.step()) {
+        credits.emplace_back(op.text(0));
+      }
+    }
+    if (credits.empty()) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "customer " + customer + " has no credit balance in cartera");
+    }
+    std::vector<std::pair<std::string, Moved>> done;
+    for (const auto &credit : credits) {
+      bool open = false;
+      for (const auto &inv : open_invoices(ctx, as_of(ctx))) {
+        open = open || (inv.customer_id == customer && (invoice.empty() || inv.invoice_id == invoice));
+      }
+      if (!open) {
+        break;
+      }
+      done.emplace_back(credit, move_application(ctx, credit, invoice, invoice.empty() ? customer : "",
+                                                 "cruce de cuentas: saldo a favor de " + customer, "offset"));
+    }
+    if (done.empty()) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "customer " + customer + " has nothing open to offset" +
+                                                  (invoice.empty() ? std::string() : " in invoice " + invoice));
+    }
+    moved_rows(ctx, done);
+  }
+
+  static void moved_rows(Context &ctx, const std::vector<std::pair<std::string, Moved>> &moves) {
+    using cartera::payments::Application;
     ctx.columns({column("application", CARTERA_TYPE_TEXT), column("action", CARTERA_TYPE_TEXT),
                  column("customer_id", CARTERA_TYPE_TEXT), column("invoice_id", CARTERA_TYPE_TEXT),
                  column("kind", CARTERA_TYPE_TEXT), column("amount", CARTERA_TYPE_CENTAVOS)});
@@ -780,9 +835,11 @@ private:
                cartera::make_value(std::string_view(a.invoice_id)), cartera::make_value(std::string_view(a.kind)),
                cartera::make_value(cartera::Centavos{a.amount})});
     };
-    row(id, "reversed", old);
-    for (std::size_t i = 0; i < fresh.size(); ++i) {
-      row(ids[i], "applied", fresh[i]);
+    for (const auto &[id, moved] : moves) {
+      row(id, "reversed", moved.old);
+      for (std::size_t i = 0; i < moved.fresh.size(); ++i) {
+        row(moved.ids[i], "applied", moved.fresh[i]);
+      }
     }
   }
 

@@ -407,7 +407,7 @@ TEST_P(PaymentsReview, AMisappliedPaymentIsReclassifiedAndTheOfficerGetsTheAdjus
                                      "\" customer=\"C2\" invoice=\"F5\" kind=\"invoice\" amount=\"16000.00\"/>"))
       << document;
   EXPECT_TRUE(contains(document, "<to>contabilidad</to>")) << document;
-  EXPECT_TRUE(contains(document, "<reason>la cliente pagó la factura de mayo</reason>")) << document;
+  EXPECT_TRUE(contains(document, "<reason>reclasificación: la cliente pagó la factura de mayo</reason>")) << document;
 
   const Outcome again = as("coordinadora", {"payments", "reclassify", f5, "--to-invoice", "F4", "--reason", "x"});
   EXPECT_EQ(again.code, 2);
