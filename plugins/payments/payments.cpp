@@ -727,12 +727,11 @@ private:
     }
     const std::string user = ctx.text_param("cartera.user").value_or("");
     const std::string now = iso_now(ctx);
-    const std::string why = reason;
     ctx.operation("pay_reverse_application")
         .bind("application_id", std::string_view(id))
         .bind("reviewed_by", std::string_view(user))
         .bind("reviewed_at", std::string_view(now))
-        .bind("review_reason", std::string_view(why))
+        .bind("review_reason", std::string_view(reason))
         .execute();
     // Read after the reversal: what it freed is open again for the new allocation.
     const std::vector<Application> fresh = allocate(ctx, old.entry_key, old.amount, to_invoice, to_customer, rule);
@@ -745,7 +744,7 @@ private:
             .bind("status", std::string_view("approved"))
             .bind("reviewed_by", std::string_view(user))
             .bind("reviewed_at", std::string_view(now))
-            .bind("review_reason", std::string_view(why))
+            .bind("review_reason", std::string_view(reason))
             .add_row();
       }
       op.execute();
