@@ -85,6 +85,8 @@ public:
       reclassify(ctx);
     } else if (job == "offset") {
       offset(ctx);
+    } else if (job == "report") {
+      report(ctx);
     } else if (job == "returned-checks") {
       returned_checks(ctx);
     } else {
@@ -438,6 +440,7 @@ private:
       std::string payer;
       std::string e2e;
       std::string text;
+      std::string name;
     };
     std::vector<Reversal> reversals;
     {
@@ -445,7 +448,8 @@ private:
       op.execute();
       while (op.step()) {
         reversals.push_back(Reversal{std::string(op.text(0)), op.centavos(1).value, op.date(2).days,
-                                     std::string(op.text(3)), std::string(op.text(4)), std::string(op.text(5))});
+                                     std::string(op.text(3)), std::string(op.text(4)), std::string(op.text(5)),
+                                     std::string(op.text(6))});
       }
     }
     std::int64_t count = 0;
@@ -459,6 +463,7 @@ private:
         op.bind("amount", cartera::Centavos{amount})
             .bind("end_to_end_id", std::string_view(r.e2e))
             .bind("payer_id", std::string_view(r.payer))
+            .bind("payer_name", std::string_view(r.name))
             .bind("booking_date", cartera::Date{r.booked})
             .execute();
         if (op.step()) {
@@ -521,15 +526,15 @@ private:
       std::int64_t movements = 0;
       std::int64_t applications = 0;
       std::int64_t amount = 0;
+      std::string_view last; // a movement's applications come together
     };
     std::map<std::pair<std::string, std::string>, Totals> by_rule;
-    std::string last_entry;
     for (const auto &a : result.applications) {
       Totals &t = by_rule[{a.rule, a.kind}];
-      t.movements += a.entry_key != last_entry ? 1 : 0;
+      t.movements += a.entry_key != t.last ? 1 : 0;
+      t.last = a.entry_key;
       ++t.applications;
       t.amount += a.amount;
-      last_entry = a.entry_key;
     }
     std::int64_t unidentified_amount = 0;
     {
@@ -840,6 +845,28 @@ private:
         row(moved.ids[i], "applied", moved.fresh[i]);
       }
     }
+  }
+
+  static void report(Context &ctx) {
+    const auto d = ctx.date_param("date");
+    const std::int64_t date = d ? d->days : today(ctx);
+    cartera::Operation op = ctx.operation("pay_daily_report");
+    op.bind("booking_date", cartera::Date{date}).execute();
+    ctx.columns({column("date", CARTERA_TYPE_DATE), column("account", CARTERA_TYPE_TEXT),
+                 column("state", CARTERA_TYPE_TEXT), column("rule", CARTERA_TYPE_TEXT),
+                 column("kind", CARTERA_TYPE_TEXT), column("movements", CARTERA_TYPE_INTEGER),
+                 column("amount", CARTERA_TYPE_CENTAVOS)});
+    std::map<std::string, std::int64_t> by_state;
+    while (op.step()) {
+      by_state[std::string(op.text(1))] += op.centavos(5).value;
+      ctx.row({cartera::make_value(cartera::Date{date}), op.column(0), op.column(1), op.column(2), op.column(3),
+               op.column(4), op.column(5)});
+    }
+    std::string summary;
+    for (const auto &[state, amount] : by_state) {
+      summary += (summary.empty() ? "" : "; ") + state + " " + cartera::sdk::format_pesos_co(amount);
+    }
+    ctx.info("collections booked on " + iso(date) + ": " + (summary.empty() ? "none" : summary));
   }
 
   static void returned_checks(Context &ctx) {

@@ -418,6 +418,29 @@ TEST_P(PaymentsReview, AMisappliedPaymentIsReclassifiedAndTheOfficerGetsTheAdjus
   EXPECT_TRUE(contains(difference.err, "records a gmf difference, not money")) << difference.err;
 }
 
+TEST_P(PaymentsReview, TheDailyReportShowsAppliedPendingAndUnidentifiedByRuleAndAccount) {
+  ASSERT_EQ(as("analista", {"payments", "match"}).code, 0);
+  const std::string p = proposals();
+  const std::size_t at = p.find(",C1,F3,invoice,4000.00,reference,");
+  const std::size_t start = p.rfind('\n', at) + 1;
+  ASSERT_EQ(
+      as("coordinador", {"payments", "approve", "--application", p.substr(start, p.find(',', start) - start)}).code, 0);
+  const Outcome r = as("coordinador", {"payments", "report", "--date", "2026-11-22", "--format", "csv"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "date,account,state,rule,kind,movements,amount\n"
+                   "2026-11-22,0123456789,applied,reference,invoice,1,4000.00\n"
+                   "2026-11-22,0123456789,pending review,payer-exact,gmf,1,8.00\n"
+                   "2026-11-22,0123456789,pending review,payer-exact,invoice,2,17992.00\n"
+                   "2026-11-22,0123456789,pending review,payer-oldest,credit,1,7000.00\n"
+                   "2026-11-22,0123456789,pending review,payer-oldest,invoice,1,3000.00\n"
+                   "2026-11-22,0123456789,unidentified,,,1,777.77\n");
+  const Outcome xml = as("coordinador", {"payments", "report", "--date", "2026-11-22", "--format", "xml"});
+  ASSERT_EQ(xml.code, 0) << xml.err;
+  EXPECT_TRUE(contains(xml.out, "unidentified")) << xml.out;
+  const Outcome other_day = as("coordinador", {"payments", "report", "--date", "2026-11-21", "--format", "csv"});
+  EXPECT_EQ(other_day.out, "date,account,state,rule,kind,movements,amount\n");
+}
+
 INSTANTIATE_TEST_SUITE_P(Cartera, PaymentsReview, ::testing::Values("sqlite", "postgresql"));
 
 namespace {
