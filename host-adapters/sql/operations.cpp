@@ -11,6 +11,7 @@
 #include <deque>
 #include <map>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace cartera::sql {
 
@@ -118,25 +119,33 @@ public:
   SqliteOperation(const SqliteOperation &) = delete;
   SqliteOperation &operator=(const SqliteOperation &) = delete;
 
+  // A write's rows go to SQLite as they are added: 100,000 bank movements are never all held
+  // in memory as bound values (the run's transaction still makes them all or nothing).
+  void add_row() override {
+    if (!spec_.writes) {
+      throw std::logic_error("operation " + spec_.name + " reads; only writes take several rows");
+    }
+    current_.insert(supplied_.begin(), supplied_.end());
+    complete(current_);
+    streamed_ += run_row(current_);
+    current_.clear();
+    any_streamed_ = true;
+  }
+
   std::int64_t execute() override {
-    std::int64_t affected = 0;
+    std::int64_t affected = streamed_;
+    streamed_ = 0;
+    if (any_streamed_ && current_.empty()) {
+      any_streamed_ = false;
+      return affected;
+    }
+    any_streamed_ = false;
     for (const Row &row : take_rows()) {
-      sqlite3_reset(stmt_);
-      sqlite3_clear_bindings(stmt_);
-      for (const auto &[name, value] : row) {
-        bind_one(":" + name, value);
-      }
       if (!spec_.writes) {
+        bind_row(row);
         return 0; // the caller steps through the rows
       }
-      int rc = SQLITE_ROW;
-      while (rc == SQLITE_ROW) {
-        rc = sqlite3_step(stmt_);
-      }
-      if (rc != SQLITE_DONE) {
-        throw std::runtime_error("operation " + spec_.name + ": " + sqlite3_errmsg(db_));
-      }
-      affected += sqlite3_changes(db_);
+      affected += run_row(row);
     }
     return affected;
   }
@@ -174,15 +183,41 @@ public:
   }
 
 private:
+  void bind_row(const Row &row) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    for (const auto &[name, value] : row) {
+      bind_one(name, value);
+    }
+  }
+
+  std::int64_t run_row(const Row &row) {
+    bind_row(row);
+    int rc = SQLITE_ROW;
+    while (rc == SQLITE_ROW) {
+      rc = sqlite3_step(stmt_);
+    }
+    if (rc != SQLITE_DONE) {
+      throw std::runtime_error("operation " + spec_.name + ": " + sqlite3_errmsg(db_));
+    }
+    return sqlite3_changes(db_);
+  }
+
   void bind_one(const std::string &name, const OwnedValue &v) {
-    const int idx = sqlite3_bind_parameter_index(stmt_, name.c_str());
+    auto cached = index_.find(name);
+    if (cached == index_.end()) {
+      cached = index_.emplace(name, sqlite3_bind_parameter_index(stmt_, (":" + name).c_str())).first;
+    }
+    const int idx = cached->second;
     if (idx == 0) {
-      throw std::logic_error("operation " + spec_.name + ": its SQL has no " + name);
+      throw std::logic_error("operation " + spec_.name + ": its SQL has no :" + name);
     }
     int rc = SQLITE_OK;
     if (v.type == CARTERA_TYPE_NULL) {
       rc = sqlite3_bind_null(stmt_, idx);
-    } else if (v.type == CARTERA_TYPE_TEXT || v.type == CARTERA_TYPE_DATE) {
+    } else if (v.type == CARTERA_TYPE_TEXT) {
+      rc = sqlite3_bind_text(stmt_, idx, v.s.data(), static_cast<int>(v.s.size()), SQLITE_TRANSIENT);
+    } else if (v.type == CARTERA_TYPE_DATE) {
       const std::string text = as_text(v);
       rc = sqlite3_bind_text(stmt_, idx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
     } else {
@@ -195,6 +230,9 @@ private:
 
   sqlite3 *db_;
   sqlite3_stmt *stmt_ = nullptr;
+  std::unordered_map<std::string, int> index_; // parameter name -> position in the statement
+  std::int64_t streamed_ = 0;
+  bool any_streamed_ = false;
 };
 
 // --- SOCI (PostgreSQL, ODBC) -----------------------------------------------------------------

@@ -95,7 +95,7 @@ public:
   }
 
 private:
-  static BankFile read_bank_file(Context &ctx, const std::string &name, const std::string &bytes) {
+  static BankFile read_bank_file(Context &ctx, const std::string &name, std::string_view bytes) {
     std::string format = ctx.text_param("file-format").value_or("auto");
     const std::optional<std::string> mapping = ctx.text_param("mapping");
     if (format == "auto") {
@@ -126,7 +126,9 @@ private:
   }
 
   static void import(Context &ctx) {
-    const std::string bytes = ctx.text_param("file").value_or("");
+    // A view of the host's copy, valid for the call: the file is not copied again.
+    const std::optional<cartera_value> file_value = ctx.param("file");
+    const std::string_view bytes = file_value ? cartera::view(file_value->s) : std::string_view();
     const std::string name = ctx.text_param("file_name").value_or("(file)");
     const std::string sha = ctx.text_param("file_sha256").value_or("");
     const BankFile file = read_bank_file(ctx, name, bytes);
