@@ -87,6 +87,8 @@ public:
       offset(ctx);
     } else if (job == "report") {
       report(ctx);
+    } else if (job == "open-items") {
+      open_items(ctx);
     } else if (job == "returned-checks") {
       returned_checks(ctx);
     } else {
@@ -847,6 +849,42 @@ private:
         row(moved.ids[i], "applied", moved.fresh[i]);
       }
     }
+  }
+
+  // Only approved applications reduce balances: proposals wait for the lead.
+  static void open_items(Context &ctx) {
+    const std::int64_t date = as_of(ctx);
+    const bool all = ctx.flag("all");
+    std::unordered_map<std::string, std::int64_t> applied;
+    {
+      cartera::Operation op = ctx.operation("pay_approved_by_invoice");
+      op.execute();
+      while (op.step()) {
+        applied[std::string(op.text(0))] = op.centavos(1).value;
+      }
+    }
+    cartera::Operation op = ctx.operation("open_items");
+    op.bind("as_of", cartera::Date{date}).execute();
+    ctx.columns({column("customer_id", CARTERA_TYPE_TEXT), column("contract_id", CARTERA_TYPE_TEXT),
+                 column("invoice_id", CARTERA_TYPE_TEXT), column("due_date", CARTERA_TYPE_DATE),
+                 column("host_balance", CARTERA_TYPE_CENTAVOS), column("applied_here", CARTERA_TYPE_CENTAVOS),
+                 column("balance", CARTERA_TYPE_CENTAVOS)});
+    std::int64_t total = 0;
+    std::int64_t total_applied = 0;
+    while (op.step()) {
+      const std::int64_t host = op.centavos(5).value;
+      const auto found = applied.find(std::string(op.text(2)));
+      const std::int64_t here = found == applied.end() ? 0 : std::min(found->second, host);
+      const std::int64_t left = host - here;
+      total += left;
+      total_applied += here;
+      if (left > 0 || all) {
+        ctx.row({op.column(0), op.column(1), op.column(2), op.column(4), cartera::make_value(cartera::Centavos{host}),
+                 cartera::make_value(cartera::Centavos{here}), cartera::make_value(cartera::Centavos{left})});
+      }
+    }
+    ctx.info("open as of " + iso(date) + ": " + cartera::sdk::format_pesos_co(total) + " after " +
+             cartera::sdk::format_pesos_co(total_applied) + " approved here and not yet recorded by the host");
   }
 
   static void report(Context &ctx) {

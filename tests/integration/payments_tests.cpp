@@ -273,12 +273,26 @@ TEST_P(PaymentsReview, OnlyAnotherLeadApprovesAndOnlyApprovedApplicationsSettleM
   const Outcome analyst = as("analista", {"payments", "approve", "--all"});
   EXPECT_EQ(analyst.code, 4) << analyst.err;
 
+  const std::string before = as("analista", {"payments", "open-items", "--as-of", "2026-11-22", "--format", "csv"}).out;
+  EXPECT_EQ(lines(before), 9u) << "proposals reduce no balance: " << before;
+
   const Outcome ok = as("coordinadora", {"payments", "approve", "--all", "--format", "csv"});
   ASSERT_EQ(ok.code, 0) << ok.err;
   EXPECT_EQ(lines(ok.out), 8u) << ok.out;
   EXPECT_EQ(lines(proposals()), 1u) << "nothing waits";
   const Outcome entries = as("analista", {"payments", "entries", "--status", "applied", "--format", "csv"});
   EXPECT_EQ(lines(entries.out), 5u) << entries.out;
+  // Balances after approval, to the centavo: F3, F2, F1, F5 and F7 (1,992.00 and 8.00 of GMF)
+  // are settled here; what is left waits.
+  const Outcome open = as("analista", {"payments", "open-items", "--as-of", "2026-11-22", "--format", "csv"});
+  ASSERT_EQ(open.code, 0) << open.err;
+  EXPECT_EQ(open.out, "customer_id,contract_id,invoice_id,due_date,host_balance,applied_here,balance\n"
+                      "C2,K2,F4,2026-05-31,8000.00,0.00,8000.00\n"
+                      "C2,K2,F9,2026-10-31,6000.00,0.00,6000.00\n"
+                      "C3,K3,F6,2026-11-22,500.00,0.00,500.00\n");
+  const Outcome all = as("analista", {"payments", "open-items", "--as-of", "2026-11-22", "--all", "--format", "csv"});
+  EXPECT_TRUE(contains(all.out, "C3,K3,F7,2026-08-31,2000.00,2000.00,0.00\n")) << all.out;
+  EXPECT_TRUE(contains(all.out, "C1,K1,F3,2026-10-22,4000.00,4000.00,0.00\n")) << all.out;
   const Outcome nothing = as("coordinadora", {"payments", "approve", "--all"});
   EXPECT_EQ(nothing.code, 2) << nothing.err;
   EXPECT_TRUE(contains(nothing.err, "no proposal is waiting")) << nothing.err;
