@@ -303,8 +303,8 @@ RuleSet parse_rules(std::string_view xml) {
 RuleSet default_rules() {
   // Kept equal to tests/data/rules/default-rules.xml (the test compares them).
   const std::vector<Tolerance> small = {
-      {"gmf", -1, 40},             // 4 x 1000 = 0.40 %
-      {"bank-fee", 2'000'000, -1}, // $ 20.000,00
+      {"gmf", -1, 40},              // 4 x 1000 = 0.40 %
+      {"bank-fee", 2'000'000, 500}, // $ 20.000,00 and 5 % of what is owed: a fee, not half an invoice
   };
   RuleSet set;
   set.rules.push_back(Rule{"reference", Rule::Kind::kReference, small, true});

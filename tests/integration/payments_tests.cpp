@@ -455,6 +455,23 @@ TEST_P(PaymentsReview, TheDailyReportShowsAppliedPendingAndUnidentifiedByRuleAnd
   EXPECT_EQ(other_day.out, "date,account,state,rule,kind,movements,amount\n");
 }
 
+TEST_P(PaymentsReview, PartialsManyLinesToOneInvoiceAndOverpaymentsFromAnAsobancariaFile) {
+  const Outcome i = as("analista", {"payments", "import", (kData / "asobancaria/small-company-recaudo.txt").string()});
+  ASSERT_EQ(i.code, 0) << i.err;
+  ASSERT_EQ(as("analista", {"payments", "match"}).code, 0);
+  const std::string p = proposals();
+  EXPECT_TRUE(contains(p, ",3000.00,C2,F4,invoice,3000.00,reference,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",5000.00,C2,F4,invoice,5000.00,reference,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",6500.00,C2,F9,invoice,6000.00,reference,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",6500.00,C2,,credit,500.00,reference,analista\n")) << p;
+  ASSERT_EQ(as("coordinador", {"payments", "approve", "--all"}).code, 0);
+  const std::string open =
+      as("analista", {"payments", "open-items", "--as-of", "2026-11-22", "--all", "--format", "csv"}).out;
+  EXPECT_TRUE(contains(open, "C2,K2,F4,2026-05-31,8000.00,8000.00,0.00\n")) << open;
+  EXPECT_TRUE(contains(open, "C2,K2,F9,2026-10-31,6000.00,6000.00,0.00\n")) << open;
+  EXPECT_TRUE(contains(open, "C3,K3,F6,2026-11-22,500.00,0.00,500.00\n")) << open;
+}
+
 INSTANTIATE_TEST_SUITE_P(Cartera, PaymentsReview, ::testing::Values("sqlite", "postgresql"));
 
 namespace {
