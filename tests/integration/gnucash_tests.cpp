@@ -367,6 +367,38 @@ TEST_F(GnuCash, WhatIsNotAGnuCashBookIsRefusedAndNothingIsCreated) {
   EXPECT_FALSE(fs::exists(missing));
 }
 
+// A module that keeps its own state (payments) works on a read-only book: its tables live in
+// cartera's database, the book's invoices are matched by reference, and the book is untouched.
+TEST_F(GnuCash, PaymentsAreMatchedAgainstTheBookAndTheBookIsUntouched) {
+  const Book b = book(30, "America/Bogota", false);
+  const fs::path copy = work_.path() / "book.gnucash";
+  fs::copy_file(b.dir / "book.gnucash", copy);
+  const std::string before = cartera::runtime::sha256_file_hex(copy);
+  const std::string db = "sqlite3:" + copy.string();
+  ASSERT_EQ(run(db, {"modules", "enable", "payments", "--department", "cartera"}).code, 0);
+  std::ofstream(work_.path() / "extracto.xml") << R"(<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+<GrpHdr><MsgId>GC-1</MsgId><CreDtTm>2026-11-22T20:00:00-05:00</CreDtTm></GrpHdr>
+<Stmt><Id>GC-20261122</Id><CreDtTm>2026-11-22T20:00:00-05:00</CreDtTm>
+<Acct><Id><Othr><Id>0123456789</Id></Othr></Id><Ccy>COP</Ccy></Acct>
+<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="COP">1000000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-22</Dt></Dt></Bal>
+<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="COP">1008000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-22</Dt></Dt></Bal>
+<Ntry><Amt Ccy="COP">8000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-11-22</Dt></BookgDt>
+<AcctSvcrRef>GC000001</AcctSvcrRef><NtryDtls><TxDtls><RltdPties><Dbtr><Nm>ZZ Frontera Ltda.</Nm></Dbtr></RltdPties>
+<RmtInf><Ustrd>PAGO FACTURA F000036</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+</Stmt></BkToCstmrStmt></Document>
+)";
+  ASSERT_EQ(run(db, {"payments", "import", (work_.path() / "extracto.xml").string()}).code, 0);
+  const Outcome m = run(db, {"--user", "ana", "payments", "match", "--as-of", kAsOf, "--format", "csv"});
+  ASSERT_EQ(m.code, 0) << m.err;
+  EXPECT_TRUE(contains(m.out, ",reference,invoice,1,1,8000.00\n")) << m.out;
+  ASSERT_EQ(run(db, {"--user", "beto", "payments", "approve", "--all"}).code, 0);
+  const Outcome open = run(db, {"payments", "open-items", "--as-of", kAsOf, "--all", "--format", "csv"});
+  ASSERT_EQ(open.code, 0) << open.err;
+  EXPECT_TRUE(contains(open.out, "ZZ9999,,F000036,2026-10-23,8000.00,8000.00,0.00\n")) << open.out;
+  EXPECT_EQ(cartera::runtime::sha256_file_hex(copy), before);
+}
+
 TEST_F(GnuCash, WithoutABookTheMessageSaysHowToNameIt) {
   ASSERT_EQ(cartera::testing::run_cartera(
                 work_.path(), {"--host", "gnucash", "modules", "enable", "collections", "--department", "cartera"})
