@@ -224,9 +224,12 @@ protected:
                   .code,
               0);
     ASSERT_EQ(as("sistemas", {"modules", "enable", "payments", "--department", "cartera"}).code, 0);
-    const Outcome o = as("analista", {"payments", "import", (kData / "camt053/small-company-payments.xml").string()});
+    const Outcome o = as("analista", {"payments", "import", (kData / base_statement()).string()});
     ASSERT_EQ(o.code, 0) << o.err;
   }
+
+  // The bank statement every test of the suite starts from.
+  [[nodiscard]] virtual const char *base_statement() const { return "camt053/small-company-payments.xml"; }
 
   Outcome as(const std::string &user, std::vector<std::string> args) {
     args.insert(args.begin(), {"--user", user, "--quiet", "--now", "2026-11-22T18:00:00"});
@@ -472,7 +475,41 @@ TEST_P(PaymentsReview, PartialsManyLinesToOneInvoiceAndOverpaymentsFromAnAsobanc
   EXPECT_TRUE(contains(open, "C3,K3,F6,2026-11-22,500.00,0.00,500.00\n")) << open;
 }
 
+// The same company, starting from another statement.
+class PaymentsMore : public PaymentsReview {
+protected:
+  [[nodiscard]] const char *base_statement() const override { return "camt053/small-company-more-payments.xml"; }
+};
+
+TEST_P(PaymentsMore, OneLineManyInvoicesOldestTogetherAndShortPaymentsOnACamtFile) {
+  ASSERT_EQ(as("analista", {"payments", "match"}).code, 0);
+  const std::string p = proposals();
+  EXPECT_TRUE(contains(p, ",14000.00,C2,F4,invoice,8000.00,reference,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",14000.00,C2,F9,invoice,6000.00,reference,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",2500.00,C3,F7,invoice,2000.00,payer-exact,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",2500.00,C3,F6,invoice,500.00,payer-exact,analista\n")) << p;
+  // 400.00 short of 16,000.00: within the default bank fee ($ 20.000 and 5 %).
+  EXPECT_TRUE(contains(p, ",15600.00,C2,F5,invoice,15600.00,reference,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",15600.00,C2,F5,bank-fee,400.00,reference,analista\n")) << p;
+
+  // The same movements under a company's own rules: the shortfall is its customer's retención.
+  ASSERT_EQ(as("coordinador", {"payments", "reject", "--all", "--reason", "otras reglas"}).code, 0);
+  const Outcome m =
+      as("analista", {"payments", "match", "--rules", (kData / "rules/withholdings.xml").string(), "--format", "csv"});
+  ASSERT_EQ(m.code, 0) << m.err;
+  const std::string q = proposals();
+  EXPECT_TRUE(contains(q, ",15600.00,C2,F5,retefuente,400.00,referencia-factura,analista\n")) << q;
+  EXPECT_TRUE(contains(q, ",2500.00,C3,F7,invoice,2000.00,nit-valor-exacto,analista\n")) << q;
+  ASSERT_EQ(as("coordinador", {"payments", "approve", "--all"}).code, 0);
+  const std::string open =
+      as("analista", {"payments", "open-items", "--as-of", "2026-11-22", "--all", "--format", "csv"}).out;
+  EXPECT_TRUE(contains(open, "C2,K2,F5,2025-06-30,16000.00,16000.00,0.00\n")) << open;
+  EXPECT_TRUE(contains(open, "C2,K2,F4,2026-05-31,8000.00,8000.00,0.00\n")) << open;
+  EXPECT_TRUE(contains(open, "C3,K3,F6,2026-11-22,500.00,500.00,0.00\n")) << open;
+}
+
 INSTANTIATE_TEST_SUITE_P(Cartera, PaymentsReview, ::testing::Values("sqlite", "postgresql"));
+INSTANTIATE_TEST_SUITE_P(Cartera, PaymentsMore, ::testing::Values("sqlite", "postgresql"));
 
 namespace {
 
