@@ -6,19 +6,23 @@ dialects do (how a UTC timestamp becomes a local date, how a sum is cast). The X
 is what ships and what cartera reads; run `host-adapters/gnucash/make_operations.py
 host-adapters/gnucash/operations.xml` after editing this file.
 """
-# ld(x): the calendar date, in the configured zone, of GnuCash's UTC timestamp x.
+# ld(x): the calendar date, in the configured zone, of GnuCash's UTC timestamp x, read one hour
+# late. GnuCash keeps calendar dates as the day's start (00:00 local) or its 10:59 UTC "neutral"
+# time, never as an instant near midnight, so the hour is harmless to them; it absorbs GnuCash
+# 4.13's own zone error: in America/Bogota it writes day starts at 04:00 UTC from May to January
+# (a daylight-saving offset Colombia dropped in 1993), which UTC-5 alone would put a day early.
 # big(x): a sum as a 64-bit integer (PostgreSQL's SUM of bigint is numeric).
 D = {
  'sqlite': dict(
    params_asof="WITH params AS (SELECT :as_of AS as_of, :utc_shift AS shift)",
    params_noasof="WITH params AS (SELECT :utc_shift AS shift)",
-   ld=lambda x: f"date({x}, params.shift)",
+   ld=lambda x: f"date({x}, params.shift, '+60 minutes')",
    big=lambda x: x,
  ),
  'postgresql': dict(
    params_asof="WITH params AS (SELECT CAST(:as_of AS DATE) AS as_of, CAST(:utc_shift AS INTERVAL) AS shift)",
    params_noasof="WITH params AS (SELECT CAST(:utc_shift AS INTERVAL) AS shift)",
-   ld=lambda x: f"CAST(CAST({x} AS TIMESTAMP) + params.shift AS DATE)",
+   ld=lambda x: f"CAST(CAST({x} AS TIMESTAMP) + params.shift + INTERVAL '60 minutes' AS DATE)",
    big=lambda x: f"CAST({x} AS BIGINT)",
  ),
 }

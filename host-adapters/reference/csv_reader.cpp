@@ -1,5 +1,7 @@
 #include "reference/csv_reader.hpp"
 
+#include <cartera/sdk/text.hpp>
+
 #include "runtime/failure.hpp"
 
 #include <pugixml.hpp>
@@ -13,47 +15,6 @@ namespace cartera::reference {
 
 using runtime::refuse_input;
 
-std::size_t first_invalid_utf8(std::string_view s) noexcept {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;
-    unsigned min = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      min = 0x10000;
-    } else {
-      return i;
-    }
-    unsigned cp = c & (0x3F >> n);
-    for (std::size_t k = 1; k <= n; ++k) {
-      if (i + k >= s.size()) {
-        return i;
-      }
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) {
-        return i;
-      }
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return i;
-    }
-    i += n + 1;
-  }
-  return std::string_view::npos;
-}
-
 CsvFile::CsvFile(const std::filesystem::path &path, const std::vector<std::string> &required) : path_(path) {
   const std::string name = path.filename().string();
   std::ifstream in(path, std::ios::binary);
@@ -66,7 +27,7 @@ CsvFile::CsvFile(const std::filesystem::path &path, const std::vector<std::strin
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) {
     text.erase(0, 3);
   }
-  if (const std::size_t bad = first_invalid_utf8(text); bad != std::string::npos) {
+  if (const std::size_t bad = sdk::first_invalid_utf8(text); bad != std::string::npos) {
     const std::size_t line =
         1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
     const std::size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);

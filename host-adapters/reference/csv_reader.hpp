@@ -71,7 +71,4 @@ private:
   std::vector<std::size_t> lines_;
 };
 
-// The byte offset of the first invalid UTF-8 sequence, or npos.
-std::size_t first_invalid_utf8(std::string_view s) noexcept;
-
 } // namespace cartera::reference

@@ -106,12 +106,7 @@ Config defaults(const InstallPaths &install) {
 
 std::string utc_shift(const std::string &time_zone) {
   if (time_zone == "America/Bogota") {
-    // Colombia is UTC-5 all year, but GnuCash 4.13 stores a Bogotá calendar day's start at
-    // 04:00 UTC from the first Sunday of May to the first Sunday of February and at 05:00 UTC
-    // otherwise (measured; glibc says 05:00 always: GnuCash's zone code seems to repeat the
-    // 1992 daylight-saving rule every year). Reading at -4 puts day starts written either way,
-    // and GnuCash's 10:59 UTC posting times, on the day the people who keep the book see.
-    return "-240 minutes";
+    return "-300 minutes"; // UTC-5 all year since 1993 (GnuCash's own error with it: its adapter)
   }
   if (time_zone == "UTC" || time_zone.size() != 6) {
     return "+0 minutes";

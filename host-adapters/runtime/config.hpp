@@ -66,9 +66,8 @@ struct Config {
 
 // The interval adapters add to a host's UTC timestamps to get local calendar days (SQLite's
 // datetime modifier and PostgreSQL's interval read it alike): "+0 minutes" for UTC, "+90
-// minutes" for +01:30, "-300 minutes" for -05:00, and "-240 minutes" for America/Bogota, which
-// is how GnuCash draws Bogotá's days (config.cpp says why). Zones with daylight saving are not
-// offered: Colombia has none.
+// minutes" for +01:30, "-300 minutes" for -05:00 and America/Bogota. Zones with daylight saving
+// are not offered: Colombia has none.
 std::string utc_shift(const std::string &time_zone);
 
 // Reads and validates path (against config.xsd), or returns the defaults when path is empty.

@@ -71,14 +71,7 @@ std::optional<std::int64_t> parse_instant(const std::string &text) {
 }
 
 std::string format_instant_utc(std::int64_t us) {
-  const std::int64_t secs = us >= 0 ? us / 1'000'000 : (us - 999'999) / 1'000'000;
-  const std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-  const std::int64_t rem = secs - days * 86400;
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%sT%02lld:%02lld:%02lldZ", sdk::format_iso_date(days).c_str(),
-                static_cast<long long>(rem / 3600), static_cast<long long>(rem % 3600 / 60),
-                static_cast<long long>(rem % 60));
-  return buf;
+  return sdk::format_iso_instant_utc(us);
 }
 
 std::atomic<int> &Host::cancel_flag() {

@@ -61,21 +61,25 @@ public:
     }
   }
 
-  void add_row() override {
-    if (!spec_.writes) {
-      throw std::logic_error("operation " + spec_.name + " reads; only writes take several rows");
-    }
-    current_.insert(supplied_.begin(), supplied_.end());
-    complete(current_);
-    rows_.push_back(std::move(current_));
-    current_.clear();
-  }
+  void add_row() override { rows_.push_back(take_added_row()); }
 
   [[nodiscard]] std::uint32_t column_count() const override { return static_cast<std::uint32_t>(spec_.columns.size()); }
   [[nodiscard]] const std::string &column_name(std::uint32_t i) const override { return spec_.columns.at(i).name; }
 
 protected:
   using Row = std::map<std::string, OwnedValue>;
+
+  // The row just bound, with the host's values, checked complete; current_ starts afresh.
+  Row take_added_row() {
+    if (!spec_.writes) {
+      throw std::logic_error("operation " + spec_.name + " reads; only writes take several rows");
+    }
+    current_.insert(supplied_.begin(), supplied_.end());
+    complete(current_);
+    Row row = std::move(current_);
+    current_.clear();
+    return row;
+  }
 
   void complete(const Row &row) const {
     for (const auto &p : spec_.params) {
@@ -122,13 +126,7 @@ public:
   // A write's rows go to SQLite as they are added: 100,000 bank movements are never all held
   // in memory as bound values (the run's transaction still makes them all or nothing).
   void add_row() override {
-    if (!spec_.writes) {
-      throw std::logic_error("operation " + spec_.name + " reads; only writes take several rows");
-    }
-    current_.insert(supplied_.begin(), supplied_.end());
-    complete(current_);
-    streamed_ += run_row(current_);
-    current_.clear();
+    streamed_ += run_row(take_added_row());
     any_streamed_ = true;
   }
 

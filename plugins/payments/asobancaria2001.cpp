@@ -29,18 +29,6 @@ std::string_view at(std::string_view record, std::size_t pos, std::size_t len) {
   return record.substr(pos - 1, len);
 }
 
-bool is_digits(std::string_view s) {
-  if (s.empty()) {
-    return false;
-  }
-  for (const char c : s) {
-    if (c < '0' || c > '9') {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::string_view trim_spaces(std::string_view s) {
   while (!s.empty() && s.front() == ' ') {
     s.remove_prefix(1);
@@ -76,12 +64,6 @@ std::string zero_padded(std::int64_t v, std::size_t width) {
     s.insert(0, width - s.size(), '0');
   }
   return s;
-}
-
-std::string hex_byte(unsigned char c) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%02X", c);
-  return buf;
 }
 
 std::optional<std::int64_t> parse_aaaammdd(std::string_view s) {

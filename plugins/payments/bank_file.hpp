@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cartera::payments {
@@ -60,5 +61,10 @@ struct BankFile {
   bool has_balances = false;
   std::vector<BankEntry> entries;
 };
+
+// What the fixed-width and CSV parsers both need to say: only ASCII digits (and not empty);
+// a byte as "0xE9" in a refusal.
+bool is_digits(std::string_view s) noexcept;
+std::string hex_byte(unsigned char c);
 
 } // namespace cartera::payments

@@ -2,6 +2,7 @@
 
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
+#include <cartera/sdk/text.hpp>
 
 #include <pugixml.hpp>
 
@@ -41,52 +42,6 @@ public:
 private:
   std::vector<std::size_t> newlines_;
 };
-
-// Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF, so that a Latin-1 file
-// that happens to contain valid-looking pairs is still caught wherever it is not UTF-8.
-std::size_t first_invalid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto lead = static_cast<unsigned char>(s[i]);
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    std::uint32_t min = 0;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      len = 2;
-      cp = lead & 0x1Fu;
-      min = 0x80;
-    } else if ((lead & 0xF0u) == 0xE0u) {
-      len = 3;
-      cp = lead & 0x0Fu;
-      min = 0x800;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      len = 4;
-      cp = lead & 0x07u;
-      min = 0x10000;
-    } else {
-      return i;
-    }
-    if (i + len > s.size()) {
-      return i;
-    }
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto cont = static_cast<unsigned char>(s[i + k]);
-      if ((cont & 0xC0u) != 0x80u) {
-        return i;
-      }
-      cp = (cp << 6) | (cont & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return i;
-    }
-    i += len;
-  }
-  return std::string_view::npos;
-}
 
 bool is_xml_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -296,7 +251,7 @@ private:
   }
 
   void check_bytes() const {
-    if (const std::size_t bad = first_invalid_utf8(bytes_); bad != std::string_view::npos) {
+    if (const std::size_t bad = sdk::first_invalid_utf8(bytes_); bad != std::string_view::npos) {
       char hex[8];
       std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(bytes_[bad])));
       throw BankFileError(lines_.line_at(bad), "encoding", hex,

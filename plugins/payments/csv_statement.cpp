@@ -2,6 +2,7 @@
 
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
+#include <cartera/sdk/text.hpp>
 
 #include <pugixml.hpp>
 
@@ -70,24 +71,6 @@ bool equal_ignoring_ascii_case(std::string_view a, std::string_view b) {
     }
   }
   return true;
-}
-
-bool is_digits(std::string_view s) {
-  if (s.empty()) {
-    return false;
-  }
-  for (const char c : s) {
-    if (c < '0' || c > '9') {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string hex_byte(unsigned char c) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%02X", c);
-  return buf;
 }
 
 // The mapping's column as people see it in the file, for messages.
@@ -195,49 +178,6 @@ char separator(std::string_view word, std::string_view what) {
 }
 
 // ---- The CSV file ----
-
-// Index of the first byte that does not start a well-formed UTF-8 sequence (overlongs,
-// surrogates and code points above U+10FFFF included), or npos.
-std::size_t first_invalid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t n = 0;
-    unsigned min = 0;
-    if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      min = 0x10000;
-    } else {
-      return i;
-    }
-    unsigned cp = c & (0x3Fu >> n);
-    for (std::size_t k = 1; k <= n; ++k) {
-      if (i + k >= s.size()) {
-        return i;
-      }
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) {
-        return i;
-      }
-      cp = (cp << 6) | (cc & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return i;
-    }
-    i += n + 1;
-  }
-  return std::string_view::npos;
-}
 
 struct Record {
   std::uint64_t line = 0; // the physical line it starts on
@@ -444,7 +384,7 @@ BankFile StatementReader::read(std::string_view bytes) {
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
     bytes.remove_prefix(3);
   }
-  if (const std::size_t bad = first_invalid_utf8(bytes); bad != std::string_view::npos) {
+  if (const std::size_t bad = sdk::first_invalid_utf8(bytes); bad != std::string_view::npos) {
     const std::string_view before = bytes.substr(0, bad);
     std::uint64_t line = 1;
     for (const char c : before) {

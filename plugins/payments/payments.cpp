@@ -228,16 +228,7 @@ private:
     summary(fresh);
   }
 
-  static std::string iso_now(Context &ctx) {
-    const std::int64_t us = ctx.now_utc_us();
-    const std::int64_t secs = us / 1'000'000;
-    const std::int64_t days = secs / 86400;
-    const std::int64_t rem = secs % 86400;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "T%02lld:%02lld:%02lldZ", static_cast<long long>(rem / 3600),
-                  static_cast<long long>(rem % 3600 / 60), static_cast<long long>(rem % 60));
-    return iso(days) + buf;
-  }
+  static std::string iso_now(Context &ctx) { return cartera::sdk::format_iso_instant_utc(ctx.now_utc_us()); }
 
   static void entries(Context &ctx) {
     std::string status = ctx.text_param("status").value_or("all");

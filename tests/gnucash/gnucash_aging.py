@@ -20,7 +20,6 @@ Translog files `<book>.<timestamp>.log` created next to a sqlite book are delete
 """
 import argparse
 import csv
-import glob
 import html.parser
 import os
 import re
@@ -33,6 +32,8 @@ import time
 import urllib.parse
 from datetime import date
 from decimal import Decimal
+
+from gnc_files import sqlite_path, translogs
 
 AGING_GUID = "9cf76bed17f14401b8e3e22d0079cb98"      # GnuCash's "Receivable Aging" (new-aging.scm)
 CI_GUID = "0c1a9e5e6b2f4b7a9d3c2e1f0a9b8c7d"
@@ -60,17 +61,8 @@ def die(msg):
     sys.exit(1)
 
 
-def sqlite_path(url):
-    for prefix in ("sqlite3://", "file://"):
-        if url.startswith(prefix):
-            return url[len(prefix):]
-    return None
 
 
-def translogs(path):
-    if not path:
-        return set()
-    return set(glob.glob(glob.escape(path) + ".[0-9]*.log"))
 
 
 class TableParser(html.parser.HTMLParser):

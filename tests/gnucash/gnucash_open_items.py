@@ -19,7 +19,6 @@ files created next to a sqlite book are deleted.
 """
 import argparse
 import csv
-import glob
 import os
 import shutil
 import sys
@@ -28,23 +27,16 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from gnc_files import sqlite_path, translogs
+
 
 def die(msg):
     sys.stderr.write("gnucash_open_items: " + msg + "\n")
     sys.exit(1)
 
 
-def sqlite_path(url):
-    for prefix in ("sqlite3://", "file://"):
-        if url.startswith(prefix):
-            return url[len(prefix):]
-    return None
 
 
-def translogs(path):
-    if not path:
-        return set()
-    return set(glob.glob(glob.escape(path) + ".[0-9]*.log"))
 
 
 def fmt(frac):

@@ -16,7 +16,6 @@ on each aging bucket edge.  Dates are calendar dates in the process's local time
 zone (TZ).  The same seed always gives the same book.  Prints a one-line summary.
 """
 import argparse
-import glob
 import os
 import random
 import shutil
@@ -24,6 +23,8 @@ import sys
 import tempfile
 import time
 from datetime import date, timedelta
+
+from gnc_files import sqlite_path, translogs
 
 
 def parse_args():
@@ -35,18 +36,8 @@ def parse_args():
     return p.parse_args()
 
 
-def sqlite_path(url):
-    for prefix in ("sqlite3://", "file://"):
-        if url.startswith(prefix):
-            return url[len(prefix):]
-    return None
 
 
-def translogs(path):
-    """Translog files GnuCash writes next to a file book: <book>.<YYYYMMDDHHMMSS>.log"""
-    if not path:
-        return set()
-    return set(glob.glob(glob.escape(path) + ".[0-9]*.log"))
 
 
 def main():

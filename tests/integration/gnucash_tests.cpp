@@ -10,6 +10,8 @@
 // <build>/tests/gnucash-books/<key>/ (a 10,000-invoice book takes GnuCash about 40 s).
 #include "cartera_process.hpp"
 #include "module_dir.hpp"
+#include "postgres.hpp"
+#include "runtime/config.hpp"
 #include "runtime/sha256.hpp"
 #include "sql/catalog.hpp"
 #include "sql/operations.hpp"
@@ -31,18 +33,17 @@
 namespace {
 
 namespace fs = std::filesystem;
+using cartera::testing::env_or_empty;
+using cartera::testing::have_postgres;
 using cartera::testing::ModuleDir;
+using cartera::testing::new_postgres_database;
 using cartera::testing::Outcome;
+using cartera::testing::postgres_url;
 using cartera::testing::read_text;
 
 const fs::path kScripts = fs::path(CARTERA_SOURCE_DIR) / "tests/gnucash";
 const fs::path kBookCache = fs::path(CARTERA_BINARY_DIR) / "tests/gnucash-books";
 constexpr const char *kAsOf = "2026-11-22";
-
-std::string env(const char *name) {
-  const char *v = std::getenv(name);
-  return v != nullptr ? v : "";
-}
 
 bool contains(const std::string &s, const std::string &part) {
   return s.find(part) != std::string::npos;
@@ -73,14 +74,13 @@ Book book(int invoices, const std::string &tz, bool postgres) {
                           cartera::runtime::sha256_hex(read_text(kScripts / "make_book.py")).substr(0, 12);
   Book b;
   b.dir = kBookCache / key;
-  const std::string pg_port = env("CARTERA_TEST_PG_PORT");
-  const std::string pg_db = "gnucash_" + std::to_string(invoices) + "_" + std::to_string(::getpid());
   if (postgres) {
     // A PostgreSQL book lives only as long as the server script/test started: never cached.
     b.dir = kBookCache / (key + "-" + std::to_string(::getpid()));
-    shell("psql -q '" + env("CARTERA_TEST_PG_URL") + "' -c 'CREATE DATABASE " + pg_db + "' >/dev/null");
+    const std::string pg_port = env_or_empty("CARTERA_TEST_PG_PORT");
+    const std::string pg_db = new_postgres_database("gnucash_" + std::to_string(invoices) + "_");
     b.gnc_url = "postgres://cartera:x@127.0.0.1:" + pg_port + "/" + pg_db;
-    b.cartera_url = "postgresql://cartera@127.0.0.1:" + pg_port + "/" + pg_db;
+    b.cartera_url = postgres_url(pg_db);
     b.odbc_dsn_line = "Driver=PostgreSQL Unicode\nServername=127.0.0.1\nPort=" + pg_port + "\nDatabase=" + pg_db +
                       "\nUsername=cartera\n";
   } else {
@@ -141,7 +141,7 @@ OperationTotals run_operations(const std::string &url) {
   const fs::path path = fs::path(CARTERA_BINARY_DIR) / "share/cartera/adapters/gnucash/operations.xml";
   const cartera::sql::Catalog catalog = cartera::sql::parse_catalog(read_text(path));
   cartera::sql::Database db = cartera::sql::open_database(url, cartera::sql::Access::kReadOnly);
-  cartera::sql::CatalogDataAccess data(db, catalog, {{"utc_shift", "-240 minutes"}});
+  cartera::sql::CatalogDataAccess data(db, catalog, {{"utc_shift", cartera::runtime::utc_shift("America/Bogota")}});
   const std::int64_t as_of = *cartera::sdk::parse_iso_date(kAsOf);
   OperationTotals t;
   for (const auto &spec : catalog.operations) {
@@ -269,7 +269,7 @@ TEST_F(GnuCash, AgingAndOpenItemsEqualGnuCashThroughOdbcOnSqlite) {
 }
 
 TEST_F(GnuCash, AgingAndOpenItemsEqualGnuCashOnPostgresql) {
-  if (env("CARTERA_TEST_PG_URL").empty()) {
+  if (!have_postgres()) {
     GTEST_SKIP() << "no PostgreSQL server: script/test starts one (script/postgres start)";
   }
   const Book b = book(1000, "America/Bogota", true);

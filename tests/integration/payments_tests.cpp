@@ -4,6 +4,7 @@
 // killed halfway and run again stores everything exactly once. Fixtures: tests/data/.
 #include "cartera_process.hpp"
 #include "module_dir.hpp"
+#include "postgres.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,19 +18,18 @@
 namespace {
 
 namespace fs = std::filesystem;
+using cartera::testing::env_or_empty;
+using cartera::testing::have_postgres;
 using cartera::testing::ModuleDir;
+using cartera::testing::new_postgres_database;
 using cartera::testing::Outcome;
+using cartera::testing::postgres_url;
 using cartera::testing::read_text;
 
 const fs::path kData = fs::path(CARTERA_SOURCE_DIR) / "tests/data";
 
 bool contains(const std::string &s, const std::string &part) {
   return s.find(part) != std::string::npos;
-}
-
-std::string env(const char *name) {
-  const char *v = std::getenv(name);
-  return v != nullptr ? v : "";
 }
 
 std::size_t lines(const std::string &s) {
@@ -40,24 +40,14 @@ std::size_t lines(const std::string &s) {
   return n;
 }
 
-std::string new_postgres_database() {
-  static std::atomic<int> counter{0};
-  const std::string name = "cartera_p" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-  const std::string cmd = "psql -q '" + env("CARTERA_TEST_PG_URL") + "' -c 'CREATE DATABASE " + name + "' >/dev/null";
-  if (std::system(cmd.c_str()) != 0) {
-    throw std::runtime_error("cannot create database " + name);
-  }
-  return name;
-}
-
 class Payments : public ::testing::TestWithParam<std::string> {
 protected:
   void SetUp() override {
     if (GetParam() == "postgresql") {
-      if (env("CARTERA_TEST_PG_URL").empty()) {
+      if (!have_postgres()) {
         GTEST_SKIP() << "no PostgreSQL server: script/test starts one (script/postgres start)";
       }
-      url_ = "postgresql://cartera@127.0.0.1:" + env("CARTERA_TEST_PG_PORT") + "/" + new_postgres_database();
+      url_ = postgres_url(new_postgres_database("cartera_p"));
     } else {
       url_ = "sqlite3:" + (work_.path() / "cartera.db").string();
     }
@@ -203,10 +193,10 @@ protected:
   void SetUp() override {
     std::string url = "sqlite3:cartera.db";
     if (GetParam() == "postgresql") {
-      if (env("CARTERA_TEST_PG_URL").empty()) {
+      if (!have_postgres()) {
         GTEST_SKIP() << "no PostgreSQL server: script/test starts one (script/postgres start)";
       }
-      url = "postgresql://cartera@127.0.0.1:" + env("CARTERA_TEST_PG_PORT") + "/" + new_postgres_database();
+      url = postgres_url(new_postgres_database("cartera_p"));
     }
     std::ofstream(work_.path() / "cartera.xml") << R"(<cartera xmlns="urn:cartera:config:1">
   <database url=")" + url + R"("/>
@@ -542,7 +532,8 @@ void write_asobancaria(const fs::path &file, int n, const std::string &reference
   out << pad("09" + num(n, 9) + num(total, 18), 162) << "\r\n";
 }
 
-// Kills the process once SQLite has spilled the open transaction past a few MB into the WAL.
+// Kills the process once SQLite has spilled the open transaction past `above` bytes into the
+// WAL: movements are being stored and none is committed.
 bool kill_while_writing(pid_t pid, const fs::path &wal, std::uintmax_t above) {
   for (int i = 0; i < 6000; ++i) {
     std::error_code ec;
@@ -627,30 +618,7 @@ TEST(PaymentsKill, AnImportKilledHalfwayAndRunAgainStoresEachMovementOnce) {
   ModuleDir work;
   const fs::path file = work.path() / "big.txt";
   const int details = 200000;
-  {
-    std::ofstream out(file, std::ios::binary);
-    const auto pad = [](std::string s, std::size_t n) { return s.append(n - s.size(), ' '); };
-    const auto num = [](long long v, int width) {
-      std::string s = std::to_string(v);
-      return std::string(static_cast<std::size_t>(width) - s.size(), '0') + s;
-    };
-    out << pad("01" + num(900123456, 10) + "20261120" + "007" + num(12345678901LL, 17) + "20261120" + "0630" + "A" +
-                   "01",
-               162)
-        << "\r\n";
-    out << pad("05" + num(7701234567890LL, 13) + "0001", 162) << "\r\n";
-    long long total = 0;
-    for (int i = 1; i <= details; ++i) {
-      const long long value = 100000 + i; // centavos
-      total += value;
-      out << pad("06" + num(i, 48) + num(value, 14) + "01" + "01" + num(i % 1000000, 6) + num(i % 1000000, 6) + "007" +
-                     "0001" + num(i, 7),
-                 162)
-          << "\r\n";
-    }
-    out << pad("08" + num(details, 9) + num(total, 18) + "0001", 162) << "\r\n";
-    out << pad("09" + num(details, 9) + num(total, 18), 162) << "\r\n";
-  }
+  write_asobancaria(file, details, "", 100000);
   const std::string db = "sqlite3:" + (work.path() / "cartera.db").string();
   ASSERT_EQ(cartera::testing::run_cartera(work.path(),
                                           {"--db", db, "modules", "enable", "payments", "--department", "cartera"})
@@ -658,20 +626,8 @@ TEST(PaymentsKill, AnImportKilledHalfwayAndRunAgainStoresEachMovementOnce) {
             0);
   const pid_t pid =
       cartera::testing::spawn_cartera(work.path(), {"--db", db, "--quiet", "payments", "import", file.string()});
-  // Killed while it writes: SQLite spills the open transaction's pages into the WAL once its
-  // cache fills, so a WAL past a few MB means movements are being stored and none committed.
-  const fs::path wal = work.path() / "cartera.db-wal";
-  for (int i = 0; i < 3000; ++i) {
-    std::error_code ec;
-    if (fs::file_size(wal, ec) > (4U << 20) && !ec) {
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  EXPECT_TRUE(WIFSIGNALED(status)) << "the import finished before it could be killed; make the file bigger";
+  EXPECT_TRUE(kill_while_writing(pid, work.path() / "cartera.db-wal", 4U << 20))
+      << "the import finished before it could be killed; make the file bigger";
 
   const Outcome again = cartera::testing::run_cartera(
       work.path(), {"--db", db, "--quiet", "payments", "import", file.string(), "--format", "csv"});

@@ -5,6 +5,7 @@
 // leaves the database as it was.
 #include "cartera_process.hpp"
 #include "module_dir.hpp"
+#include "postgres.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,8 +16,12 @@
 namespace {
 
 namespace fs = std::filesystem;
+using cartera::testing::env_or_empty;
+using cartera::testing::have_postgres;
 using cartera::testing::ModuleDir;
+using cartera::testing::new_postgres_database;
 using cartera::testing::Outcome;
+using cartera::testing::postgres_url;
 using cartera::testing::read_text;
 
 const fs::path kSmallCompany = fs::path(CARTERA_SOURCE_DIR) / "tests/integration/data/small-company";
@@ -26,34 +31,18 @@ bool contains(const std::string &s, const std::string &part) {
   return s.find(part) != std::string::npos;
 }
 
-std::string env(const char *name) {
-  const char *v = std::getenv(name);
-  return v != nullptr ? v : "";
-}
-
-// A fresh PostgreSQL database on the throwaway server script/test starts.
-std::string new_postgres_database() {
-  static std::atomic<int> counter{0};
-  const std::string name = "cartera_t" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-  const std::string cmd = "psql -q '" + env("CARTERA_TEST_PG_URL") + "' -c 'CREATE DATABASE " + name + "' >/dev/null";
-  if (std::system(cmd.c_str()) != 0) {
-    throw std::runtime_error("cannot create database " + name);
-  }
-  return name;
-}
-
 class Backends : public ::testing::TestWithParam<std::string> {
 protected:
   void SetUp() override {
     const std::string backend = GetParam();
     const bool postgres = backend == "postgresql" || backend == "odbc-postgresql";
-    if (postgres && env("CARTERA_TEST_PG_URL").empty()) {
+    if (postgres && !have_postgres()) {
       GTEST_SKIP() << "no PostgreSQL server: script/test starts one (script/postgres start)";
     }
     if (backend == "sqlite") {
       url_ = "sqlite3:" + (work_.path() / "cartera.db").string();
     } else if (backend == "postgresql") {
-      url_ = "postgresql://cartera@127.0.0.1:" + env("CARTERA_TEST_PG_PORT") + "/" + new_postgres_database();
+      url_ = postgres_url(new_postgres_database("cartera_t"));
     } else {
       // unixODBC reads user DSNs from $ODBCINI and drivers from $ODBCSYSINI/odbcinst.ini; each
       // test writes its own. DontDLClose keeps a driver mapped until exit, so that sanitizers
@@ -63,8 +52,9 @@ protected:
       ::setenv("ODBCSYSINI", work_.path().c_str(), 1);
       std::ofstream ini(work_.path() / "odbc.ini");
       if (backend == "odbc-postgresql") {
-        ini << "[cartera]\nDriver=PostgreSQL Unicode\nServername=127.0.0.1\nPort=" << env("CARTERA_TEST_PG_PORT")
-            << "\nDatabase=" << new_postgres_database() << "\nUsername=cartera\n";
+        ini << "[cartera]\nDriver=PostgreSQL Unicode\nServername=127.0.0.1\nPort="
+            << env_or_empty("CARTERA_TEST_PG_PORT") << "\nDatabase=" << new_postgres_database("cartera_t")
+            << "\nUsername=cartera\n";
       } else {
         ini << "[cartera]\nDriver=SQLite3\nDatabase=" << (work_.path() / "odbc.db").string() << "\n";
       }

@@ -3,11 +3,13 @@
 
 #include "module_dir.hpp"
 
+#include <cartera/sdk/text.hpp>
+
 #include <gtest/gtest.h>
 
 using cartera::reference::CsvFile;
-using cartera::reference::first_invalid_utf8;
 using cartera::runtime::Failure;
+using cartera::sdk::first_invalid_utf8;
 
 namespace {
 struct Csv {

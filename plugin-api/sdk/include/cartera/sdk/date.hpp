@@ -63,4 +63,8 @@ std::string format_iso_date(std::int64_t days);
 // DD/MM/YYYY, as people read dates in Colombia.
 std::string format_co_date(std::int64_t days);
 
+// Microseconds since the epoch as "2026-11-22T15:04:05Z" (the run clock, cartera_host_services
+// now_utc_us).
+std::string format_iso_instant_utc(std::int64_t us);
+
 } // namespace cartera::sdk
