@@ -31,6 +31,26 @@ cartera_column column(std::string_view name, std::int32_t type) {
   return {cartera::str(name), type, 0};
 }
 
+// "a,b c" -> {"a", "b", "c"}: lists typed on a command line, commas or spaces.
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> items;
+  std::string item;
+  for (const char c : text) {
+    if (c == ',' || c == ' ' || c == '\t') {
+      if (!item.empty()) {
+        items.push_back(std::move(item));
+        item.clear();
+      }
+    } else {
+      item += c;
+    }
+  }
+  if (!item.empty()) {
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
 // camt.053 is XML; an Asobancaria 2001 file starts with its 01 header record, all digits.
 std::string detect_format(std::string_view bytes) {
   std::size_t i = bytes.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
@@ -368,8 +388,10 @@ private:
 
   // Undoes what a returned credit paid: approved applications reversed, proposals rejected,
   // nothing deleted; records the check with its sanction. Returns the customer it had paid.
+  // named: the customer the analyst says wrote the check (empty: the one it was applied to).
   static std::string record_returned_check(Context &ctx, const std::string &credit, const std::string &reversal,
-                                           std::int64_t amount, std::int64_t returned_on, const std::string &reason) {
+                                           std::int64_t amount, std::int64_t returned_on, const std::string &reason,
+                                           const std::string &named = "") {
     struct Standing {
       std::string id;
       bool approved = false;
@@ -385,6 +407,13 @@ private:
           customer = std::string(op.text(2));
         }
       }
+    }
+    if (!named.empty()) {
+      if (!customer.empty() && customer != named) {
+        throw Error(CARTERA_E_INVALID_ARGUMENT, "movement " + credit + " paid customer " + customer + ", not " + named +
+                                                    "; reclassify it first if it was misapplied");
+      }
+      customer = named;
     }
     const std::string user = ctx.text_param("cartera.user").value_or("");
     const std::string now = iso_now(ctx);
@@ -675,14 +704,16 @@ private:
       }
       amount = op.centavos(1).value;
     }
-    const std::string customer = record_returned_check(ctx, key, "", amount, date ? date->days : today(ctx), reason);
+    const std::string customer = record_returned_check(ctx, key, "", amount, date ? date->days : today(ctx), reason,
+                                                       ctx.text_param("customer").value_or(""));
     ctx.columns({column("entry_key", CARTERA_TYPE_TEXT), column("customer_id", CARTERA_TYPE_TEXT),
                  column("amount", CARTERA_TYPE_CENTAVOS), column("sanction", CARTERA_TYPE_CENTAVOS)});
     ctx.row({cartera::make_value(std::string_view(key)), cartera::make_value(std::string_view(customer)),
              cartera::make_value(cartera::Centavos{amount}),
              cartera::make_value(cartera::Centavos{sanction_of(amount)})});
     ctx.info("check " + key + " returned: what it paid is open again; sanction (C.Co. art. 731) " +
-             cartera::sdk::format_pesos_co(sanction_of(amount)));
+             cartera::sdk::format_pesos_co(sanction_of(amount)) +
+             (customer.empty() ? "; no customer known: give --customer C to follow it up" : ""));
   }
 
   // A misapplied payment: reversed (never deleted), applied again, and the officer told.
@@ -793,6 +824,10 @@ private:
   static void offset(Context &ctx) {
     const std::string customer = ctx.text_param("customer").value_or("");
     const std::string invoice = ctx.text_param("invoice").value_or("");
+    if (ctx.flag("host-advances")) {
+      offset_host_advances(ctx, customer, invoice);
+      return;
+    }
     std::vector<std::string> credits;
     {
       cartera::Operation op = ctx.operation("pay_customer_credits");
@@ -821,6 +856,86 @@ private:
                                                   (invoice.empty() ? std::string() : " in invoice " + invoice));
     }
     moved_rows(ctx, done);
+  }
+
+  // The host's own advances (payments it holds unapplied, like GnuCash's Pre-Payment) are the
+  // host's to apply: cartera plans the offset, oldest invoice first, and asks the officer to
+  // record it. Nothing changes here until the host does, so the key is the plan itself: the
+  // same plan asked again on another day is the same request, never a second offset.
+  static void offset_host_advances(Context &ctx, const std::string &customer, const std::string &invoice) {
+    const std::int64_t date = as_of(ctx);
+    struct Advance {
+      std::string contract;
+      std::int64_t paid_on = 0;
+      std::int64_t amount = 0;
+    };
+    std::vector<Advance> advances;
+    std::int64_t available = 0;
+    {
+      cartera::Operation op = ctx.operation("unapplied_payments");
+      op.bind("as_of", cartera::Date{date}).execute();
+      while (op.step()) {
+        if (op.text(0) == customer && op.centavos(6).value > 0) {
+          advances.push_back(Advance{std::string(op.text(1)), op.date(5).days, op.centavos(6).value});
+          available += advances.back().amount;
+        }
+      }
+    }
+    if (advances.empty()) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT,
+                  "customer " + customer + " has no advance in the host's books as of " + iso(date));
+    }
+    std::vector<cartera::payments::OpenInvoice> open;
+    for (auto &inv : open_invoices(ctx, date)) {
+      if (inv.customer_id == customer && (invoice.empty() || inv.invoice_id == invoice)) {
+        open.push_back(std::move(inv));
+      }
+    }
+    std::stable_sort(open.begin(), open.end(), [](const auto &a, const auto &b) { return a.due_date < b.due_date; });
+    using cartera::sdk::xml_escape;
+    const auto pesos = [](std::int64_t c) { return cartera::sdk::format_pesos_plain(c); };
+    std::string key = customer;
+    std::string body;
+    for (const auto &a : advances) {
+      key += "|" + iso(a.paid_on) + ":" + std::to_string(a.amount);
+      body += "  <advance" + (a.contract.empty() ? std::string() : " contract=\"" + xml_escape(a.contract) + "\"") +
+              " paid-on=\"" + iso(a.paid_on) + "\" amount=\"" + pesos(a.amount) + "\"/>\n";
+    }
+    ctx.columns({column("customer_id", CARTERA_TYPE_TEXT), column("invoice_id", CARTERA_TYPE_TEXT),
+                 column("contract_id", CARTERA_TYPE_TEXT), column("due_date", CARTERA_TYPE_DATE),
+                 column("amount", CARTERA_TYPE_CENTAVOS)});
+    std::int64_t left = available;
+    for (const auto &inv : open) {
+      if (left == 0) {
+        break;
+      }
+      const std::int64_t take = std::min(left, inv.balance);
+      left -= take;
+      key += "|" + inv.invoice_id + ":" + std::to_string(take);
+      body += "  <apply invoice=\"" + xml_escape(inv.invoice_id) + "\"" +
+              (inv.contract_id.empty() ? std::string() : " contract=\"" + xml_escape(inv.contract_id) + "\"") +
+              " amount=\"" + pesos(take) + "\"/>\n";
+      ctx.row({cartera::make_value(std::string_view(customer)), cartera::make_value(std::string_view(inv.invoice_id)),
+               cartera::make_value(std::string_view(inv.contract_id)), cartera::make_value(cartera::Date{inv.due_date}),
+               cartera::make_value(cartera::Centavos{take})});
+    }
+    if (left == available) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "customer " + customer + " has nothing open to offset" +
+                                                  (invoice.empty() ? std::string() : " in invoice " + invoice));
+    }
+    const std::string user = ctx.text_param("cartera.user").value_or("");
+    const std::string doc =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<offset-request xmlns=\"urn:cartera:payment-offset:1\" "
+        "requested-by=\"" +
+        xml_escape(user) + "\" requested-at=\"" + iso_now(ctx) + "\" as-of=\"" + iso(date) + "\">\n  <to>" +
+        xml_escape(ctx.config("adjustment-officer").value_or("contabilidad")) + "</to>\n  <reason>" +
+        xml_escape("cruce de cuentas: anticipos de " + customer + " aplicados a sus facturas abiertas") +
+        "</reason>\n  <customer id=\"" + xml_escape(customer) + "\"/>\n" + body + "  <left amount=\"" + pesos(left) +
+        "\"/>\n</offset-request>\n";
+    ctx.emit_document("offset-request", key, doc);
+    ctx.info("offset of " + customer + "'s advances (" + cartera::sdk::format_pesos_co(available - left) +
+             ") sent to the officer; the host's balances change when it is recorded" +
+             (left > 0 ? "; " + cartera::sdk::format_pesos_co(left) + " stays in its favour" : ""));
   }
 
   static void moved_rows(Context &ctx, const std::vector<std::pair<std::string, Moved>> &moves) {
@@ -917,11 +1032,12 @@ private:
       op.bind("batch_id", std::string_view(batch)).execute();
       copy_rows(ctx, op,
                 {column("application", CARTERA_TYPE_TEXT), column("batch", CARTERA_TYPE_TEXT),
-                 column("booking_date", CARTERA_TYPE_DATE), column("payer_id", CARTERA_TYPE_TEXT),
-                 column("payer_name", CARTERA_TYPE_TEXT), column("movement", CARTERA_TYPE_CENTAVOS),
-                 column("customer_id", CARTERA_TYPE_TEXT), column("invoice_id", CARTERA_TYPE_TEXT),
-                 column("kind", CARTERA_TYPE_TEXT), column("amount", CARTERA_TYPE_CENTAVOS),
-                 column("rule", CARTERA_TYPE_TEXT), column("proposed_by", CARTERA_TYPE_TEXT)});
+                 column("entry", CARTERA_TYPE_TEXT), column("booking_date", CARTERA_TYPE_DATE),
+                 column("payer_id", CARTERA_TYPE_TEXT), column("payer_name", CARTERA_TYPE_TEXT),
+                 column("movement", CARTERA_TYPE_CENTAVOS), column("customer_id", CARTERA_TYPE_TEXT),
+                 column("invoice_id", CARTERA_TYPE_TEXT), column("kind", CARTERA_TYPE_TEXT),
+                 column("amount", CARTERA_TYPE_CENTAVOS), column("rule", CARTERA_TYPE_TEXT),
+                 column("proposed_by", CARTERA_TYPE_TEXT)});
       return;
     }
     cartera::Operation op = ctx.operation("pay_review");
@@ -935,21 +1051,38 @@ private:
   static void decide(Context &ctx, bool approve) {
     const std::string batch = ctx.text_param("batch").value_or("");
     const std::string application = ctx.text_param("application").value_or("");
+    const std::vector<std::string> lines = split_list(ctx.text_param("lines").value_or(""));
     const bool all = ctx.flag("all");
-    if ((batch.empty() ? 0 : 1) + (application.empty() ? 0 : 1) + (all ? 1 : 0) != 1) {
-      throw Error(CARTERA_E_INVALID_ARGUMENT, "give exactly one of --batch B, --application A or --all");
+    if ((batch.empty() ? 0 : 1) + (application.empty() ? 0 : 1) + (lines.empty() ? 0 : 1) + (all ? 1 : 0) != 1) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "give exactly one of --batch B, --application A, --lines E1,E2 or --all");
     }
     const std::string user = ctx.text_param("cartera.user").value_or("");
     std::vector<std::string> chosen;
     std::vector<std::string> own;
-    {
+    const auto select = [&](const std::string &entry) {
       cartera::Operation op = ctx.operation("pay_selection");
-      op.bind("batch_id", std::string_view(batch)).bind("application_id", std::string_view(application)).execute();
+      op.bind("batch_id", std::string_view(batch))
+          .bind("application_id", std::string_view(application))
+          .bind("entry_key", std::string_view(entry))
+          .execute();
+      bool any = false;
       while (op.step()) {
+        any = true;
         chosen.emplace_back(op.text(0));
         if (op.text(1) == user) {
           own.emplace_back(op.text(0));
         }
+      }
+      return any;
+    };
+    if (lines.empty()) {
+      select("");
+    }
+    for (const auto &entry : lines) {
+      // A movement named by mistake must not pass silently while the others are decided.
+      if (!select(entry)) {
+        throw Error(CARTERA_E_INVALID_ARGUMENT,
+                    "movement '" + entry + "' has no proposal waiting (cartera payments review --detail)");
       }
     }
     if (chosen.empty()) {
@@ -1022,7 +1155,8 @@ private:
   }
 };
 
-constexpr cartera_doc_type kDocTypes[] = {cartera::doc_out("adjustment-request", "urn:cartera:payment-adjustment:1")};
+constexpr cartera_doc_type kDocTypes[] = {cartera::doc_out("adjustment-request", "urn:cartera:payment-adjustment:1"),
+                                          cartera::doc_out("offset-request", "urn:cartera:payment-offset:1")};
 
 constexpr cartera::ModuleInfo kInfo{"org.cartera.payments",
                                     "0.1.0",
@@ -1031,7 +1165,7 @@ constexpr cartera::ModuleInfo kInfo{"org.cartera.payments",
                                     "Apache-2.0",
                                     CARTERA_CAP_PAYMENTS,
                                     kDocTypes,
-                                    1,
+                                    std::size(kDocTypes),
                                     0,
                                     0};
 

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -214,11 +215,13 @@ protected:
                   .code,
               0);
     ASSERT_EQ(as("sistemas", {"modules", "enable", "payments", "--department", "cartera"}).code, 0);
-    const Outcome o = as("analista", {"payments", "import", (kData / base_statement()).string()});
-    ASSERT_EQ(o.code, 0) << o.err;
+    if (*base_statement() != '\0') {
+      const Outcome o = as("analista", {"payments", "import", (kData / base_statement()).string()});
+      ASSERT_EQ(o.code, 0) << o.err;
+    }
   }
 
-  // The bank statement every test of the suite starts from.
+  // The bank statement every test of the suite starts from ("" for none).
   [[nodiscard]] virtual const char *base_statement() const { return "camt053/small-company-payments.xml"; }
 
   Outcome as(const std::string &user, std::vector<std::string> args) {
@@ -298,7 +301,7 @@ TEST_P(PaymentsReview, ARejectedBatchGoesBackToBeMatchedAndNothingIsDeleted) {
   EXPECT_EQ(no_reason.code, 2) << no_reason.err;
   const Outcome both = as("coordinador", {"payments", "reject", "--all", "--batch", "R0000004", "--reason", "x"});
   EXPECT_EQ(both.code, 2) << both.err;
-  EXPECT_TRUE(contains(both.err, "give exactly one of --batch B, --application A or --all")) << both.err;
+  EXPECT_TRUE(contains(both.err, "give exactly one of --batch B, --application A, --lines E1,E2 or --all")) << both.err;
 
   const Outcome r = as("coordinador", {"payments", "reject", "--all", "--reason", "extracto equivocado"});
   ASSERT_EQ(r.code, 0) << r.err;
@@ -425,6 +428,35 @@ TEST_P(PaymentsReview, AMisappliedPaymentIsReclassifiedAndTheOfficerGetsTheAdjus
   EXPECT_TRUE(contains(difference.err, "records a gmf difference, not money")) << difference.err;
 }
 
+TEST_P(PaymentsReview, TheHostsOwnAdvanceIsOffsetByARequestToTheOfficerOnce) {
+  // C1's payment P4 (250.50) took no invoice in the host's books: its oldest open invoice is F3.
+  const Outcome o = as("coordinador", {"payments", "offset", "--customer", "C1", "--host-advances", "--format", "csv"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(o.out, "customer_id,invoice_id,contract_id,due_date,amount\nC1,F3,K1,2026-10-22,250.50\n");
+  std::vector<std::string> documents;
+  for (const auto &e : fs::recursive_directory_iterator(work_.path() / "outbox")) {
+    if (e.is_regular_file() && contains(read_text(e.path()), "<offset-request")) {
+      documents.push_back(read_text(e.path()));
+    }
+  }
+  ASSERT_EQ(documents.size(), 1U);
+  EXPECT_TRUE(contains(documents[0], "<advance paid-on=\"2026-11-20\" amount=\"250.50\"/>")) << documents[0];
+  EXPECT_TRUE(contains(documents[0], "<apply invoice=\"F3\" contract=\"K1\" amount=\"250.50\"/>")) << documents[0];
+  EXPECT_TRUE(contains(documents[0], "<left amount=\"0.00\"/>")) << documents[0];
+  // Until the host records it, asking again (another day, another lead) is the same request.
+  const Outcome again =
+      cartera::testing::run_cartera(work_.path(), {"--user", "coordinadora", "--now", "2026-11-23T09:00:00", "payments",
+                                                   "offset", "--customer", "C1", "--host-advances"});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_TRUE(contains(again.err, "0 new")) << again.err;
+  // cartera's own balances are not touched: the host's change when it records the offset.
+  const std::string open = as("analista", {"payments", "open-items", "--as-of", "2026-11-22", "--format", "csv"}).out;
+  EXPECT_TRUE(contains(open, "C1,K1,F3,2026-10-22,4000.00,0.00,4000.00\n")) << open;
+  const Outcome none = as("coordinador", {"payments", "offset", "--customer", "C2", "--host-advances"});
+  EXPECT_EQ(none.code, 2);
+  EXPECT_TRUE(contains(none.err, "customer C2 has no advance in the host's books as of 2026-11-22")) << none.err;
+}
+
 TEST_P(PaymentsReview, TheDailyReportShowsAppliedPendingAndUnidentifiedByRuleAndAccount) {
   ASSERT_EQ(as("analista", {"payments", "match"}).code, 0);
   const std::string p = proposals();
@@ -498,8 +530,94 @@ TEST_P(PaymentsMore, OneLineManyInvoicesOldestTogetherAndShortPaymentsOnACamtFil
   EXPECT_TRUE(contains(open, "C3,K3,F6,2026-11-22,500.00,500.00,0.00\n")) << open;
 }
 
+TEST_P(PaymentsMore, TheLeadDecidesMovementByMovement) {
+  ASSERT_EQ(as("analista", {"payments", "match"}).code, 0);
+  // F5's short payment waits for a question to the customer; the other two lines are approved.
+  const Outcome wrong = as("coordinador", {"payments", "approve", "--lines", "camt:0123456789:SC20261122100001,NOPE"});
+  EXPECT_EQ(wrong.code, 2) << wrong.err;
+  EXPECT_TRUE(contains(wrong.err, "movement 'NOPE' has no proposal waiting")) << wrong.err;
+  const Outcome both =
+      as("coordinador", {"payments", "approve", "--lines", "camt:0123456789:SC20261122100001", "--batch", "x"});
+  EXPECT_EQ(both.code, 2) << both.err;
+  const Outcome ok =
+      as("coordinador", {"payments", "approve", "--lines",
+                         "camt:0123456789:SC20261122100001, camt:0123456789:SC20261122100002", "--format", "csv"});
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_EQ(std::count(ok.out.begin(), ok.out.end(), '\n'), 5) << ok.out; // header + 2 + 2 applications
+  const std::string waiting = proposals();
+  EXPECT_TRUE(contains(waiting, ",camt:0123456789:SC20261122100003,")) << waiting;
+  EXPECT_FALSE(contains(waiting, ",camt:0123456789:SC20261122100001,")) << waiting;
+  const Outcome rejected = as("coordinador", {"payments", "reject", "--lines", "camt:0123456789:SC20261122100003",
+                                              "--reason", "confirmar la retención con el cliente"});
+  ASSERT_EQ(rejected.code, 0) << rejected.err;
+  const std::string entries = as("analista", {"payments", "entries", "--status", "new", "--format", "csv"}).out;
+  EXPECT_TRUE(contains(entries, "SC20261122100003")) << entries;
+}
+
+// Each kind of accepted difference, on a camt.053.001.08 file.
+class PaymentsDifferences : public PaymentsReview {
+protected:
+  [[nodiscard]] const char *base_statement() const override { return "camt053/small-company-differences.xml"; }
+};
+
+TEST_P(PaymentsDifferences, RoundingGmfReteicaReteivaAndRetefuenteCloseTheirInvoices) {
+  const Outcome m =
+      as("analista", {"payments", "match", "--rules", (kData / "rules/differences-by-size.xml").string()});
+  ASSERT_EQ(m.code, 0) << m.err;
+  const std::string p = proposals();
+  EXPECT_TRUE(contains(p, ",1999.50,C1,F2,rounding,0.50,referencia,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",5976.00,C2,F9,gmf,24.00,referencia,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",3960.00,C1,F3,reteica,40.00,referencia,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",1952.00,C3,F7,reteiva,48.00,referencia,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",15600.00,C2,F5,retefuente,400.00,referencia,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",15600.00,C2,F5,invoice,15600.00,referencia,analista\n")) << p;
+  ASSERT_EQ(as("coordinador", {"payments", "approve", "--all"}).code, 0);
+  const std::string open =
+      as("analista", {"payments", "open-items", "--as-of", "2026-11-22", "--all", "--format", "csv"}).out;
+  for (const char *closed :
+       {"C1,K1,F2,2026-10-23,2000.00,2000.00,0.00\n", "C1,K1,F3,2026-10-22,4000.00,4000.00,0.00\n",
+        "C3,K3,F7,2026-08-31,2000.00,2000.00,0.00\n", "C2,K2,F5,2025-06-30,16000.00,16000.00,0.00\n",
+        "C2,K2,F9,2026-10-31,6000.00,6000.00,0.00\n"}) {
+    EXPECT_TRUE(contains(open, closed)) << closed << open;
+  }
+  const std::string report = as("coordinador", {"payments", "report", "--date", "2026-11-22", "--format", "csv"}).out;
+  EXPECT_TRUE(contains(report, "2026-11-22,0123456789,applied,referencia,reteiva,1,48.00\n")) << report;
+}
+
+// A bank's CSV export, read through its mapping, goes through matching like any bank file.
+class PaymentsCsv : public PaymentsReview {
+protected:
+  [[nodiscard]] const char *base_statement() const override { return ""; }
+};
+
+TEST_P(PaymentsCsv, ACsvStatementIsMatchedApprovedAndItsUnknownCreditQueued) {
+  const Outcome i = as("analista", {"payments", "import", (kData / "csv/small-company-2026-11-22.csv").string(),
+                                    "--mapping", (kData / "csv/bancolombia-mapping.xml").string()});
+  ASSERT_EQ(i.code, 0) << i.err;
+  ASSERT_EQ(as("analista", {"payments", "match"}).code, 0);
+  const std::string p = proposals();
+  // C1's three open invoices together by its NIT: 4,000 + 2,000 + 1,000.
+  EXPECT_TRUE(contains(p, ",7000.00,C1,F3,invoice,4000.00,payer-exact,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",7000.00,C1,F2,invoice,2000.00,payer-exact,analista\n")) << p;
+  EXPECT_TRUE(contains(p, ",7000.00,C1,F1,invoice,1000.00,payer-exact,analista\n")) << p;
+  const std::string queue = as("analista", {"payments", "unidentified", "--format", "csv"}).out;
+  EXPECT_TRUE(contains(queue, ",123.45,,,CONSIGNACION SIN REFERENCIA,")) << queue;
+  ASSERT_EQ(as("coordinador", {"payments", "approve", "--all"}).code, 0);
+  const std::string open =
+      as("analista", {"payments", "open-items", "--as-of", "2026-11-22", "--all", "--format", "csv"}).out;
+  EXPECT_TRUE(contains(open, "C1,K1,F3,2026-10-22,4000.00,4000.00,0.00\n")) << open;
+  // A check paid in at the branch comes back before anyone identified it: whose it was is said.
+  const std::string key = "csv:12345678901:0012399902";
+  const Outcome r = as("analista", {"payments", "return-check", key, "--reason", "fondos insuficientes", "--customer",
+                                    "C3", "--format", "csv"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "entry_key,customer_id,amount,sanction\n" + key + ",C3,123.45,24.69\n");
+}
+
 INSTANTIATE_TEST_SUITE_P(Cartera, PaymentsReview, ::testing::Values("sqlite", "postgresql"));
 INSTANTIATE_TEST_SUITE_P(Cartera, PaymentsMore, ::testing::Values("sqlite", "postgresql"));
+INSTANTIATE_TEST_SUITE_P(Cartera, PaymentsDifferences, ::testing::Values("sqlite", "postgresql"));
+INSTANTIATE_TEST_SUITE_P(Cartera, PaymentsCsv, ::testing::Values("sqlite", "postgresql"));
 
 namespace {
 
