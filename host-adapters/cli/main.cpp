@@ -64,6 +64,9 @@ int dispatch(const cartera::cli::Args &args) {
   if (cmd == "host") {
     return cmd_host(args);
   }
+  if (cmd == "exchange") {
+    return cmd_exchange(args);
+  }
   return cmd_module_job(args);
 }
 

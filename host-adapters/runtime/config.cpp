@@ -177,6 +177,31 @@ Config load_config(const std::optional<fs::path> &path, const InstallPaths &inst
     }
     c.users.push_back(std::move(user));
   }
+  for (auto r : root.child("exchange").children("recipient")) {
+    Recipient rec;
+    rec.id = r.attribute("id").value();
+    for (auto &d : split_words(r.attribute("documents").value())) {
+      rec.documents.insert(d);
+    }
+    rec.max_attempts = r.attribute("max-attempts").as_int(8);
+    rec.retry_after_seconds = r.attribute("retry-after-seconds").as_int(30);
+    if (auto f = r.child("folder")) {
+      rec.transport = Recipient::Transport::kFolder;
+      rec.dir = resolve(base, f.attribute("dir").value());
+    } else if (auto h = r.child("http")) {
+      rec.transport = Recipient::Transport::kHttp;
+      rec.url = h.attribute("url").value();
+      if (auto ca = h.attribute("ca-file")) {
+        rec.ca_file = resolve(base, ca.value());
+      }
+      rec.timeout_seconds = h.attribute("timeout-seconds").as_int(10);
+    } else if (auto t = r.child("table")) {
+      rec.transport = Recipient::Transport::kTable;
+      rec.database_url = resolve_database(base, t.attribute("database").value());
+      rec.table = t.attribute("name").value();
+    }
+    c.recipients.push_back(std::move(rec));
+  }
   for (auto m : root.children("module-settings")) {
     auto &settings = c.module_settings[m.attribute("module").value()];
     for (auto s : m.children("setting")) {
@@ -184,6 +209,15 @@ Config load_config(const std::optional<fs::path> &path, const InstallPaths &inst
     }
   }
   return c;
+}
+
+const Recipient *Config::find_recipient(const std::string &id) const {
+  for (const auto &r : recipients) {
+    if (r.id == id) {
+      return &r;
+    }
+  }
+  return nullptr;
 }
 
 std::string starter_config_text() {

@@ -42,6 +42,22 @@ struct User {
   [[nodiscard]] bool in_department(const std::string &d) const;
 };
 
+// One recipient of documents (cartera.xml <exchange>): which types, and by what transport.
+struct Recipient {
+  enum class Transport { kFolder, kHttp, kTable };
+  std::string id;
+  std::set<std::string> documents;
+  Transport transport = Transport::kFolder;
+  std::filesystem::path dir;     // folder
+  std::string url;               // http
+  std::filesystem::path ca_file; // http, empty: the system's authorities
+  int timeout_seconds = 10;      // http
+  std::string database_url;      // table
+  std::string table;             // table
+  int max_attempts = 8;
+  int retry_after_seconds = 30;
+};
+
 struct Config {
   std::filesystem::path source; // the cartera.xml read; empty when defaults apply
   std::string database_url;     // sqlite3:PATH | postgresql://... | odbc:DSN=...
@@ -57,11 +73,13 @@ struct Config {
   std::vector<Department> departments;
   std::vector<User> users; // empty = single-user mode: the caller has every role
   std::map<std::string, std::map<std::string, std::string>> module_settings; // module id -> key -> value
+  std::vector<Recipient> recipients;                                         // in cartera.xml's order
 
   [[nodiscard]] bool single_user_mode() const noexcept { return users.empty(); }
   [[nodiscard]] const User *find_user(const std::string &id) const;
   [[nodiscard]] const Department *find_department(const std::string &id) const;
   [[nodiscard]] std::vector<const User *> users_with_role(const std::string &role) const;
+  [[nodiscard]] const Recipient *find_recipient(const std::string &id) const;
 };
 
 // The interval adapters add to a host's UTC timestamps to get local calendar days (SQLite's

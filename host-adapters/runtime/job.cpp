@@ -195,6 +195,24 @@ private:
 
 } // namespace
 
+std::size_t flush_outbox(const std::filesystem::path &outbox, RuntimeStore &store) {
+  const std::vector<DocumentEntry> docs = store.unwritten_documents();
+  if (docs.empty()) {
+    return 0;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(outbox, ec);
+  std::vector<std::string> ids;
+  ids.reserve(docs.size());
+  for (const auto &d : docs) {
+    write_unsynced(outbox, d.file_name, d.content);
+    ids.push_back(d.document_id);
+  }
+  sync_folder(outbox);
+  store.mark_written(ids);
+  return docs.size();
+}
+
 ExitCode exit_code_for(cartera_status status) noexcept {
   switch (status) {
   case CARTERA_OK:
@@ -350,6 +368,8 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
   start.user_id = who.user;
   start.department = who.department;
   start.started_at = host.now_iso();
+  // What an earlier run committed but did not live to write reaches the outbox first.
+  flush_outbox(host.config().outbox_dir, store);
   const std::string run_id = store.begin_run(start);
 
   // Nothing reaches the caller unless the run commits: to standard output the result is
@@ -420,18 +440,27 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
         failed(ExitCode::kFailure, std::string("module emitted an invalid document, nothing was written: ") + f.what());
       }
     }
-    for (const auto &doc : call.documents) {
+    // Kept in the database with the run; the outbox files follow the commit (flush_outbox).
+    std::vector<DocumentEntry> entries;
+    entries.reserve(call.documents.size());
+    for (auto &doc : call.documents) {
       const std::string id = document_id(m.id, doc.type, doc.key);
-      if (store.document_exists(id)) {
-        ++outcome.documents_already_present;
-        continue;
-      }
-      const std::string file = id + ".xml";
-      write_atomically(host.config().outbox_dir, file, doc.content);
-      store.record_document(DocumentEntry{id, run_id, m.id, doc.type, doc.key, file, sha256_hex(doc.content),
-                                          static_cast<long long>(doc.content.size()), host.now_iso()});
-      ++outcome.documents_emitted;
+      entries.push_back(DocumentEntry{id, run_id, m.id, doc.type, doc.key, id + ".xml", sha256_hex(doc.content),
+                                      static_cast<long long>(doc.content.size()), host.now_iso(),
+                                      std::move(doc.content)});
     }
+    call.documents.clear();
+    const std::vector<bool> fresh = store.record_new_documents(entries);
+    std::vector<std::pair<std::string, std::string>> owed; // document, recipient
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      ++(fresh[i] ? outcome.documents_emitted : outcome.documents_already_present);
+      for (const auto &r : host.config().recipients) {
+        if (fresh[i] && r.documents.count(entries[i].doc_type) != 0) {
+          owed.emplace_back(entries[i].document_id, r.id);
+        }
+      }
+    }
+    store.enqueue_deliveries(owed, host.now_iso());
     store.finish_run(run_id, "ok",
                      "documents: " + std::to_string(outcome.documents_emitted) + " emitted, " +
                          std::to_string(outcome.documents_already_present) + " already present",
@@ -446,6 +475,9 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
     throw Failure(ExitCode::kFailure, message);
   }
   outcome.rows = call.rows;
+  if (outcome.documents_emitted > 0) {
+    flush_outbox(host.config().outbox_dir, store);
+  }
   if (pending) {
     pending->commit();
   } else {

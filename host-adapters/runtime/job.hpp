@@ -40,6 +40,11 @@ std::map<std::string, OwnedValue> parse_job_params(const Manifest &m, const JobS
 // Runs it. Throws Failure with the right exit code; on success returns what it did.
 JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunObserver &observer);
 
+// Writes the committed documents whose outbox file is not yet on disk (all, after a crash
+// between a run's commit and its writing them): rename each into place, one flush for all,
+// then mark them written. Returns how many.
+std::size_t flush_outbox(const std::filesystem::path &outbox, RuntimeStore &store);
+
 // The status a module returned, as an exit code.
 ExitCode exit_code_for(cartera_status status) noexcept;
 

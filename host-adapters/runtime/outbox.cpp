@@ -25,9 +25,9 @@ namespace {
 }
 } // namespace
 
-void write_atomically(const std::filesystem::path &dir, const std::string &name, std::string_view content) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
+namespace {
+// tmp + rename; with flush, the file's bytes and the folder entry reach the disk first.
+void write_via_rename(const std::filesystem::path &dir, const std::string &name, std::string_view content, bool flush) {
   const std::filesystem::path target = dir / name;
   const std::filesystem::path tmp = dir / ("." + name + ".tmp-" + std::to_string(::getpid()));
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
@@ -47,7 +47,7 @@ void write_atomically(const std::filesystem::path &dir, const std::string &name,
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((flush && ::fsync(fd) != 0) || ::close(fd) != 0) {
     ::unlink(tmp.c_str());
     io_failure("cannot flush", tmp);
   }
@@ -55,10 +55,33 @@ void write_atomically(const std::filesystem::path &dir, const std::string &name,
     ::unlink(tmp.c_str());
     io_failure("cannot rename into", target);
   }
+}
+} // namespace
+
+void write_atomically(const std::filesystem::path &dir, const std::string &name, std::string_view content) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  write_via_rename(dir, name, content, true);
   const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);
     ::close(dfd);
+  }
+}
+
+void write_unsynced(const std::filesystem::path &dir, const std::string &name, std::string_view content) {
+  write_via_rename(dir, name, content, false);
+}
+
+void sync_folder(const std::filesystem::path &dir) {
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) {
+    io_failure("cannot open", dir);
+  }
+  const bool ok = ::syncfs(dfd) == 0 && ::fsync(dfd) == 0;
+  ::close(dfd);
+  if (!ok) {
+    io_failure("cannot flush", dir);
   }
 }
 

@@ -15,4 +15,10 @@ std::string document_id(const std::string &module_id, const std::string &type, c
 // Writes content to dir/name through a temporary file in dir, fsync, rename, fsync of dir.
 void write_atomically(const std::filesystem::path &dir, const std::string &name, std::string_view content);
 
+// The same without the flushes, for many files at once: a reader still never sees half a file
+// (the rename), and sync_folder() then puts them all on disk with one call.
+void write_unsynced(const std::filesystem::path &dir, const std::string &name, std::string_view content);
+// Flushes the file system dir is on (syncfs), then dir itself.
+void sync_folder(const std::filesystem::path &dir);
+
 } // namespace cartera::runtime

@@ -218,6 +218,58 @@ void RuntimeStore::record_document(const DocumentEntry &d) {
   });
 }
 
+std::vector<bool> RuntimeStore::record_new_documents(const std::vector<DocumentEntry> &docs) {
+  return db_call("recording documents", [&] {
+    std::vector<bool> fresh;
+    fresh.reserve(docs.size());
+    DocumentEntry d;
+    soci::statement st =
+        (session().prepare << "INSERT INTO cartera_document (document_id, run_id, module_id, doc_type, doc_key, "
+                              "file_name, sha256, size_bytes, created_at, content, written) "
+                              "VALUES (:i, :r, :m, :t, :k, :f, :h, :s, :c, :x, 0) ON CONFLICT (document_id) DO NOTHING",
+         soci::use(d.document_id), soci::use(d.run_id), soci::use(d.module_id), soci::use(d.doc_type),
+         soci::use(d.doc_key), soci::use(d.file_name), soci::use(d.sha256), soci::use(d.size_bytes),
+         soci::use(d.created_at), soci::use(d.content));
+    for (const auto &doc : docs) {
+      d = doc;
+      st.execute(true);
+      fresh.push_back(st.get_affected_rows() > 0);
+    }
+    return fresh;
+  });
+}
+
+std::vector<DocumentEntry> RuntimeStore::unwritten_documents() {
+  return db_call("reading the document index", [&] {
+    std::vector<DocumentEntry> out;
+    soci::rowset<soci::row> rs = (session().prepare << "SELECT document_id, file_name, content FROM cartera_document "
+                                                       "WHERE written = 0 ORDER BY document_id");
+    for (const auto &r : rs) {
+      DocumentEntry d;
+      d.document_id = r.get<std::string>(0);
+      d.file_name = r.get<std::string>(1);
+      d.content = r.get<std::string>(2);
+      out.push_back(std::move(d));
+    }
+    return out;
+  });
+}
+
+void RuntimeStore::mark_written(const std::vector<std::string> &document_ids) {
+  db_call("recording written documents", [&] {
+    soci::transaction tr(session());
+    std::string id;
+    soci::statement st =
+        (session().prepare << "UPDATE cartera_document SET written = 1 WHERE document_id = :i", soci::use(id));
+    for (const auto &d : document_ids) {
+      id = d;
+      st.execute(true);
+    }
+    tr.commit();
+    return 0;
+  });
+}
+
 std::vector<DocumentEntry> RuntimeStore::documents_of_run(const std::string &run_id) {
   return db_call("reading the document index", [&] {
     std::vector<DocumentEntry> out;

@@ -51,6 +51,26 @@ struct DocumentEntry {
   std::string sha256;
   long long size_bytes = 0;
   std::string created_at;
+  std::string content; // the document itself; empty when listing
+};
+
+// A document owed to a recipient (schemas/sql/runtime/*/003_exchange.sql), with what it is.
+struct Delivery {
+  std::string document_id;
+  std::string recipient;
+  long long seq = 0;
+  std::string state;
+  int attempts = 0;
+  std::string next_attempt_at;
+  std::string last_error;
+  std::string created_at;
+  std::string delivered_at;
+  std::string answered_at;
+  std::string answer_number;
+  std::string answer_reason;
+  std::string doc_type;
+  std::string file_name;
+  std::string sha256;
 };
 
 class RuntimeStore {
@@ -82,6 +102,34 @@ public:
 
   [[nodiscard]] bool document_exists(const std::string &document_id);
   void record_document(const DocumentEntry &d);
+  // Records each document not recorded before (by id), with its content and written = 0, in the
+  // caller's transaction; returns whether each was new. One prepared statement for them all.
+  std::vector<bool> record_new_documents(const std::vector<DocumentEntry> &docs);
+  // Documents whose outbox file is not known to be on disk, with their content.
+  std::vector<DocumentEntry> unwritten_documents();
+  void mark_written(const std::vector<std::string> &document_ids);
+  // A document's bytes: from the database, or from the outbox for one recorded before
+  // documents were kept there. Empty when unknown.
+  std::string document_content(const std::string &document_id, const std::filesystem::path &outbox);
+
+  // The exchange (store_delivery.cpp). Owed deliveries are added in the caller's transaction,
+  // due at once (next_attempt_at empty: the run's --now may be any time; retries use the clock).
+  void enqueue_deliveries(const std::vector<std::pair<std::string, std::string>> &document_recipient,
+                          const std::string &at);
+  // A recipient's pending deliveries, in emission order.
+  std::vector<Delivery> pending_deliveries(const std::string &recipient);
+  // Every delivery in state (all when empty), oldest first.
+  std::vector<Delivery> deliveries(const std::string &state);
+  std::optional<Delivery> find_delivery(const std::string &document_id, const std::string &recipient);
+  // After an attempt: delivered, or the error with when to try again (state failed when
+  // next_attempt_at is empty). One short transaction each.
+  void record_delivered(const std::string &document_id, const std::string &recipient, const std::string &at);
+  void record_failed_attempt(const std::string &document_id, const std::string &recipient, const std::string &error,
+                             const std::string &next_attempt_at);
+  void record_answer(const std::string &document_id, const std::string &recipient, bool accepted,
+                     const std::string &number, const std::string &reason, const std::string &at);
+  // A failed delivery back to pending, due now; false when it was not failed.
+  bool retry_delivery(const std::string &document_id, const std::string &recipient, const std::string &at);
   std::vector<DocumentEntry> documents_of_run(const std::string &run_id);
 
 private:

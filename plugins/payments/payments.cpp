@@ -1048,6 +1048,117 @@ private:
                column("amount", CARTERA_TYPE_CENTAVOS), column("proposed_by", CARTERA_TYPE_TEXT)});
   }
 
+  static bool is_withholding(std::string_view kind) {
+    return kind == "retefuente" || kind == "reteica" || kind == "reteiva";
+  }
+
+  // Treasury's cash receipt for a movement the approval settled (every proposal of it decided,
+  // some approved). Its key is the movement: one receipt per payment, whatever run settles it.
+  static void request_cash_receipt(Context &ctx, const std::string &entry) {
+    using cartera::sdk::xml_escape;
+    const auto pesos = [](std::int64_t c) { return cartera::sdk::format_pesos_plain(c); };
+    const auto attr = [](std::string_view name, std::string_view value) {
+      return std::string(" ") + std::string(name) + "=\"" + xml_escape(value) + "\"";
+    };
+    cartera::Operation e = ctx.operation("pay_receipt_entry");
+    e.bind("entry_key", std::string_view(entry)).execute();
+    if (!e.step() || e.text(0) != "applied") {
+      return; // still has proposals waiting: its receipt goes when the last is decided
+    }
+    struct Line {
+      std::string id, customer, invoice, kind, rule, proposed_by, reviewed_by, reviewed_at;
+      std::int64_t amount = 0;
+    };
+    std::vector<Line> lines;
+    {
+      cartera::Operation op = ctx.operation("pay_receipt_applications");
+      op.bind("entry_key", std::string_view(entry)).execute();
+      while (op.step()) {
+        lines.push_back(Line{std::string(op.text(0)), std::string(op.text(1)), std::string(op.text(2)),
+                             std::string(op.text(3)), std::string(op.text(5)), std::string(op.text(6)),
+                             std::string(op.text(7)), std::string(op.text(8)), op.centavos(4).value});
+      }
+    }
+    if (lines.empty()) {
+      return;
+    }
+    std::string invoices;
+    std::string credit;
+    std::int64_t applied = 0;
+    std::int64_t withheld = 0;
+    std::int64_t noted = 0;
+    std::int64_t credited = 0;
+    // An invoice's money first, then the differences that closed it (the matcher adds them in
+    // that order, under consecutive ids).
+    std::vector<std::string> order;
+    for (const auto &l : lines) {
+      if (!l.invoice.empty() && std::find(order.begin(), order.end(), l.invoice) == order.end()) {
+        order.push_back(l.invoice);
+      }
+    }
+    for (const auto &invoice : order) {
+      std::int64_t money = 0;
+      std::int64_t settled = 0;
+      std::string customer;
+      std::string differences;
+      for (const auto &l : lines) {
+        if (l.invoice != invoice) {
+          continue;
+        }
+        customer = l.customer;
+        settled += l.amount;
+        if (l.kind == "invoice") {
+          money += l.amount;
+        } else {
+          const bool withholding = is_withholding(l.kind);
+          (withholding ? withheld : noted) += l.amount;
+          differences += "    <difference" + attr("kind", l.kind) + attr("amount", pesos(l.amount)) +
+                         attr("treatment", withholding ? "withholding" : "credit-note") + "/>\n";
+        }
+      }
+      applied += money;
+      invoices += "  <invoice" + attr("id", invoice) + attr("customer", customer) + attr("applied", pesos(money)) +
+                  attr("settled", pesos(settled)) +
+                  (differences.empty() ? "/>\n" : ">\n" + differences + "  </invoice>\n");
+    }
+    for (const auto &l : lines) {
+      if (l.kind == "credit") {
+        credited += l.amount;
+      }
+    }
+    if (credited > 0) {
+      credit = "  <credit" + attr("customer", lines.front().customer) + attr("amount", pesos(credited)) + "/>\n";
+    }
+    std::string approvals;
+    for (const auto &l : lines) {
+      approvals += "    <approval" + attr("application", l.id) + attr("rule", l.rule) +
+                   attr("proposed-by", l.proposed_by) + attr("approved-by", l.reviewed_by) +
+                   attr("approved-at", l.reviewed_at) + "/>\n";
+    }
+    const std::string user = ctx.text_param("cartera.user").value_or("");
+    const std::string doc =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<cash-receipt-request "
+        "xmlns=\"urn:cartera:cash-receipt-request:1\"" +
+        attr("id", entry) + attr("requested-by", user) + attr("requested-at", iso_now(ctx)) + ">\n  <to>" +
+        xml_escape(ctx.config("treasury-officer").value_or("tesoreria")) + "</to>\n  <payer" +
+        attr("customer", lines.front().customer) + attr("id-number", e.text(10)) + attr("name", e.text(11)) +
+        "/>\n  <payment" + attr("entry-key", entry) + attr("account", e.text(1)) +
+        attr("booking-date", iso(e.date(2).days)) + attr("value-date", iso(e.date(3).days)) +
+        attr("amount", pesos(e.centavos(4).value)) + attr("currency", e.text(5)) + attr("bank-reference", e.text(6)) +
+        attr("end-to-end-id", e.text(7)) + attr("remittance", e.text(8)) + attr("channel", e.text(9)) + "/>\n" +
+        invoices + credit + "  <totals" + attr("received", pesos(e.centavos(4).value)) +
+        attr("applied", pesos(applied)) + attr("withheld", pesos(withheld)) + attr("credit-notes", pesos(noted)) +
+        attr("credit", pesos(credited)) + "/>\n  <supports>\n    <bank-file" + attr("name", e.text(12)) +
+        attr("sha256", e.text(13)) + attr("format", e.text(14)) + attr("line", std::to_string(e.integer(15))) + "/>\n" +
+        approvals + "  </supports>\n</cash-receipt-request>\n";
+    if (applied + credited != e.centavos(4).value) {
+      // The matcher never splits a movement into more or less than it is; say so if it did.
+      throw Error(CARTERA_E_INTERNAL, "movement " + entry + ": applied " + pesos(applied) + " + credit " +
+                                          pesos(credited) + " is not its amount " + pesos(e.centavos(4).value));
+    }
+    ctx.emit_document("cash-receipt-request", entry, doc);
+  }
+
   static void decide(Context &ctx, bool approve) {
     const std::string batch = ctx.text_param("batch").value_or("");
     const std::string application = ctx.text_param("application").value_or("");
@@ -1059,6 +1170,7 @@ private:
     const std::string user = ctx.text_param("cartera.user").value_or("");
     std::vector<std::string> chosen;
     std::vector<std::string> own;
+    std::vector<std::string> touched; // the movements of the chosen proposals
     const auto select = [&](const std::string &entry) {
       cartera::Operation op = ctx.operation("pay_selection");
       op.bind("batch_id", std::string_view(batch))
@@ -1069,6 +1181,9 @@ private:
       while (op.step()) {
         any = true;
         chosen.emplace_back(op.text(0));
+        if (touched.empty() || touched.back() != op.text(2)) {
+          touched.emplace_back(op.text(2));
+        }
         if (op.text(1) == user) {
           own.emplace_back(op.text(0));
         }
@@ -1111,7 +1226,13 @@ private:
     }
     op.execute();
     ctx.operation("pay_settle_entries").execute();
-    if (!approve) {
+    if (approve) {
+      std::sort(touched.begin(), touched.end());
+      touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+      for (const auto &entry : touched) {
+        request_cash_receipt(ctx, entry);
+      }
+    } else {
       ctx.operation("pay_reopen_entries").execute();
     }
     ctx.columns({column("application", CARTERA_TYPE_TEXT), column("decision", CARTERA_TYPE_TEXT)});
@@ -1155,8 +1276,10 @@ private:
   }
 };
 
-constexpr cartera_doc_type kDocTypes[] = {cartera::doc_out("adjustment-request", "urn:cartera:payment-adjustment:1"),
-                                          cartera::doc_out("offset-request", "urn:cartera:payment-offset:1")};
+constexpr cartera_doc_type kDocTypes[] = {
+    cartera::doc_out("adjustment-request", "urn:cartera:payment-adjustment:1"),
+    cartera::doc_out("offset-request", "urn:cartera:payment-offset:1"),
+    cartera::doc_out("cash-receipt-request", "urn:cartera:cash-receipt-request:1")};
 
 constexpr cartera::ModuleInfo kInfo{"org.cartera.payments",
                                     "0.1.0",

@@ -1,0 +1,27 @@
+// A recipient's answer to a delivered document (schemas/xml/acknowledgement.xsd): accepted with
+// the number of what it issued, or rejected with why. Checked whole before anything changes:
+// not XML, a DOCTYPE, the wrong schema, a document cartera never sent that recipient, or an
+// answer that contradicts the one recorded are refused (runtime::Failure, exit 3) and change
+// nothing. The same answer twice is recorded once.
+#pragma once
+
+#include "runtime/host.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace cartera::exchange {
+
+struct Answer {
+  std::string document;
+  std::string from;
+  bool accepted = false;
+  std::string number; // accepted
+  std::string reason; // rejected
+  bool already_recorded = false;
+};
+
+// source names the bytes in messages (a file path, "HTTP POST from 127.0.0.1").
+Answer receive_acknowledgement(runtime::Host &host, std::string_view bytes, const std::string &source);
+
+} // namespace cartera::exchange
