@@ -49,10 +49,10 @@ std::string RuntimeStore::document_content(const std::string &document_id, const
     std::string c;
     std::string f;
     soci::indicator ic = soci::i_null;
-    soci::indicator if_ = soci::i_null;
+    soci::indicator ifile = soci::i_null;
     session() << "SELECT content, file_name FROM cartera_document WHERE document_id = :d", soci::into(c, ic),
-        soci::into(f, if_), soci::use(document_id);
-    return std::pair{ic == soci::i_ok ? c : std::string(), if_ == soci::i_ok ? f : std::string()};
+        soci::into(f, ifile), soci::use(document_id);
+    return std::pair{ic == soci::i_ok ? c : std::string(), ifile == soci::i_ok ? f : std::string()};
   });
   if (!content.empty() || file.empty()) {
     return content;
