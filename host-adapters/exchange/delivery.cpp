@@ -14,6 +14,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <optional>
 #include <thread>
 
 namespace cartera::exchange {
@@ -41,8 +42,10 @@ std::string iso_after(std::chrono::seconds later) {
   return sdk::format_iso_instant_utc(now_us() + std::chrono::duration_cast<std::chrono::microseconds>(later).count());
 }
 
-// One attempt; empty when delivered, else what went wrong.
-std::string send(const Recipient &r, const Delivery &d, const std::string &content) {
+// One attempt; empty when delivered, else what went wrong. table is the interface table's
+// connection, opened at the first document of a pass and kept for the rest.
+std::string send(const Recipient &r, const Delivery &d, const std::string &content,
+                 std::optional<sql::Database> &table) {
   switch (r.transport) {
   case Recipient::Transport::kFolder:
     try {
@@ -68,8 +71,10 @@ std::string send(const Recipient &r, const Delivery &d, const std::string &conte
   }
   case Recipient::Transport::kTable:
     try {
-      sql::Database db = sql::open_database(r.database_url);
-      soci::session &s = *db.session;
+      if (!table) {
+        table = sql::open_database(r.database_url);
+      }
+      soci::session &s = *table->session;
       // The table name comes from cartera.xml, checked against config.xsd's identifier pattern;
       // every value is bound.
       const std::string at = utc_now_iso();
@@ -79,6 +84,7 @@ std::string send(const Recipient &r, const Delivery &d, const std::string &conte
           soci::use(d.document_id), soci::use(d.doc_type), soci::use(content), soci::use(at);
       return "";
     } catch (const std::exception &e) {
+      table.reset(); // a broken connection is not reused
       return "table " + r.table + ": " + e.what();
     }
   }
@@ -102,16 +108,11 @@ void raise_alert(runtime::Host &host, const std::string &run_id, const Recipient
   const std::string id = runtime::document_id("cartera.exchange", "delivery-alert", key);
   {
     soci::transaction tr(store.session());
-    const auto fresh = store.record_new_documents({runtime::DocumentEntry{
-        id, run_id, "cartera.exchange", "delivery-alert", key, id + ".xml", runtime::sha256_hex(content),
-        static_cast<long long>(content.size()), utc_now_iso(), content}});
-    std::vector<std::pair<std::string, std::string>> owed;
-    for (const auto &other : host.config().recipients) {
-      if (fresh.front() && other.documents.count("delivery-alert") != 0 && other.id != r.id) {
-        owed.emplace_back(id, other.id);
-      }
-    }
-    store.enqueue_deliveries(owed, utc_now_iso());
+    runtime::record_and_queue(host,
+                              {runtime::DocumentEntry{id, run_id, "cartera.exchange", "delivery-alert", key,
+                                                      id + ".xml", runtime::sha256_hex(content),
+                                                      static_cast<long long>(content.size()), utc_now_iso(), content}},
+                              utc_now_iso(), r.id);
     tr.commit();
   }
   runtime::flush_outbox(host.config().outbox_dir, store);
@@ -122,6 +123,7 @@ void raise_alert(runtime::Host &host, const std::string &run_id, const Recipient
 void pass(runtime::Host &host, const std::string &run_id, const Recipient &r, const DeliveryOptions &options,
           DeliveryReport &report) {
   auto &store = host.store();
+  std::optional<sql::Database> table;
   for (const Delivery &d : store.pending_deliveries(r.id)) {
     if (d.next_attempt_at > utc_now_iso()) {
       return; // waiting out its back-off; those behind it wait too, to keep the order
@@ -133,7 +135,7 @@ void pass(runtime::Host &host, const std::string &run_id, const Recipient &r, co
     } else if (runtime::sha256_hex(content) != d.sha256) {
       error = "document " + d.document_id + " does not match its recorded sha256";
     } else {
-      error = send(r, d, content);
+      error = send(r, d, content, table);
     }
     if (error.empty()) {
       store.record_delivered(d.document_id, r.id, utc_now_iso());
@@ -159,10 +161,6 @@ void pass(runtime::Host &host, const std::string &run_id, const Recipient &r, co
     }
     return;
   }
-}
-
-std::size_t still_pending(runtime::Host &host) {
-  return host.store().deliveries("pending").size();
 }
 
 } // namespace
@@ -191,7 +189,7 @@ DeliveryReport deliver(runtime::Host &host, const DeliveryOptions &options) {
       for (const auto &r : host.config().recipients) {
         pass(host, run_id, r, options, report);
       }
-      report.pending = still_pending(host);
+      report.pending = static_cast<std::size_t>(store.count_deliveries("pending"));
       if (report.pending == 0 || std::chrono::steady_clock::now() >= deadline || runtime::Host::cancel_flag() != 0) {
         break;
       }

@@ -213,6 +213,21 @@ std::size_t flush_outbox(const std::filesystem::path &outbox, RuntimeStore &stor
   return docs.size();
 }
 
+std::vector<bool> record_and_queue(Host &host, const std::vector<DocumentEntry> &docs, const std::string &at,
+                                   const std::string &skip_recipient) {
+  const std::vector<bool> fresh = host.store().record_new_documents(docs);
+  std::vector<std::pair<std::string, std::string>> owed; // document, recipient
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    for (const auto &r : host.config().recipients) {
+      if (fresh[i] && r.id != skip_recipient && r.documents.count(docs[i].doc_type) != 0) {
+        owed.emplace_back(docs[i].document_id, r.id);
+      }
+    }
+  }
+  host.store().enqueue_deliveries(owed, at);
+  return fresh;
+}
+
 ExitCode exit_code_for(cartera_status status) noexcept {
   switch (status) {
   case CARTERA_OK:
@@ -450,17 +465,9 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
                                       std::move(doc.content)});
     }
     call.documents.clear();
-    const std::vector<bool> fresh = store.record_new_documents(entries);
-    std::vector<std::pair<std::string, std::string>> owed; // document, recipient
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      ++(fresh[i] ? outcome.documents_emitted : outcome.documents_already_present);
-      for (const auto &r : host.config().recipients) {
-        if (fresh[i] && r.documents.count(entries[i].doc_type) != 0) {
-          owed.emplace_back(entries[i].document_id, r.id);
-        }
-      }
+    for (const bool fresh : record_and_queue(host, entries, host.now_iso())) {
+      ++(fresh ? outcome.documents_emitted : outcome.documents_already_present);
     }
-    store.enqueue_deliveries(owed, host.now_iso());
     store.finish_run(run_id, "ok",
                      "documents: " + std::to_string(outcome.documents_emitted) + " emitted, " +
                          std::to_string(outcome.documents_already_present) + " already present",

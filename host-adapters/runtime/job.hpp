@@ -45,6 +45,12 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
 // then mark them written. Returns how many.
 std::size_t flush_outbox(const std::filesystem::path &outbox, RuntimeStore &store);
 
+// Records documents not recorded before (in the caller's transaction) and owes each new one to
+// every recipient of cartera.xml that takes its type, except skip_recipient (an alert about a
+// recipient is not sent to it). Returns whether each was new.
+std::vector<bool> record_and_queue(Host &host, const std::vector<DocumentEntry> &docs, const std::string &at,
+                                   const std::string &skip_recipient = "");
+
 // The status a module returned, as an exit code.
 ExitCode exit_code_for(cartera_status status) noexcept;
 

@@ -1,6 +1,7 @@
 #include "runtime/store.hpp"
 
 #include "runtime/failure.hpp"
+#include "runtime/store_call.hpp"
 
 #include <cerrno>
 #include <csignal>
@@ -9,17 +10,7 @@
 
 namespace cartera::runtime {
 
-namespace {
-
-template <class F> auto db_call(const std::string &what, F &&f) {
-  try {
-    return f();
-  } catch (const soci::soci_error &e) {
-    fail(what + ": " + e.get_error_message());
-  }
-}
-
-} // namespace
+using detail::db_call;
 
 RuntimeStore::RuntimeStore(const std::string &url, const std::filesystem::path &sql_root, const std::string &now_iso)
     : db_(sql::open_database(url)) {

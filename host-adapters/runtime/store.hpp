@@ -120,6 +120,7 @@ public:
   std::vector<Delivery> pending_deliveries(const std::string &recipient);
   // Every delivery in state (all when empty), oldest first.
   std::vector<Delivery> deliveries(const std::string &state);
+  [[nodiscard]] long long count_deliveries(const std::string &state);
   std::optional<Delivery> find_delivery(const std::string &document_id, const std::string &recipient);
   // After an attempt: delivered, or the error with when to try again (state failed when
   // next_attempt_at is empty). One short transaction each.

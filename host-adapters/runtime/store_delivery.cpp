@@ -1,6 +1,7 @@
 // The exchange's queue in the runtime store: what each recipient is owed and where it stands.
 #include "runtime/failure.hpp"
 #include "runtime/store.hpp"
+#include "runtime/store_call.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -9,13 +10,7 @@ namespace cartera::runtime {
 
 namespace {
 
-template <class F> auto db_call(const std::string &what, F &&f) {
-  try {
-    return f();
-  } catch (const soci::soci_error &e) {
-    fail(what + ": " + e.get_error_message());
-  }
-}
+using detail::db_call;
 
 constexpr const char *kDeliveryColumns =
     "SELECT d.document_id, d.recipient, d.seq, d.state, d.attempts, d.next_attempt_at, d.last_error, d.created_at, "
@@ -116,6 +111,14 @@ std::vector<Delivery> RuntimeStore::deliveries(const std::string &state) {
       out.push_back(delivery_of(r));
     }
     return out;
+  });
+}
+
+long long RuntimeStore::count_deliveries(const std::string &state) {
+  return db_call("reading the delivery queue", [&] {
+    long long n = 0;
+    session() << "SELECT COUNT(*) FROM cartera_delivery WHERE state = :s", soci::into(n), soci::use(state);
+    return n;
   });
 }
 

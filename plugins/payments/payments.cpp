@@ -31,6 +31,16 @@ cartera_column column(std::string_view name, std::int32_t type) {
   return {cartera::str(name), type, 0};
 }
 
+// Amounts in the documents this module writes: "16000.00".
+std::string pesos(std::int64_t centavos) {
+  return cartera::sdk::format_pesos_plain(centavos);
+}
+
+// ` name="value"`, escaped: one attribute of a document this module writes.
+std::string attr(std::string_view name, std::string_view value) {
+  return " " + std::string(name) + "=\"" + cartera::sdk::xml_escape(value) + "\"";
+}
+
 // "a,b c" -> {"a", "b", "c"}: lists typed on a command line, commas or spaces.
 std::vector<std::string> split_list(std::string_view text) {
   std::vector<std::string> items;
@@ -783,7 +793,6 @@ private:
     set_status(ctx, {old.entry_key}, "applied");
 
     using cartera::sdk::xml_escape;
-    const auto pesos = [](std::int64_t c) { return cartera::sdk::format_pesos_plain(c); };
     const auto application_xml = [&](const char *element, const std::string &app, const Application &a) {
       return std::string("  <") + element + " application=\"" + xml_escape(app) + "\" customer=\"" +
              xml_escape(a.customer_id) + "\"" +
@@ -893,13 +902,12 @@ private:
     }
     std::stable_sort(open.begin(), open.end(), [](const auto &a, const auto &b) { return a.due_date < b.due_date; });
     using cartera::sdk::xml_escape;
-    const auto pesos = [](std::int64_t c) { return cartera::sdk::format_pesos_plain(c); };
     std::string key = customer;
     std::string body;
     for (const auto &a : advances) {
       key += "|" + iso(a.paid_on) + ":" + std::to_string(a.amount);
-      body += "  <advance" + (a.contract.empty() ? std::string() : " contract=\"" + xml_escape(a.contract) + "\"") +
-              " paid-on=\"" + iso(a.paid_on) + "\" amount=\"" + pesos(a.amount) + "\"/>\n";
+      body += "  <advance" + (a.contract.empty() ? std::string() : attr("contract", a.contract)) +
+              attr("paid-on", iso(a.paid_on)) + attr("amount", pesos(a.amount)) + "/>\n";
     }
     ctx.columns({column("customer_id", CARTERA_TYPE_TEXT), column("invoice_id", CARTERA_TYPE_TEXT),
                  column("contract_id", CARTERA_TYPE_TEXT), column("due_date", CARTERA_TYPE_DATE),
@@ -912,9 +920,9 @@ private:
       const std::int64_t take = std::min(left, inv.balance);
       left -= take;
       key += "|" + inv.invoice_id + ":" + std::to_string(take);
-      body += "  <apply invoice=\"" + xml_escape(inv.invoice_id) + "\"" +
-              (inv.contract_id.empty() ? std::string() : " contract=\"" + xml_escape(inv.contract_id) + "\"") +
-              " amount=\"" + pesos(take) + "\"/>\n";
+      body += "  <apply" + attr("invoice", inv.invoice_id) +
+              (inv.contract_id.empty() ? std::string() : attr("contract", inv.contract_id)) +
+              attr("amount", pesos(take)) + "/>\n";
       ctx.row({cartera::make_value(std::string_view(customer)), cartera::make_value(std::string_view(inv.invoice_id)),
                cartera::make_value(std::string_view(inv.contract_id)), cartera::make_value(cartera::Date{inv.due_date}),
                cartera::make_value(cartera::Centavos{take})});
@@ -925,9 +933,8 @@ private:
     }
     const std::string user = ctx.text_param("cartera.user").value_or("");
     const std::string doc =
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<offset-request xmlns=\"urn:cartera:payment-offset:1\" "
-        "requested-by=\"" +
-        xml_escape(user) + "\" requested-at=\"" + iso_now(ctx) + "\" as-of=\"" + iso(date) + "\">\n  <to>" +
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<offset-request xmlns=\"urn:cartera:payment-offset:1\"" +
+        attr("requested-by", user) + attr("requested-at", iso_now(ctx)) + attr("as-of", iso(date)) + ">\n  <to>" +
         xml_escape(ctx.config("adjustment-officer").value_or("contabilidad")) + "</to>\n  <reason>" +
         xml_escape("cruce de cuentas: anticipos de " + customer + " aplicados a sus facturas abiertas") +
         "</reason>\n  <customer id=\"" + xml_escape(customer) + "\"/>\n" + body + "  <left amount=\"" + pesos(left) +
@@ -1056,10 +1063,6 @@ private:
   // some approved). Its key is the movement: one receipt per payment, whatever run settles it.
   static void request_cash_receipt(Context &ctx, const std::string &entry) {
     using cartera::sdk::xml_escape;
-    const auto pesos = [](std::int64_t c) { return cartera::sdk::format_pesos_plain(c); };
-    const auto attr = [](std::string_view name, std::string_view value) {
-      return std::string(" ") + std::string(name) + "=\"" + xml_escape(value) + "\"";
-    };
     cartera::Operation e = ctx.operation("pay_receipt_entry");
     e.bind("entry_key", std::string_view(entry)).execute();
     if (!e.step() || e.text(0) != "applied") {
