@@ -215,7 +215,7 @@ std::size_t flush_outbox(const std::filesystem::path &outbox, RuntimeStore &stor
 
 std::vector<bool> record_and_queue(Host &host, const std::vector<DocumentEntry> &docs, const std::string &at,
                                    const std::string &skip_recipient) {
-  const std::vector<bool> fresh = host.store().record_new_documents(docs);
+  std::vector<bool> fresh = host.store().record_new_documents(docs);
   std::vector<std::pair<std::string, std::string>> owed; // document, recipient
   for (std::size_t i = 0; i < docs.size(); ++i) {
     for (const auto &r : host.config().recipients) {
