@@ -14,6 +14,16 @@ day=2026-11-23
 echo "== generate: 42,000 customers x 24 months, no payments (1,008,000 open invoices), bank files of $day"
 "$cartera" --quiet host generate --customers 42000 --no-payments --seed 7 --as-of 2026-11-22 --out erp \
   --bank-files --bank-entries 100000
+# Treasury takes the cash receipts in its folder, as IT would set it up: the approval records
+# them and queues their delivery; the exchange writes them (timed apart, not in the target).
+cat >cartera.xml <<'XML'
+<cartera xmlns="urn:cartera:config:1">
+  <database url="sqlite3:cartera.db"/>
+  <exchange>
+    <recipient id="tesoreria" documents="cash-receipt-request"><folder dir="tesoreria"/></recipient>
+  </exchange>
+</cartera>
+XML
 echo "== host import (not timed: the ERP's data, loaded once)"
 "$cartera" --quiet host import erp
 "$cartera" --quiet modules enable payments --department cartera >/dev/null
@@ -33,5 +43,7 @@ step "payments import (Asobancaria)" "$cartera" --quiet payments import "erp/ban
 step "payments match" "$cartera" --quiet --user ana payments match --as-of "$day"
 step "payments approve --all" "$cartera" --quiet --user beto payments approve --all
 printf '%-32s %6.2f s  (target: 10 s)\n' "total" "$total"
+total=0
+step "exchange deliver (to treasury)" "$cartera" --quiet exchange deliver
 echo "== what was placed"
 "$cartera" --quiet payments report --date "$day"

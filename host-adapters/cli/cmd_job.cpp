@@ -128,9 +128,12 @@ int cmd_module_job(const Args &args) {
   const JobOutcome outcome = run_job(host, inv, std::cout, observer);
   observer.clear_line();
   if (!host.quiet() && (outcome.documents_emitted > 0 || outcome.documents_already_present > 0)) {
-    std::cerr << "cartera: run " << outcome.run_id << ": documents: " << outcome.documents_emitted << " new in "
-              << host.config().outbox_dir.string() << ", " << outcome.documents_already_present
-              << " emitted by an earlier run\n";
+    // Where they went: queued for the recipients cartera.xml names, or the outbox for the rest.
+    std::cerr << "cartera: run " << outcome.run_id << ": documents: " << outcome.documents_emitted << " new ("
+              << (host.config().recipients.empty()
+                      ? "in " + host.config().outbox_dir.string()
+                      : std::string("queued for their recipients, the rest in ") + host.config().outbox_dir.string())
+              << "), " << outcome.documents_already_present << " emitted by an earlier run\n";
   }
   return 0;
 }
@@ -202,6 +205,15 @@ bool print_command_help(const std::string &name, std::ostream &out) {
            "with file, line, column and value (exit 3) and nothing is written. Needs the 'it' role.\ngenerate writes "
            "those files for a sample company: N customers (default 1000), M monthly invoices each (default 24) "
            "ending in the month of --as-of (default today); the same seed gives the same files.\n";
+  } else if (name == "serve") {
+    out << "usage: cartera serve [--listen ADDR:PORT] [--port-file FILE] [--deliver-every SECONDS]\n\nRuns until "
+           "SIGINT or SIGTERM: takes recipients' acknowledgements (schemas/xml/acknowledgement.xsd) by POST "
+           "/acknowledgements (200 when recorded; 422 with why when refused, and nothing changes) and delivers "
+           "what recipients are owed on a schedule, as cartera exchange deliver does. GET /health answers ok.\n"
+           "--listen: an IP address and port (default 127.0.0.1:8470; [::1]:8470 for IPv6; port 0: any free "
+           "port).\n--port-file: where to write the port it listens on, once bound.\n--deliver-every: seconds "
+           "between delivery passes (default 30; 0: never deliver); nothing is delivered when cartera.xml names "
+           "no recipient.\n";
   } else if (name == "audit") {
     out << "usage: cartera audit [--limit N] [--format F]\n\nThe audit trail, newest first: who changed what, "
            "when and why.\n";

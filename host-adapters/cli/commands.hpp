@@ -15,6 +15,7 @@ int cmd_runs(const Args &args);
 int cmd_audit(const Args &args);
 int cmd_host(const Args &args);
 int cmd_exchange(const Args &args);
+int cmd_serve(const Args &args);
 int cmd_module_job(const Args &args);
 
 void print_main_help(std::ostream &out);

@@ -67,6 +67,9 @@ int dispatch(const cartera::cli::Args &args) {
   if (cmd == "exchange") {
     return cmd_exchange(args);
   }
+  if (cmd == "serve") {
+    return cmd_serve(args);
+  }
   return cmd_module_job(args);
 }
 

@@ -43,13 +43,15 @@ std::string iso_after(std::chrono::seconds later) {
 }
 
 // One attempt; empty when delivered, else what went wrong. table is the interface table's
-// connection, opened at the first document of a pass and kept for the rest.
+// connection, opened at the first document of a pass and kept for the rest. A folder drop is
+// written without flushes: the pass flushes a batch of them with one sync_folder before it
+// records them delivered.
 std::string send(const Recipient &r, const Delivery &d, const std::string &content,
                  std::optional<sql::Database> &table) {
   switch (r.transport) {
   case Recipient::Transport::kFolder:
     try {
-      runtime::write_atomically(r.dir, d.file_name, content);
+      runtime::write_unsynced(r.dir, d.file_name, content);
       return "";
     } catch (const runtime::Failure &f) {
       return f.what();
@@ -108,15 +110,45 @@ void raise_alert(runtime::Host &host, const std::string &run_id, const Recipient
   const std::string id = runtime::document_id("cartera.exchange", "delivery-alert", key);
   {
     soci::transaction tr(store.session());
-    runtime::record_and_queue(host,
-                              {runtime::DocumentEntry{id, run_id, "cartera.exchange", "delivery-alert", key,
-                                                      id + ".xml", runtime::sha256_hex(content),
-                                                      static_cast<long long>(content.size()), utc_now_iso(), content}},
-                              utc_now_iso(), r.id);
+    std::vector<runtime::DocumentEntry> alert{runtime::DocumentEntry{
+        id, run_id, "cartera.exchange", "delivery-alert", key, id + ".xml", runtime::sha256_hex(content),
+        static_cast<long long>(content.size()), utc_now_iso(), content}};
+    runtime::record_and_queue(host, alert, utc_now_iso(), r.id);
     tr.commit();
   }
   runtime::flush_outbox(host.config().outbox_dir, store);
 }
+
+// Documents sent but not yet recorded as delivered. A folder's files are flushed first: a
+// crash before the record makes the next pass write the same files again (same names, same
+// content), never lose one the queue says was delivered.
+class Delivered {
+public:
+  Delivered(runtime::RuntimeStore &store, const Recipient &r) : store_(store), r_(r) {}
+  void add(const std::string &document_id) {
+    ids_.push_back(document_id);
+    // Files are batched; a POST or a row is recorded at once (the receiver already has it,
+    // and a crash should resend as little as possible).
+    if (r_.transport != Recipient::Transport::kFolder || ids_.size() >= 1000) {
+      flush();
+    }
+  }
+  void flush() {
+    if (ids_.empty()) {
+      return;
+    }
+    if (r_.transport == Recipient::Transport::kFolder) {
+      runtime::sync_folder(r_.dir);
+    }
+    store_.record_delivered(ids_, r_.id, utc_now_iso());
+    ids_.clear();
+  }
+
+private:
+  runtime::RuntimeStore &store_;
+  const Recipient &r_;
+  std::vector<std::string> ids_;
+};
 
 // One pass over a recipient's due documents, in order; stops at the first that fails (its
 // successors wait behind it) unless it has just failed for good.
@@ -124,9 +156,14 @@ void pass(runtime::Host &host, const std::string &run_id, const Recipient &r, co
           DeliveryReport &report) {
   auto &store = host.store();
   std::optional<sql::Database> table;
+  if (r.transport == Recipient::Transport::kFolder) {
+    std::error_code ec; // a folder that cannot be made fails the first write, with its reason
+    std::filesystem::create_directories(r.dir, ec);
+  }
+  Delivered delivered(store, r);
   for (const Delivery &d : store.pending_deliveries(r.id)) {
     if (d.next_attempt_at > utc_now_iso()) {
-      return; // waiting out its back-off; those behind it wait too, to keep the order
+      break; // waiting out its back-off; those behind it wait too, to keep the order
     }
     const std::string content = store.document_content(d.document_id, host.config().outbox_dir);
     std::string error;
@@ -138,13 +175,14 @@ void pass(runtime::Host &host, const std::string &run_id, const Recipient &r, co
       error = send(r, d, content, table);
     }
     if (error.empty()) {
-      store.record_delivered(d.document_id, r.id, utc_now_iso());
+      delivered.add(d.document_id);
       ++report.delivered;
       if (options.on_event) {
         options.on_event(r.id, d.document_id, "delivered");
       }
       continue;
     }
+    delivered.flush();
     if (d.attempts + 1 >= r.max_attempts) {
       store.record_failed_attempt(d.document_id, r.id, error, "");
       raise_alert(host, run_id, r, d, error);
@@ -159,8 +197,9 @@ void pass(runtime::Host &host, const std::string &run_id, const Recipient &r, co
     if (options.on_event) {
       options.on_event(r.id, d.document_id, "will retry: " + error);
     }
-    return;
+    break;
   }
+  delivered.flush();
 }
 
 } // namespace

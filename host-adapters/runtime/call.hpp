@@ -8,6 +8,7 @@
 #include <cartera/abi.h>
 
 #include <atomic>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -38,6 +39,8 @@ public:
   virtual void progress(std::uint64_t done, std::uint64_t total, std::string_view label) = 0;
 };
 
+class DocumentChecker;
+
 struct EmittedDocument {
   std::string type;
   std::string key;
@@ -63,7 +66,9 @@ struct cartera_call {
   cartera::runtime::DataAccess *data = nullptr;
   const std::atomic<int> *cancel_flag = nullptr;
 
-  std::vector<cartera::runtime::EmittedDocument> documents;
+  // A deque: the checker validates documents in place while the module appends more.
+  std::deque<cartera::runtime::EmittedDocument> documents;
+  cartera::runtime::DocumentChecker *checker = nullptr; // owned by run_job
   std::vector<cartera::runtime::ResultColumn> columns;
   bool columns_declared = false;
   std::uint64_t rows = 0;

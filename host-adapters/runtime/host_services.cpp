@@ -2,6 +2,7 @@
 // becomes a status code plus a message in the call, so nothing unwinds through module frames
 // (DuckDB's ExtensionAccess rule).
 #include "runtime/call.hpp"
+#include "runtime/document_checker.hpp"
 #include "sql/catalog.hpp"
 
 #include <new>
@@ -77,6 +78,9 @@ cartera_status svc_emit_document(cartera_call *call, cartera_str type, cartera_s
       return CARTERA_E_INVALID_ARGUMENT;
     }
     call->documents.push_back(EmittedDocument{t, text(key), text(content)});
+    if (call->checker != nullptr) {
+      call->checker->submit(call->documents.size() - 1);
+    }
     return CARTERA_OK;
   });
 }

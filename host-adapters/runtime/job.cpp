@@ -1,5 +1,6 @@
 #include "runtime/job.hpp"
 
+#include "runtime/document_checker.hpp"
 #include "runtime/failure.hpp"
 #include "runtime/outbox.hpp"
 #include "runtime/render.hpp"
@@ -8,6 +9,7 @@
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <sstream>
@@ -213,14 +215,26 @@ std::size_t flush_outbox(const std::filesystem::path &outbox, RuntimeStore &stor
   return docs.size();
 }
 
-std::vector<bool> record_and_queue(Host &host, const std::vector<DocumentEntry> &docs, const std::string &at,
+std::vector<bool> record_and_queue(Host &host, std::vector<DocumentEntry> &docs, const std::string &at,
                                    const std::string &skip_recipient) {
+  const auto takers = [&](const DocumentEntry &d) {
+    std::vector<const std::string *> ids;
+    for (const auto &r : host.config().recipients) {
+      if (r.id != skip_recipient && r.documents.count(d.doc_type) != 0) {
+        ids.push_back(&r.id);
+      }
+    }
+    return ids;
+  };
+  for (auto &d : docs) {
+    d.to_outbox = takers(d).empty();
+  }
   std::vector<bool> fresh = host.store().record_new_documents(docs);
   std::vector<std::pair<std::string, std::string>> owed; // document, recipient
   for (std::size_t i = 0; i < docs.size(); ++i) {
-    for (const auto &r : host.config().recipients) {
-      if (fresh[i] && r.id != skip_recipient && r.documents.count(docs[i].doc_type) != 0) {
-        owed.emplace_back(docs[i].document_id, r.id);
+    if (fresh[i]) {
+      for (const std::string *recipient : takers(docs[i])) {
+        owed.emplace_back(docs[i].document_id, *recipient);
       }
     }
   }
@@ -411,6 +425,9 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
   call.data = data;
   call.cancel_flag = &Host::cancel_flag();
 
+  DocumentChecker checker(host.schemas(), m, call.documents);
+  call.checker = &checker;
+
   JobOutcome outcome;
   outcome.run_id = run_id;
   // The journal row is finished as failed by the handler below, after the transaction has
@@ -441,19 +458,8 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
 
     // Every document validates, or none is written. An invalid one is the module's fault,
     // not the caller's input: exit 1.
-    for (const auto &doc : call.documents) {
-      const DocTypeSpec *spec = m.find_doc_type(doc.type);
-      const std::string source = m.name + " '" + doc.type + "' document (key " + doc.key + ")";
-      try {
-        const std::string ns = check_xml_and_root_namespace(doc.content, source);
-        if (ns != spec->namespace_uri) {
-          refuse_input(source + ": root namespace is '" + ns + "', the manifest declares '" + spec->namespace_uri +
-                       "'");
-        }
-        host.schemas().validate(doc.content, source, spec->schema);
-      } catch (const Failure &f) {
-        failed(ExitCode::kFailure, std::string("module emitted an invalid document, nothing was written: ") + f.what());
-      }
+    if (const std::string invalid = checker.finish(); !invalid.empty()) {
+      failed(ExitCode::kFailure, "module emitted an invalid document, nothing was written: " + invalid);
     }
     // Kept in the database with the run; the outbox files follow the commit (flush_outbox).
     std::vector<DocumentEntry> entries;

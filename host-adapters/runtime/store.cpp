@@ -214,15 +214,18 @@ std::vector<bool> RuntimeStore::record_new_documents(const std::vector<DocumentE
     std::vector<bool> fresh;
     fresh.reserve(docs.size());
     DocumentEntry d;
+    int written = 0; // 1: no outbox file is owed (a recipient's transport takes the document)
     soci::statement st =
-        (session().prepare << "INSERT INTO cartera_document (document_id, run_id, module_id, doc_type, doc_key, "
-                              "file_name, sha256, size_bytes, created_at, content, written) "
-                              "VALUES (:i, :r, :m, :t, :k, :f, :h, :s, :c, :x, 0) ON CONFLICT (document_id) DO NOTHING",
+        (session().prepare
+             << "INSERT INTO cartera_document (document_id, run_id, module_id, doc_type, doc_key, "
+                "file_name, sha256, size_bytes, created_at, content, written) "
+                "VALUES (:i, :r, :m, :t, :k, :f, :h, :s, :c, :x, :w) ON CONFLICT (document_id) DO NOTHING",
          soci::use(d.document_id), soci::use(d.run_id), soci::use(d.module_id), soci::use(d.doc_type),
          soci::use(d.doc_key), soci::use(d.file_name), soci::use(d.sha256), soci::use(d.size_bytes),
-         soci::use(d.created_at), soci::use(d.content));
+         soci::use(d.created_at), soci::use(d.content), soci::use(written));
     for (const auto &doc : docs) {
       d = doc;
+      written = doc.to_outbox ? 0 : 1;
       st.execute(true);
       fresh.push_back(st.get_affected_rows() > 0);
     }

@@ -51,7 +51,8 @@ struct DocumentEntry {
   std::string sha256;
   long long size_bytes = 0;
   std::string created_at;
-  std::string content; // the document itself; empty when listing
+  std::string content;   // the document itself; empty when listing
+  bool to_outbox = true; // false when a recipient's transport takes it (no outbox file is owed)
 };
 
 // A document owed to a recipient (schemas/sql/runtime/*/003_exchange.sql), with what it is.
@@ -123,8 +124,9 @@ public:
   [[nodiscard]] long long count_deliveries(const std::string &state);
   std::optional<Delivery> find_delivery(const std::string &document_id, const std::string &recipient);
   // After an attempt: delivered, or the error with when to try again (state failed when
-  // next_attempt_at is empty). One short transaction each.
-  void record_delivered(const std::string &document_id, const std::string &recipient, const std::string &at);
+  // next_attempt_at is empty). One short transaction each (all of document_ids in one).
+  void record_delivered(const std::vector<std::string> &document_ids, const std::string &recipient,
+                        const std::string &at);
   void record_failed_attempt(const std::string &document_id, const std::string &recipient, const std::string &error,
                              const std::string &next_attempt_at);
   void record_answer(const std::string &document_id, const std::string &recipient, bool accepted,

@@ -134,13 +134,23 @@ std::optional<Delivery> RuntimeStore::find_delivery(const std::string &document_
   });
 }
 
-void RuntimeStore::record_delivered(const std::string &document_id, const std::string &recipient,
+void RuntimeStore::record_delivered(const std::vector<std::string> &document_ids, const std::string &recipient,
                                     const std::string &at) {
-  db_call("recording a delivery", [&] {
+  if (document_ids.empty()) {
+    return;
+  }
+  db_call("recording deliveries", [&] {
     soci::transaction tr(session());
-    session() << "UPDATE cartera_delivery SET state = 'delivered', attempts = attempts + 1, delivered_at = :a, "
-                 "last_error = '' WHERE document_id = :d AND recipient = :r AND state = 'pending'",
-        soci::use(at), soci::use(document_id), soci::use(recipient);
+    std::string id;
+    soci::statement st =
+        (session().prepare << "UPDATE cartera_delivery SET state = 'delivered', attempts = attempts + 1, "
+                              "delivered_at = :a, last_error = '' "
+                              "WHERE document_id = :d AND recipient = :r AND state = 'pending'",
+         soci::use(at), soci::use(id), soci::use(recipient));
+    for (const auto &d : document_ids) {
+      id = d;
+      st.execute(true);
+    }
     tr.commit();
     return 0;
   });

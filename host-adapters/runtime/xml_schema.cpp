@@ -168,11 +168,31 @@ CompiledSchema &SchemaSet::compiled(const std::string &schema_file) {
 }
 
 void SchemaSet::validate(std::string_view bytes, const std::string &source, const std::string &schema_file) {
+  validate_document(bytes, source, schema_file, {});
+}
+
+void SchemaSet::validate_document(std::string_view bytes, const std::string &source, const std::string &schema_file,
+                                  std::string_view root_namespace) {
   DocPtr doc = parse_strict(bytes, source);
-  std::lock_guard lock(mutex_);
-  CompiledSchema &schema = compiled(schema_file);
+  if (!root_namespace.empty()) {
+    const xmlNode *root = xmlDocGetRootElement(doc.get());
+    const std::string_view ns = root != nullptr && root->ns != nullptr && root->ns->href != nullptr
+                                    ? std::string_view(reinterpret_cast<const char *>(root->ns->href))
+                                    : std::string_view();
+    if (ns != root_namespace) {
+      refuse_input(source + ": root namespace is '" + std::string(ns) + "', the manifest declares '" +
+                   std::string(root_namespace) + "'");
+    }
+  }
+  CompiledSchema *schema = nullptr;
+  {
+    // Only compiling and the cache need the lock: a compiled schema is read-only, and each
+    // validation has its own context, so documents validate on several threads at once.
+    std::lock_guard lock(mutex_);
+    schema = &compiled(schema_file);
+  }
   ErrorCollector errors;
-  xmlSchemaValidCtxtPtr vctxt = xmlSchemaNewValidCtxt(schema.schema);
+  xmlSchemaValidCtxtPtr vctxt = xmlSchemaNewValidCtxt(schema->schema);
   xmlSchemaSetValidStructuredErrors(vctxt, collect, &errors);
   const int rc = xmlSchemaValidateDoc(vctxt, doc.get());
   xmlSchemaFreeValidCtxt(vctxt);

@@ -33,6 +33,11 @@ public:
   // Failure(kInputRefused) with "source:line: message".
   void validate(std::string_view bytes, const std::string &source, const std::string &schema_file);
 
+  // validate() for a document whose root element must be in root_namespace (not checked when
+  // empty), from one parse. Safe to call from several threads at once.
+  void validate_document(std::string_view bytes, const std::string &source, const std::string &schema_file,
+                         std::string_view root_namespace);
+
 private:
   CompiledSchema &compiled(const std::string &schema_file);
 

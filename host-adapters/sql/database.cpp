@@ -104,6 +104,10 @@ Database open_database(const std::string &url, Access access) {
         *db.session << "PRAGMA journal_mode = WAL";
         *db.session << "PRAGMA synchronous = NORMAL";
       }
+      // 64 MB of page cache instead of 2 MB: a day's approval reads and writes a few hundred
+      // MB of a million-invoice book, and every miss is a pread (measured: a fifth of the
+      // approval's time on the 100k benchmark with the default).
+      *db.session << "PRAGMA cache_size = -65536";
     } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
       std::string info = postgres_conninfo(url);
       if (read_only) {

@@ -1059,52 +1059,42 @@ private:
     return kind == "retefuente" || kind == "reteica" || kind == "reteiva";
   }
 
-  // Treasury's cash receipt for a movement the approval settled (every proposal of it decided,
-  // some approved). Its key is the movement: one receipt per payment, whatever run settles it.
-  static void request_cash_receipt(Context &ctx, const std::string &entry) {
-    using cartera::sdk::xml_escape;
-    cartera::Operation e = ctx.operation("pay_receipt_entry");
-    e.bind("entry_key", std::string_view(entry)).execute();
-    if (!e.step() || e.text(0) != "applied") {
-      return; // still has proposals waiting: its receipt goes when the last is decided
-    }
-    struct Line {
-      std::string id, customer, invoice, kind, rule, proposed_by, reviewed_by, reviewed_at;
-      std::int64_t amount = 0;
-    };
-    std::vector<Line> lines;
-    {
-      cartera::Operation op = ctx.operation("pay_receipt_applications");
-      op.bind("entry_key", std::string_view(entry)).execute();
-      while (op.step()) {
-        lines.push_back(Line{std::string(op.text(0)), std::string(op.text(1)), std::string(op.text(2)),
-                             std::string(op.text(3)), std::string(op.text(5)), std::string(op.text(6)),
-                             std::string(op.text(7)), std::string(op.text(8)), op.centavos(4).value});
-      }
-    }
-    if (lines.empty()) {
-      return;
-    }
+  // One settled movement as treasury's cash receipt names it, read from pay_receipts_due.
+  struct ReceiptLine {
+    std::string id, customer, invoice, kind, rule, proposed_by, approved_by, approved_at;
+    std::int64_t amount = 0;
+  };
+  struct Receipt {
+    std::string entry, account, currency, bank_reference, end_to_end_id, remittance, channel, payer_id, payer_name,
+        file_name, file_sha256, format;
+    std::int64_t booking_date = 0, value_date = 0, amount = 0, line = 0;
+    std::vector<ReceiptLine> lines;
+  };
+
+  // The cash-receipt request of one movement. An invoice's money first, then the differences
+  // that closed it (the matcher adds them in that order, under consecutive ids).
+  static std::string cash_receipt_request(const Receipt &r, const std::string &user, const std::string &now,
+                                          const std::string &officer) {
     std::string invoices;
-    std::string credit;
     std::int64_t applied = 0;
     std::int64_t withheld = 0;
     std::int64_t noted = 0;
     std::int64_t credited = 0;
-    // An invoice's money first, then the differences that closed it (the matcher adds them in
-    // that order, under consecutive ids).
-    std::vector<std::string> order;
-    for (const auto &l : lines) {
+    std::vector<std::string_view> order;
+    for (const auto &l : r.lines) {
       if (!l.invoice.empty() && std::find(order.begin(), order.end(), l.invoice) == order.end()) {
-        order.push_back(l.invoice);
+        order.emplace_back(l.invoice);
+      }
+      if (l.kind == "credit") {
+        credited += l.amount;
       }
     }
     for (const auto &invoice : order) {
       std::int64_t money = 0;
       std::int64_t settled = 0;
-      std::string customer;
+      std::string_view customer;
       std::string differences;
-      for (const auto &l : lines) {
+      for (const auto &l : r.lines) {
         if (l.invoice != invoice) {
           continue;
         }
@@ -1124,42 +1114,81 @@ private:
                   attr("settled", pesos(settled)) +
                   (differences.empty() ? "/>\n" : ">\n" + differences + "  </invoice>\n");
     }
-    for (const auto &l : lines) {
-      if (l.kind == "credit") {
-        credited += l.amount;
-      }
-    }
-    if (credited > 0) {
-      credit = "  <credit" + attr("customer", lines.front().customer) + attr("amount", pesos(credited)) + "/>\n";
-    }
-    std::string approvals;
-    for (const auto &l : lines) {
-      approvals += "    <approval" + attr("application", l.id) + attr("rule", l.rule) +
-                   attr("proposed-by", l.proposed_by) + attr("approved-by", l.reviewed_by) +
-                   attr("approved-at", l.reviewed_at) + "/>\n";
-    }
-    const std::string user = ctx.text_param("cartera.user").value_or("");
-    const std::string doc =
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<cash-receipt-request "
-        "xmlns=\"urn:cartera:cash-receipt-request:1\"" +
-        attr("id", entry) + attr("requested-by", user) + attr("requested-at", iso_now(ctx)) + ">\n  <to>" +
-        xml_escape(ctx.config("treasury-officer").value_or("tesoreria")) + "</to>\n  <payer" +
-        attr("customer", lines.front().customer) + attr("id-number", e.text(10)) + attr("name", e.text(11)) +
-        "/>\n  <payment" + attr("entry-key", entry) + attr("account", e.text(1)) +
-        attr("booking-date", iso(e.date(2).days)) + attr("value-date", iso(e.date(3).days)) +
-        attr("amount", pesos(e.centavos(4).value)) + attr("currency", e.text(5)) + attr("bank-reference", e.text(6)) +
-        attr("end-to-end-id", e.text(7)) + attr("remittance", e.text(8)) + attr("channel", e.text(9)) + "/>\n" +
-        invoices + credit + "  <totals" + attr("received", pesos(e.centavos(4).value)) +
-        attr("applied", pesos(applied)) + attr("withheld", pesos(withheld)) + attr("credit-notes", pesos(noted)) +
-        attr("credit", pesos(credited)) + "/>\n  <supports>\n    <bank-file" + attr("name", e.text(12)) +
-        attr("sha256", e.text(13)) + attr("format", e.text(14)) + attr("line", std::to_string(e.integer(15))) + "/>\n" +
-        approvals + "  </supports>\n</cash-receipt-request>\n";
-    if (applied + credited != e.centavos(4).value) {
+    if (applied + credited != r.amount) {
       // The matcher never splits a movement into more or less than it is; say so if it did.
-      throw Error(CARTERA_E_INTERNAL, "movement " + entry + ": applied " + pesos(applied) + " + credit " +
-                                          pesos(credited) + " is not its amount " + pesos(e.centavos(4).value));
+      throw Error(CARTERA_E_INTERNAL, "movement " + r.entry + ": applied " + pesos(applied) + " + credit " +
+                                          pesos(credited) + " is not its amount " + pesos(r.amount));
     }
-    ctx.emit_document("cash-receipt-request", entry, doc);
+    const std::string &customer = r.lines.front().customer;
+    std::string doc;
+    doc.reserve(1024 + 256 * r.lines.size());
+    doc += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<cash-receipt-request "
+           "xmlns=\"urn:cartera:cash-receipt-request:1\"";
+    doc += attr("id", r.entry) + attr("requested-by", user) + attr("requested-at", now) + ">\n  <to>";
+    doc += cartera::sdk::xml_escape(officer) + "</to>\n  <payer" + attr("customer", customer) +
+           attr("id-number", r.payer_id) + attr("name", r.payer_name) + "/>\n";
+    doc += "  <payment" + attr("entry-key", r.entry) + attr("account", r.account) +
+           attr("booking-date", iso(r.booking_date)) + attr("value-date", iso(r.value_date)) +
+           attr("amount", pesos(r.amount)) + attr("currency", r.currency) + attr("bank-reference", r.bank_reference) +
+           attr("end-to-end-id", r.end_to_end_id) + attr("remittance", r.remittance) + attr("channel", r.channel) +
+           "/>\n";
+    doc += invoices;
+    if (credited > 0) {
+      doc += "  <credit" + attr("customer", customer) + attr("amount", pesos(credited)) + "/>\n";
+    }
+    doc += "  <totals" + attr("received", pesos(r.amount)) + attr("applied", pesos(applied)) +
+           attr("withheld", pesos(withheld)) + attr("credit-notes", pesos(noted)) + attr("credit", pesos(credited)) +
+           "/>\n  <supports>\n";
+    doc += "    <bank-file" + attr("name", r.file_name) + attr("sha256", r.file_sha256) + attr("format", r.format) +
+           attr("line", std::to_string(r.line)) + "/>\n";
+    for (const auto &l : r.lines) {
+      doc += "    <approval" + attr("application", l.id) + attr("rule", l.rule) + attr("proposed-by", l.proposed_by) +
+             attr("approved-by", l.approved_by) + attr("approved-at", l.approved_at) + "/>\n";
+    }
+    doc += "  </supports>\n</cash-receipt-request>\n";
+    return doc;
+  }
+
+  // Treasury's cash receipts for the movements this run's approvals settled (every proposal of
+  // a movement decided, some approved; one still waiting holds its receipt until it is
+  // decided). Read in one query; the key is the movement: one receipt per payment, whatever run
+  // settles it.
+  static void request_cash_receipts(Context &ctx, const std::string &user, const std::string &now) {
+    const std::string officer = ctx.config("treasury-officer").value_or("tesoreria");
+    cartera::Operation op = ctx.operation("pay_receipts_due");
+    op.bind("reviewed_by", std::string_view(user)).bind("reviewed_at", std::string_view(now)).execute();
+    Receipt r;
+    const auto emit = [&] {
+      if (!r.lines.empty()) {
+        ctx.emit_document("cash-receipt-request", r.entry, cash_receipt_request(r, user, now, officer));
+      }
+      r.lines.clear();
+    };
+    while (op.step()) {
+      if (op.text(0) != r.entry || r.lines.empty()) {
+        emit();
+        r.entry = op.text(0);
+        r.account = op.text(1);
+        r.booking_date = op.date(2).days;
+        r.value_date = op.date(3).days;
+        r.amount = op.centavos(4).value;
+        r.currency = op.text(5);
+        r.bank_reference = op.text(6);
+        r.end_to_end_id = op.text(7);
+        r.remittance = op.text(8);
+        r.channel = op.text(9);
+        r.payer_id = op.text(10);
+        r.payer_name = op.text(11);
+        r.file_name = op.text(12);
+        r.file_sha256 = op.text(13);
+        r.format = op.text(14);
+        r.line = op.integer(15);
+      }
+      r.lines.push_back(ReceiptLine{std::string(op.text(16)), std::string(op.text(17)), std::string(op.text(18)),
+                                    std::string(op.text(19)), std::string(op.text(21)), std::string(op.text(22)),
+                                    std::string(op.text(23)), std::string(op.text(24)), op.centavos(20).value});
+    }
+    emit();
   }
 
   static void decide(Context &ctx, bool approve) {
@@ -1173,7 +1202,6 @@ private:
     const std::string user = ctx.text_param("cartera.user").value_or("");
     std::vector<std::string> chosen;
     std::vector<std::string> own;
-    std::vector<std::string> touched; // the movements of the chosen proposals
     const auto select = [&](const std::string &entry) {
       cartera::Operation op = ctx.operation("pay_selection");
       op.bind("batch_id", std::string_view(batch))
@@ -1184,9 +1212,6 @@ private:
       while (op.step()) {
         any = true;
         chosen.emplace_back(op.text(0));
-        if (touched.empty() || touched.back() != op.text(2)) {
-          touched.emplace_back(op.text(2));
-        }
         if (op.text(1) == user) {
           own.emplace_back(op.text(0));
         }
@@ -1230,11 +1255,7 @@ private:
     op.execute();
     ctx.operation("pay_settle_entries").execute();
     if (approve) {
-      std::sort(touched.begin(), touched.end());
-      touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-      for (const auto &entry : touched) {
-        request_cash_receipt(ctx, entry);
-      }
+      request_cash_receipts(ctx, user, now);
     } else {
       ctx.operation("pay_reopen_entries").execute();
     }

@@ -56,7 +56,7 @@ Invocation invoke(const LoadedModule &mod, const std::string &job) {
     mod.descriptor.destroy(instance);
   }
   inv.error = call.error_message;
-  inv.documents = call.documents;
+  inv.documents.assign(call.documents.begin(), call.documents.end());
   return inv;
 }
 

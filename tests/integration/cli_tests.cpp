@@ -176,7 +176,7 @@ TEST_F(Cli, JobRunsAreJournaledAndReRunsEmitNoDuplicateDocuments) {
   ASSERT_EQ(again.code, 0) << again.err;
   EXPECT_EQ(outbox().size(), 1u);
   EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_document"), 1);
-  EXPECT_TRUE(contains(again.err, "documents: 0 new in")) << again.err;
+  EXPECT_TRUE(contains(again.err, "documents: 0 new (in ")) << again.err;
 
   const Outcome runs = as("luis", {"runs", "--format", "csv"});
   EXPECT_TRUE(contains(runs.out,

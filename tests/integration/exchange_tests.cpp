@@ -193,6 +193,8 @@ TEST_F(Exchange, TheApprovalOwesTreasuryOneReceiptPerPaymentDeliveredToItsFolder
   approve_the_day();
   const std::string pending = status("pending");
   EXPECT_EQ(count_lines(pending), 6U) << pending; // header + 5
+  // Treasury's folder gets them; the outbox, which is for what no recipient takes, does not.
+  EXPECT_FALSE(fs::exists(work_.path() / "outbox") && !fs::is_empty(work_.path() / "outbox"));
   const Outcome d = as("sistemas", {"exchange", "deliver"});
   ASSERT_EQ(d.code, 0) << d.err;
   EXPECT_EQ(d.out, "delivered 5, retries scheduled 0, failed 0, still pending 0\n");
@@ -352,8 +354,9 @@ TEST_F(Exchange, ARecipientThatNeverAnswersIsMarkedFailedWithAnAlertAndCanBeRetr
 }
 
 TEST_F(Exchange, ADocumentCommittedButNotYetWrittenReachesTheOutboxOnTheNextRun) {
+  // Nobody takes the cash receipts here, so they are owed to the outbox.
   configure(
-      R"(<recipient id="tesoreria" documents="cash-receipt-request"><folder dir="tesoreria-entrada"/></recipient>)");
+      R"(<recipient id="contabilidad" documents="payment-offset-request"><folder dir="contabilidad"/></recipient>)");
   approve_the_day();
   // As if the process died between its commit and writing the files.
   std::vector<fs::path> written;

@@ -1,0 +1,261 @@
+// serve: recipients' acknowledgements by HTTP POST, and the delivery loop on a schedule. The
+// listener, the delivery timer and the signals all run on the one thread that runs the
+// io_context, because the Host and its database session may only be used from one thread.
+#include "cli/commands.hpp"
+
+#include "exchange/acknowledgement.hpp"
+#include "exchange/delivery.hpp"
+#include "exchange/http_listener.hpp"
+#include "runtime/failure.hpp"
+#include "runtime/host.hpp"
+#include "runtime/outbox.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+
+namespace cartera::cli {
+
+namespace fs = std::filesystem;
+using namespace cartera::runtime;
+
+namespace {
+
+namespace net = boost::asio;
+using boost::system::error_code;
+
+constexpr unsigned short kDefaultPort = 8470;
+constexpr long long kDefaultDeliverEvery = 30;
+// Requests accepted before a stop are still answered, but a client that stalls must not keep
+// the process alive after SIGTERM for as long as the listener's read deadline.
+constexpr std::chrono::seconds kStopGrace{5};
+
+struct ListenAt {
+  std::string address; // without brackets
+  unsigned short port = 0;
+};
+
+bool all_digits(const std::string &s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// "127.0.0.1:8470", "[::1]:8470", "0.0.0.0:0". The address must be an IP address: binding to
+// a host name would depend on name resolution at every start.
+ListenAt parse_listen(const std::string &text) {
+  const auto bad = [&](const std::string &why) {
+    usage_error("serve: --listen " + text + ": " + why + " (ADDR:PORT, e.g. 127.0.0.1:8470 or [::1]:8470)");
+  };
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) {
+    bad("no port");
+  }
+  ListenAt at;
+  at.address = text.substr(0, colon);
+  const std::string port = text.substr(colon + 1);
+  if (at.address.size() >= 2 && at.address.front() == '[' && at.address.back() == ']') {
+    at.address = at.address.substr(1, at.address.size() - 2);
+  } else if (at.address.find(':') != std::string::npos) {
+    bad("an IPv6 address is written in brackets");
+  }
+  error_code ec;
+  (void)net::ip::make_address(at.address, ec);
+  if (at.address.empty() || ec) {
+    bad("not an IP address");
+  }
+  if (!all_digits(port) || port.size() > 5 || std::stoul(port) > 65535) {
+    bad("the port is a number from 0 to 65535");
+  }
+  at.port = static_cast<unsigned short>(std::stoul(port));
+  return at;
+}
+
+std::string display(const std::string &address, unsigned short port) {
+  return (address.find(':') != std::string::npos ? "[" + address + "]" : address) + ":" + std::to_string(port);
+}
+
+exchange::HttpReply plain(unsigned status, const std::string &body) {
+  exchange::HttpReply reply;
+  reply.status = status;
+  reply.body = body + "\n";
+  return reply;
+}
+
+exchange::HttpReply method_not_allowed(const std::string &allow) {
+  exchange::HttpReply reply = plain(405, "only " + allow + " is accepted here");
+  reply.headers["Allow"] = allow;
+  return reply;
+}
+
+class Server {
+public:
+  Server(Host &host, const ListenAt &at, std::chrono::seconds deliver_every)
+      : host_(host), deliver_every_(deliver_every),
+        listener_(ioc_, at.address, at.port, [this](const exchange::HttpRequest &r) { return answer(r); }),
+        timer_(ioc_), signals_(ioc_, SIGINT, SIGTERM) {}
+
+  [[nodiscard]] unsigned short port() const { return listener_.port(); }
+
+  void run() {
+    signals_.async_wait([this](error_code ec, int signal) {
+      if (!ec) {
+        stop(signal == SIGINT ? "SIGINT" : "SIGTERM");
+      }
+    });
+    // A signal that came before the signal_set existed went to main's handler instead.
+    if (Host::cancel_flag() != 0) {
+      stop("a signal at start");
+    }
+    if (!stopping_ && deliver_every_.count() > 0) {
+      if (host_.config().recipients.empty()) {
+        info("cartera.xml names no recipient (<exchange>): nothing to deliver");
+      } else {
+        schedule_delivery(std::chrono::seconds(0));
+      }
+    }
+    // run() itself would return only once every connection has closed; the loop bounds that.
+    while (!ioc_.stopped()) {
+      ioc_.run_for(std::chrono::milliseconds(200));
+      if (stopping_ && std::chrono::steady_clock::now() - stopped_at_ >= kStopGrace) {
+        ioc_.stop();
+      }
+    }
+  }
+
+private:
+  void info(const std::string &line) const {
+    if (!host_.quiet()) {
+      std::cerr << "cartera: serve: " << line << "\n";
+    }
+  }
+
+  void stop(const std::string &why) {
+    if (stopping_) {
+      return;
+    }
+    stopping_ = true;
+    stopped_at_ = std::chrono::steady_clock::now();
+    info("stopping (" + why + ")");
+    listener_.stop();
+    timer_.cancel();
+    signals_.cancel();
+  }
+
+  void schedule_delivery(std::chrono::seconds after) {
+    timer_.expires_after(after);
+    timer_.async_wait([this](error_code ec) {
+      if (ec || stopping_) {
+        return;
+      }
+      deliver();
+      // From the end of a pass, so that a slow pass never makes them pile up.
+      schedule_delivery(deliver_every_);
+    });
+  }
+
+  void deliver() {
+    try {
+      // A pass is a run in the journal: one every few seconds while nothing is owed would bury
+      // the journal's real runs.
+      if (host_.store().count_deliveries("pending") == 0) {
+        return;
+      }
+      const exchange::DeliveryReport r = exchange::deliver(host_, exchange::DeliveryOptions{});
+      if (r.delivered + r.retries_scheduled + r.failed > 0) {
+        info("delivered " + std::to_string(r.delivered) + ", retries scheduled " + std::to_string(r.retries_scheduled) +
+             ", failed " + std::to_string(r.failed) + ", still pending " + std::to_string(r.pending));
+      }
+    } catch (const std::exception &e) {
+      // The next pass tries again; a database that is away for a while must not end the service.
+      std::cerr << "cartera: error: serve: delivery: " << e.what() << "\n";
+    }
+  }
+
+  exchange::HttpReply answer(const exchange::HttpRequest &request) {
+    const std::string path = request.target.substr(0, request.target.find('?'));
+    if (path == "/health") {
+      return request.method == "GET" ? plain(200, "ok") : method_not_allowed("GET");
+    }
+    if (path == "/acknowledgements") {
+      return request.method == "POST" ? acknowledge(request) : method_not_allowed("POST");
+    }
+    return plain(404, "no such resource: " + path);
+  }
+
+  exchange::HttpReply acknowledge(const exchange::HttpRequest &request) {
+    const std::string source = "HTTP POST from " + request.remote;
+    try {
+      const exchange::Answer a = exchange::receive_acknowledgement(host_, request.body, source);
+      const std::string state = a.accepted ? "acknowledged" : "rejected";
+      const std::string outcome = a.already_recorded ? "already recorded" : "recorded";
+      info(source + ": " + a.document + " from " + a.from + ": " + state +
+           (a.accepted ? " as " + a.number : ": " + a.reason) + " (" + outcome + ")");
+      return plain(200, outcome + " " + a.document + " " + state);
+    } catch (const Failure &f) {
+      if (f.code() == ExitCode::kInputRefused) {
+        info("refused: " + std::string(f.what()));
+        return plain(422, f.what());
+      }
+      // Not the sender's to fix (the database, say): a 5xx tells it to send the answer again later.
+      std::cerr << "cartera: error: serve: " << source << ": " << f.what() << "\n";
+      return plain(500, f.what());
+    } catch (const std::exception &e) {
+      std::cerr << "cartera: error: serve: " << source << ": " << e.what() << "\n";
+      return plain(500, e.what());
+    }
+  }
+
+  Host &host_;
+  std::chrono::seconds deliver_every_;
+  net::io_context ioc_;
+  exchange::HttpListener listener_;
+  net::steady_timer timer_;
+  net::signal_set signals_;
+  bool stopping_ = false;
+  std::chrono::steady_clock::time_point stopped_at_;
+};
+
+} // namespace
+
+int cmd_serve(const Args &args) {
+  args.only({"listen", "port-file", "deliver-every"}, "serve");
+  for (const char *name : {"listen", "port-file", "deliver-every"}) {
+    if (args.flag(name)) {
+      usage_error(std::string("serve: --") + name + " needs a value (cartera serve --help)");
+    }
+  }
+  if (args.words.size() > 1) {
+    usage_error("serve: unexpected " + args.words[1] + " (cartera serve --help)");
+  }
+  const ListenAt at = parse_listen(args.option("listen").value_or("127.0.0.1:" + std::to_string(kDefaultPort)));
+  const std::string every = args.option("deliver-every").value_or(std::to_string(kDefaultDeliverEvery));
+  if (!all_digits(every) || every.size() > 9) {
+    usage_error("serve: --deliver-every " + every + ": a whole number of seconds (0: never)");
+  }
+  const std::optional<std::string> port_file = args.option("port-file");
+  if (port_file && port_file->empty()) {
+    usage_error("serve: --port-file needs a file name");
+  }
+
+  Host host(args.global);
+  host.store(); // a database that cannot be opened fails now, not at the first request
+  Server server(host, at, std::chrono::seconds(std::stoll(every)));
+  if (!host.quiet()) {
+    std::cerr << "cartera: serve: listening on " << display(at.address, server.port()) << "\n";
+  }
+  if (port_file) {
+    const fs::path file = fs::absolute(*port_file);
+    write_atomically(file.parent_path(), file.filename().string(), std::to_string(server.port()) + "\n");
+  }
+  server.run();
+  return 0;
+}
+
+} // namespace cartera::cli
