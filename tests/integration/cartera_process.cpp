@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 extern char **environ;
@@ -54,6 +55,14 @@ Outcome run_cartera(const std::filesystem::path &cwd, const std::vector<std::str
 
 pid_t spawn_cartera(const std::filesystem::path &cwd, const std::vector<std::string> &args) {
   return spawn(cwd, args, (cwd / ".bg-stdout").string(), (cwd / ".bg-stderr").string());
+}
+
+bool contains(const std::string &s, const std::string &part) {
+  return s.find(part) != std::string::npos;
+}
+
+std::size_t count_lines(const std::string &s) {
+  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
 }
 
 } // namespace cartera::testing

@@ -21,4 +21,8 @@ Outcome run_cartera(const std::filesystem::path &cwd, const std::vector<std::str
 // Starts it without waiting (for the kill tests); output goes to files in cwd.
 pid_t spawn_cartera(const std::filesystem::path &cwd, const std::vector<std::string> &args);
 
+// What the tests ask of a run's output (files: read_text in tests/support/module_dir.hpp).
+bool contains(const std::string &s, const std::string &part);
+std::size_t count_lines(const std::string &s);
+
 } // namespace cartera::testing

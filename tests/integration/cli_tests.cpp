@@ -19,12 +19,9 @@
 namespace {
 
 namespace fs = std::filesystem;
+using cartera::testing::contains;
 using cartera::testing::ModuleDir;
 using cartera::testing::Outcome;
-
-bool contains(const std::string &s, const std::string &part) {
-  return s.find(part) != std::string::npos;
-}
 
 class Cli : public ::testing::Test {
 protected:

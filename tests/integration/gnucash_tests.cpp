@@ -33,6 +33,7 @@
 namespace {
 
 namespace fs = std::filesystem;
+using cartera::testing::contains;
 using cartera::testing::env_or_empty;
 using cartera::testing::have_postgres;
 using cartera::testing::ModuleDir;
@@ -44,10 +45,6 @@ using cartera::testing::read_text;
 const fs::path kScripts = fs::path(CARTERA_SOURCE_DIR) / "tests/gnucash";
 const fs::path kBookCache = fs::path(CARTERA_BINARY_DIR) / "tests/gnucash-books";
 constexpr const char *kAsOf = "2026-11-22";
-
-bool contains(const std::string &s, const std::string &part) {
-  return s.find(part) != std::string::npos;
-}
 
 void shell(const std::string &cmd) {
   if (std::system(cmd.c_str()) != 0) {

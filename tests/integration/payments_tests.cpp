@@ -19,6 +19,7 @@
 namespace {
 
 namespace fs = std::filesystem;
+using cartera::testing::contains;
 using cartera::testing::env_or_empty;
 using cartera::testing::have_postgres;
 using cartera::testing::ModuleDir;
@@ -28,10 +29,6 @@ using cartera::testing::postgres_url;
 using cartera::testing::read_text;
 
 const fs::path kData = fs::path(CARTERA_SOURCE_DIR) / "tests/data";
-
-bool contains(const std::string &s, const std::string &part) {
-  return s.find(part) != std::string::npos;
-}
 
 std::size_t lines(const std::string &s) {
   std::size_t n = 0;

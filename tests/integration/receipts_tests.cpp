@@ -12,25 +12,15 @@
 #include <regex>
 
 namespace fs = std::filesystem;
+using cartera::testing::contains;
+using cartera::testing::count_lines;
 using cartera::testing::ModuleDir;
 using cartera::testing::Outcome;
+using cartera::testing::read_text;
 
 namespace {
 
 const fs::path kData = fs::path(CARTERA_SOURCE_DIR) / "tests/data";
-
-std::string read_text(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-bool contains(const std::string &s, const std::string &part) {
-  return s.find(part) != std::string::npos;
-}
-
-std::size_t count_lines(const std::string &s) {
-  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
-}
 
 class Receipts : public ::testing::Test {
 protected:

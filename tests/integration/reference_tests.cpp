@@ -16,6 +16,7 @@
 namespace {
 
 namespace fs = std::filesystem;
+using cartera::testing::contains;
 using cartera::testing::env_or_empty;
 using cartera::testing::have_postgres;
 using cartera::testing::ModuleDir;
@@ -26,10 +27,6 @@ using cartera::testing::read_text;
 
 const fs::path kSmallCompany = fs::path(CARTERA_SOURCE_DIR) / "tests/integration/data/small-company";
 const fs::path kGolden = fs::path(CARTERA_SOURCE_DIR) / "tests/golden/collections";
-
-bool contains(const std::string &s, const std::string &part) {
-  return s.find(part) != std::string::npos;
-}
 
 class Backends : public ::testing::TestWithParam<std::string> {
 protected:

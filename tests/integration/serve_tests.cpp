@@ -22,6 +22,8 @@
 
 namespace fs = std::filesystem;
 namespace net = boost::asio;
+using cartera::testing::contains;
+using cartera::testing::count_lines;
 using cartera::testing::ModuleDir;
 using cartera::testing::Outcome;
 using cartera::testing::read_text;
@@ -31,14 +33,6 @@ namespace {
 
 const fs::path kData = fs::path(CARTERA_SOURCE_DIR) / "tests/data";
 const char *const kNow = "2026-11-22T18:00:00";
-
-bool contains(const std::string &s, const std::string &part) {
-  return s.find(part) != std::string::npos;
-}
-
-std::size_t count_lines(const std::string &s) {
-  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
-}
 
 // The exit code of pid once it ends, or nothing if it is still running after timeout.
 std::optional<int> wait_for_exit(pid_t pid, std::chrono::milliseconds timeout) {
