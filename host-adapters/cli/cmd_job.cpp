@@ -93,10 +93,18 @@ int cmd_module_job(const Args &args) {
     print_module_help(m, args.help ? std::cout : std::cerr);
     return args.help ? 0 : 2;
   }
-  const JobSpec *job = m.find_job(args.words[1]);
+  // A job named "rates-import" is also `cartera interest rates import`: the words people say.
+  // The two-word job wins over a job "rates" (whose argument "import" would be an error anyway).
+  std::string job_name = args.words[1];
+  std::size_t first_argument = 2;
+  if (args.words.size() > 2 && m.find_job(job_name + "-" + args.words[2]) != nullptr) {
+    job_name += "-" + args.words[2];
+    first_argument = 3;
+  }
+  const JobSpec *job = m.find_job(job_name);
   const ParamSpec *positional = job != nullptr ? job->positional_param() : nullptr;
-  if (args.words.size() > (positional != nullptr ? 3U : 2U)) {
-    usage_error(m.name + " " + args.words[1] + ": unexpected argument '" + args.words.back() + "'");
+  if (args.words.size() > first_argument + (positional != nullptr ? 1U : 0U)) {
+    usage_error(m.name + " " + job_name + ": unexpected argument '" + args.words.back() + "'");
   }
   if (job != nullptr && args.help) {
     print_job_help(m, *job, std::cout);
@@ -104,10 +112,10 @@ int cmd_module_job(const Args &args) {
   }
   JobInvocation inv;
   inv.module = module;
-  inv.job = args.words[1];
+  inv.job = job_name;
   inv.options = args.options;
-  if (args.words.size() == 3) {
-    inv.options.emplace_back(positional->name, args.words[2]);
+  if (args.words.size() == first_argument + 1) {
+    inv.options.emplace_back(positional->name, args.words[first_argument]);
   }
   for (const auto &f : args.flags) {
     const ParamSpec *p = job != nullptr ? job->find_param(f) : nullptr;

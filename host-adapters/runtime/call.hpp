@@ -65,6 +65,7 @@ struct cartera_call {
   cartera::runtime::RunObserver *observer = nullptr;
   cartera::runtime::DataAccess *data = nullptr;
   const std::atomic<int> *cancel_flag = nullptr;
+  bool saturday_is_business_day = false; // cartera.xml <calendar saturdays="business"/>
 
   // A deque: the checker validates documents in place while the module appends more.
   std::deque<cartera::runtime::EmittedDocument> documents;

@@ -146,6 +146,7 @@ Config load_config(const std::optional<fs::path> &path, const InstallPaths &inst
     }
     c.time_zone = n.attribute("time-zone").as_string("America/Bogota");
   }
+  c.saturday_is_business_day = std::string_view(root.child("calendar").attribute("saturdays").value()) == "business";
   if (auto n = root.child("modules")) {
     c.module_dir = resolve(base, n.attribute("dir").value());
   }
@@ -237,6 +238,10 @@ std::string starter_config_text() {
        gnucash: a GnuCash 4.x book, read-only; cartera's own state stays in <database>:
          <host adapter="gnucash" database="sqlite3:empresa.gnucash" time-zone="America/Bogota"/> -->
   <host adapter="reference"/>
+
+  <!-- Terms in business days (petition deadlines, due dates moved by C.Co. art. 829) skip
+       Sundays and Colombian holidays, and Saturdays unless saturdays="business". -->
+  <calendar saturdays="rest"/>
 
   <!-- Modules are loaded from this folder only. Leave it out to use the installed
        <prefix>/lib/cartera/plugins. -->

@@ -66,6 +66,9 @@ struct Config {
   // the adapter keeps its tables in cartera's database (the reference host).
   std::string host_database_url;
   std::string time_zone = "America/Bogota"; // how the host's UTC timestamps become dates
+  // <calendar saturdays="business"/>: whether Saturdays count as business days for every
+  // module's terms (host services add_business_days); Sundays and holidays never do.
+  bool saturday_is_business_day = false;
   std::filesystem::path module_dir;
   std::filesystem::path schema_dir;
   std::filesystem::path outbox_dir;

@@ -5,6 +5,9 @@
 #include "runtime/document_checker.hpp"
 #include "sql/catalog.hpp"
 
+#include <cartera/sdk/calendar.hpp>
+#include <cartera/sdk/date.hpp>
+
 #include <new>
 #include <string>
 
@@ -179,6 +182,53 @@ int32_t svc_is_cancelled(cartera_call *call) noexcept {
   return call != nullptr && call->cancel_flag != nullptr && call->cancel_flag->load() != 0 ? 1 : 0;
 }
 
+// The calendar covers 1984..2100 (Ley 51 de 1983 onwards); a date outside it is a module's
+// bug or a typo in a file, and the log says which.
+void calendar_warning(cartera_call *call, const std::string &what) noexcept {
+  if (call == nullptr || call->observer == nullptr) {
+    return;
+  }
+  try {
+    call->observer->log(CARTERA_LOG_WARNING, call->manifest != nullptr ? call->manifest->name : "",
+                        "the business calendar covers " + std::to_string(cartera::sdk::kFirstCalendarYear) + ".." +
+                            std::to_string(cartera::sdk::kLastCalendarYear) + ", not " + what);
+  } catch (...) { // NOLINT(bugprone-empty-catch): the answer the caller gets already says it
+  }
+}
+
+bool calendar_covers(cartera_call *call, int64_t date) noexcept {
+  const std::int32_t year = cartera::sdk::civil_from_days(date).year;
+  if (year >= cartera::sdk::kFirstCalendarYear && year <= cartera::sdk::kLastCalendarYear) {
+    return true;
+  }
+  try {
+    calendar_warning(call, cartera::sdk::format_iso_date(date));
+  } catch (...) { // NOLINT(bugprone-empty-catch): formatting a date cannot fail in practice
+  }
+  return false;
+}
+
+int32_t svc_is_business_day(cartera_call *call, int64_t date) noexcept {
+  if (call == nullptr || !calendar_covers(call, date)) {
+    return -1;
+  }
+  return cartera::sdk::BusinessCalendar{call->saturday_is_business_day}.is_business_day(date) ? 1 : 0;
+}
+
+int64_t svc_add_business_days(cartera_call *call, int64_t date, int32_t n) noexcept {
+  if (call == nullptr || !calendar_covers(call, date)) {
+    return date;
+  }
+  const cartera::sdk::BusinessCalendar calendar{call->saturday_is_business_day};
+  try {
+    return n == 0 ? calendar.on_or_after(date) : calendar.add(date, n);
+  } catch (const std::exception &) {
+    // The walk stepped past the calendar's edge: say so, and answer as for a date outside it.
+    calendar_warning(call, std::to_string(n) + " business days from day " + std::to_string(date));
+    return date;
+  }
+}
+
 cartera_status svc_op_prepare(cartera_call *call, cartera_str operation, cartera_op **out) noexcept {
   return guarded(call, [&] {
     *out = nullptr;
@@ -312,6 +362,8 @@ constexpr cartera_host_services kServices = {
     svc_op_column_name,
     svc_op_column,
     svc_op_finalize,
+    svc_is_business_day,
+    svc_add_business_days,
 };
 
 } // namespace

@@ -424,6 +424,7 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
   call.observer = &observer;
   call.data = data;
   call.cancel_flag = &Host::cancel_flag();
+  call.saturday_is_business_day = host.config().saturday_is_business_day;
 
   DocumentChecker checker(host.schemas(), m, call.documents);
   call.checker = &checker;

@@ -1,4 +1,4 @@
-/* The frozen layout of ABI 1.0 on LP64 (x86_64, aarch64). Every offset and size here is a
+/* The frozen layout of ABI 1.x (1.0, and what 1.1 appended) on LP64 (x86_64, aarch64). Every offset and size here is a
 ** promise to already-built modules: a change that breaks one of these lines is a new major.
 ** Included from C99 and C++ translation units. */
 #ifndef CARTERA_TEST_LAYOUT_H
@@ -61,7 +61,14 @@ OFF(cartera_host_services, op_column_count, 144);
 OFF(cartera_host_services, op_column_name, 152);
 OFF(cartera_host_services, op_column, 160);
 OFF(cartera_host_services, op_finalize, 168);
-SIZE(cartera_host_services, 176); /* 1.0 */
+#if CARTERA_ABI_MINOR == 0
+SIZE(cartera_host_services, 176); /* 1.0 (the frozen header) */
+#else
+/* 1.0 ended here, at 176 bytes: the 1.1 services start there. */
+OFF(cartera_host_services, is_business_day, 176);
+OFF(cartera_host_services, add_business_days, 184);
+SIZE(cartera_host_services, 192); /* 1.1 */
+#endif
 
 OFF(cartera_plugin_descriptor, struct_size, 0);
 OFF(cartera_plugin_descriptor, abi_major, 4);

@@ -42,7 +42,7 @@ extern "C" {
 /* ---- Version ---------------------------------------------------------------------- */
 
 #define CARTERA_ABI_MAJOR 1
-#define CARTERA_ABI_MINOR 0
+#define CARTERA_ABI_MINOR 1
 
 /* The one symbol a module exports. The major version is part of its name so that a host
 ** of another major can say "built for ABI 1.x" instead of "entry point not found". */
@@ -211,6 +211,20 @@ typedef struct cartera_host_services {
   cartera_status (*op_column_name)(cartera_op *op, uint32_t index, cartera_str *out);
   cartera_status (*op_column)(cartera_op *op, uint32_t index, cartera_value *out);
   void (*op_finalize)(cartera_op *op);
+
+  /* The host's business calendar, so that every module counts terms the same way (since 1.1).
+  ** Sundays and Colombian holidays (Ley 51 de 1983; 9 July from 2026, Ley 2578 de 2026) are
+  ** never business days; Saturdays are when cartera.xml's <calendar saturdays="business"/>
+  ** says so (by default they are not). Dates are CARTERA_TYPE_DATE days. Defined for the
+  ** years 1984..2100; outside them is_business_day returns -1 and add_business_days the date
+  ** unchanged, and the host logs why.
+  **
+  ** is_business_day    1 when date is a business day, 0 when not.
+  ** add_business_days  n > 0: the n-th business day after date (date itself not counted, the
+  **                    way legal terms run); n < 0: the same, backwards; n == 0: date itself
+  **                    when it is a business day, else the next one (C.Co. art. 829). */
+  int32_t (*is_business_day)(cartera_call *call, int64_t date);
+  int64_t (*add_business_days)(cartera_call *call, int64_t date, int32_t n);
 
   /* New services are appended here, each with its "since" version. */
 } cartera_host_services;

@@ -225,7 +225,28 @@ public:
   }
   [[nodiscard]] Operation operation(std::string_view name) const { return Operation(host_, call_, name); }
 
+  // The host's business calendar (ABI 1.1): a module that uses it sets abi_minor_required = 1,
+  // so an older host refuses it at load; the check here is for a module that did not.
+  [[nodiscard]] bool is_business_day(Date date) const {
+    const std::int32_t r = calendar()->is_business_day(call_, date.days);
+    if (r < 0) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "the business calendar does not cover day " + std::to_string(date.days));
+    }
+    return r != 0;
+  }
+  // n business days after date (n < 0: before; 0: date itself or the next business day).
+  [[nodiscard]] Date add_business_days(Date date, std::int32_t n) const {
+    return Date{calendar()->add_business_days(call_, date.days, n)};
+  }
+
 private:
+  [[nodiscard]] const cartera_host_services *calendar() const {
+    if (host_->struct_size < offsetof(cartera_host_services, add_business_days) + sizeof(host_->add_business_days)) {
+      throw Error(CARTERA_E_UNSUPPORTED, "this host has no business calendar (ABI 1.1 or newer needed)");
+    }
+    return host_;
+  }
+
   const cartera_host_services *host_;
   cartera_call *call_;
 };

@@ -1,0 +1,356 @@
+// interest: moratory interest liquidated day by day at the certified rates, never above usury,
+// and charged through a request to accounting (README.md).
+#include "charge_request.hpp"
+#include "liquidation.hpp"
+#include "rates.hpp"
+
+#include <cartera/plugin.hpp>
+#include <cartera/sdk/date.hpp>
+#include <cartera/sdk/money.hpp>
+
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace cartera::interest {
+extern const char *const kShippedRatesCsv;
+} // namespace cartera::interest
+
+namespace {
+
+using cartera::Context;
+using cartera::Error;
+using cartera::make_value;
+namespace ci = cartera::interest;
+
+cartera_column column(std::string_view name, std::int32_t type) {
+  return {cartera::str(name), type, 0};
+}
+
+std::string iso(std::int64_t day) {
+  return cartera::sdk::format_iso_date(day);
+}
+
+// The module's settings (cartera.xml <module-settings module="org.cartera.interest">).
+struct Settings {
+  ci::Rules rules;
+  bool move_due_date = true; // C.Co. art. 829
+  std::string charge_as = "debit-note";
+  std::string charge_to = "contabilidad";
+};
+
+[[noreturn]] void bad_setting(const std::string &key, const std::string &value, const std::string &expected) {
+  throw Error(CARTERA_E_INVALID_ARGUMENT,
+              "interest: setting '" + key + "' is " + expected + ", not '" + value + "' (cartera.xml)");
+}
+
+Settings settings(const Context &ctx) {
+  Settings s;
+  const std::string base = ctx.config("year-base").value_or("365");
+  if (base != "365" && base != "360") {
+    bad_setting("year-base", base, "365 or 360");
+  }
+  s.rules.year_base = std::stoi(base);
+  const std::string grace = ctx.config("grace-days").value_or("0");
+  if (grace.empty() || grace.size() > 3 || grace.find_first_not_of("0123456789") != std::string::npos) {
+    bad_setting("grace-days", grace, "a whole number of days from 0 to 999");
+  }
+  s.rules.grace_days = std::stoi(grace);
+  if (const auto agreed = ctx.config("agreed-rate")) {
+    const cartera::sdk::ParsedAmount a = cartera::sdk::parse_pesos(*agreed);
+    if (!a.centavos || *a.centavos <= 0 || *a.centavos >= 100000) {
+      bad_setting("agreed-rate", *agreed, "the agreed moratory rate in percent E.A. (24.50)");
+    }
+    s.rules.agreed_rate = static_cast<std::int32_t>(*a.centavos);
+  }
+  const std::string imputation = ctx.config("imputation").value_or("interest-first");
+  if (imputation != "interest-first" && imputation != "capital-first") {
+    bad_setting("imputation", imputation, "interest-first (C.C. art. 1653) or capital-first");
+  }
+  s.rules.interest_first = imputation == "interest-first";
+  const std::string move = ctx.config("move-due-date").value_or("yes");
+  if (move != "yes" && move != "no") {
+    bad_setting("move-due-date", move, "yes (C.Co. art. 829) or no");
+  }
+  s.move_due_date = move == "yes";
+  s.charge_as = ctx.config("charge-as").value_or("debit-note");
+  if (s.charge_as != "debit-note" && s.charge_as != "next-bill") {
+    bad_setting("charge-as", s.charge_as, "debit-note or next-bill");
+  }
+  s.charge_to = ctx.config("charge-to").value_or("contabilidad");
+  return s;
+}
+
+// The shipped certifications, then the imported ones.
+ci::RateTable rate_table(Context &ctx) {
+  std::vector<ci::RatePeriod> all = ci::parse_rate_file(ci::kShippedRatesCsv, "sfc-consumo-ordinario-rates.csv");
+  for (ci::RatePeriod &p : all) {
+    p.origin = "shipped";
+  }
+  cartera::Operation op = ctx.operation("int_rates");
+  op.execute();
+  while (op.step()) {
+    ci::RatePeriod p;
+    p.from = op.date(0).days;
+    p.to = op.date(1).days;
+    p.bank_rate = static_cast<std::int32_t>(op.integer(2));
+    p.usury_rate = static_cast<std::int32_t>(op.integer(3));
+    p.resolution = op.text(4);
+    p.source = op.text(5);
+    p.origin = "imported by " + std::string(op.text(6));
+    all.push_back(std::move(p));
+  }
+  try {
+    return ci::RateTable(std::move(all));
+  } catch (const std::invalid_argument &e) {
+    throw Error(CARTERA_E_INTERNAL, std::string("interest: the rate table is inconsistent: ") + e.what());
+  }
+}
+
+// One invoice as liquidation needs it, read from the host.
+struct InvoiceRow {
+  std::string id, customer, contract;
+  ci::Invoice facts;
+};
+
+struct Charged {
+  std::int64_t through = 0;
+  std::int64_t amount = 0;
+};
+
+class Interest {
+public:
+  explicit Interest(Context &) {}
+
+  void run(Context &ctx, std::string_view job, std::string_view) {
+    if (job == "rates") {
+      rates(ctx);
+    } else if (job == "rates-import") {
+      rates_import(ctx);
+    } else if (job == "liquidate") {
+      liquidate(ctx, false);
+    } else if (job == "charge") {
+      liquidate(ctx, true);
+    } else {
+      throw Error(CARTERA_E_UNSUPPORTED, "interest has no job '" + std::string(job) + "'");
+    }
+  }
+
+private:
+  static void rate_rows(Context &ctx, const std::vector<ci::RatePeriod> &periods) {
+    ctx.columns({column("from", CARTERA_TYPE_DATE), column("to", CARTERA_TYPE_DATE),
+                 column("bank_rate_ea", CARTERA_TYPE_TEXT), column("usury_rate_ea", CARTERA_TYPE_TEXT),
+                 column("resolution", CARTERA_TYPE_TEXT), column("source", CARTERA_TYPE_TEXT),
+                 column("origin", CARTERA_TYPE_TEXT)});
+    for (const ci::RatePeriod &p : periods) {
+      const std::string bank = ci::format_rate(p.bank_rate);
+      const std::string usury = ci::format_rate(p.usury_rate);
+      ctx.row({make_value(cartera::Date{p.from}), make_value(cartera::Date{p.to}), make_value(bank), make_value(usury),
+               make_value(p.resolution), make_value(p.source), make_value(p.origin)});
+    }
+  }
+
+  static void rates(Context &ctx) { rate_rows(ctx, rate_table(ctx).periods()); }
+
+  static void rates_import(Context &ctx) {
+    const std::optional<cartera_value> file = ctx.param("file");
+    const std::string name = ctx.text_param("file_name").value_or("(file)");
+    std::vector<ci::RatePeriod> more;
+    try {
+      more = ci::parse_rate_file(file ? cartera::view(file->s) : std::string_view(), name);
+    } catch (const ci::RateFileError &e) {
+      throw Error(CARTERA_E_INPUT_REJECTED, std::string(e.what()) + "; nothing was imported");
+    }
+    const ci::RateTable table = rate_table(ctx);
+    if (const std::string why = table.why_not_addable(more); !why.empty()) {
+      throw Error(CARTERA_E_INPUT_REJECTED, name + ": " + why + "; nothing was imported");
+    }
+    const std::string user = ctx.text_param("cartera.user").value_or("cartera");
+    const std::string now = cartera::sdk::format_iso_instant_utc(ctx.now_utc_us());
+    cartera::Operation op = ctx.operation("int_insert_rate");
+    for (ci::RatePeriod &p : more) {
+      op.bind("from_day", cartera::Date{p.from})
+          .bind("to_day", cartera::Date{p.to})
+          .bind("bank_rate", std::int64_t{p.bank_rate})
+          .bind("usury_rate", std::int64_t{p.usury_rate})
+          .bind("resolution", std::string_view(p.resolution))
+          .bind("source", std::string_view(p.source))
+          .bind("file_name", std::string_view(name))
+          .bind("imported_by", std::string_view(user))
+          .bind("imported_at", std::string_view(now))
+          .add_row();
+      p.origin = "imported by " + user;
+    }
+    op.execute();
+    ctx.info("interest: " + std::to_string(more.size()) + " certified periods imported from " + name + " (" +
+             iso(more.front().from) + ".." + iso(more.back().to) + ")");
+    rate_rows(ctx, more);
+  }
+
+  // The host's invoices due before as_of with their payments, sorted by invoice id so that
+  // every backend gives the same order. The adapter's rows of one invoice come together.
+  static std::vector<InvoiceRow> invoices(Context &ctx, std::int64_t as_of, const std::string &customer,
+                                          const Settings &s) {
+    cartera::Operation op = ctx.operation("interest_invoices");
+    op.bind("as_of", cartera::Date{as_of}).bind("customer", std::string_view(customer)).execute();
+    std::vector<InvoiceRow> out;
+    while (op.step()) {
+      const std::string_view id = op.text(2);
+      if (out.empty() || out.back().id != id) {
+        InvoiceRow r;
+        r.customer = op.text(0);
+        r.contract = op.text(1);
+        r.id = id;
+        r.facts.due = op.date(3).days;
+        r.facts.amount = op.centavos(4).value;
+        // C.Co. art. 829: a term that ends on a holiday (practice: or a Sunday) runs to the
+        // next business day, so mora starts the day after that.
+        r.facts.payable_by = s.move_due_date ? ctx.add_business_days(cartera::Date{r.facts.due}, 0).days : r.facts.due;
+        out.push_back(std::move(r));
+      }
+      if (!op.is_null(5)) {
+        out.back().facts.payments.push_back({op.date(5).days, op.centavos(6).value});
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const InvoiceRow &a, const InvoiceRow &b) { return a.id < b.id; });
+    return out;
+  }
+
+  static std::unordered_map<std::string, Charged> charged(Context &ctx) {
+    std::unordered_map<std::string, Charged> out;
+    cartera::Operation op = ctx.operation("int_charged");
+    op.execute();
+    while (op.step()) {
+      out.emplace(std::string(op.text(0)), Charged{op.date(1).days, op.centavos(2).value});
+    }
+    return out;
+  }
+
+  static void liquidate(Context &ctx, bool charge) {
+    const Settings s = settings(ctx);
+    const std::int64_t as_of = ctx.date_param("as-of").value_or(cartera::Date{}).days;
+    const std::string customer = ctx.text_param("customer").value_or("");
+    const bool detail = !charge && ctx.flag("detail");
+    const ci::RateTable rates = rate_table(ctx);
+    const std::unordered_map<std::string, Charged> before = charged(ctx);
+    const std::vector<InvoiceRow> rows = invoices(ctx, as_of, customer, s);
+
+    if (detail) {
+      ctx.columns({column("invoice", CARTERA_TYPE_TEXT), column("customer", CARTERA_TYPE_TEXT),
+                   column("from", CARTERA_TYPE_DATE), column("to", CARTERA_TYPE_DATE),
+                   column("days", CARTERA_TYPE_INTEGER), column("rate_ea", CARTERA_TYPE_TEXT),
+                   column("usury_rate_ea", CARTERA_TYPE_TEXT), column("daily_rate", CARTERA_TYPE_TEXT),
+                   column("capital", CARTERA_TYPE_CENTAVOS), column("interest", CARTERA_TYPE_CENTAVOS)});
+    } else {
+      ctx.columns({column("invoice", CARTERA_TYPE_TEXT), column("customer", CARTERA_TYPE_TEXT),
+                   column("contract", CARTERA_TYPE_TEXT), column("due_date", CARTERA_TYPE_DATE),
+                   column("mora_from", CARTERA_TYPE_DATE), column("through", CARTERA_TYPE_DATE),
+                   column("days", CARTERA_TYPE_INTEGER), column("capital_open", CARTERA_TYPE_CENTAVOS),
+                   column("interest", CARTERA_TYPE_CENTAVOS), column("paid", CARTERA_TYPE_CENTAVOS),
+                   column("charged_before", CARTERA_TYPE_CENTAVOS), column("owed", CARTERA_TYPE_CENTAVOS)});
+    }
+    const std::string user = ctx.text_param("cartera.user").value_or("cartera");
+    const std::string now = cartera::sdk::format_iso_instant_utc(ctx.now_utc_us());
+    std::optional<cartera::Operation> insert;
+    if (charge) {
+      insert.emplace(ctx.host(), ctx.call(), "int_insert_charge");
+    }
+    std::uint64_t done = 0;
+    std::uint64_t charges = 0;
+    std::int64_t total_owed = 0;
+    for (const InvoiceRow &r : rows) {
+      if ((++done & 0xFFFF) == 0) {
+        ctx.throw_if_cancelled();
+        ctx.progress(done, rows.size(), charge ? "charging interest" : "liquidating interest");
+      }
+      ci::Liquidation l;
+      try {
+        l = ci::liquidate(r.facts, as_of, rates, s.rules);
+      } catch (const ci::MissingRate &e) {
+        throw Error(CARTERA_E_INPUT_REJECTED, "invoice " + r.id + ": " + e.what());
+      }
+      if (l.periods.empty()) {
+        continue;
+      }
+      const auto prior = before.find(r.id);
+      const Charged c = prior != before.end() ? prior->second : Charged{};
+      const std::int64_t owed = std::max<std::int64_t>(0, l.interest_owed() - c.amount);
+      if (detail) {
+        for (const ci::SubPeriod &p : l.periods) {
+          const std::string rate = ci::format_rate(p.rate);
+          const std::string usury = ci::format_rate(p.usury_rate);
+          const std::string daily = ci::format_daily_rate(p.daily_rate);
+          ctx.row({make_value(std::string_view(r.id)), make_value(std::string_view(r.customer)),
+                   make_value(cartera::Date{p.from}), make_value(cartera::Date{p.to}), make_value(std::int64_t{p.days}),
+                   make_value(rate), make_value(usury), make_value(daily), make_value(cartera::Centavos{p.capital}),
+                   make_value(cartera::Centavos{p.interest})});
+        }
+        continue;
+      }
+      if (charge) {
+        // Once per invoice and period: nothing after the last charged day, nothing owed, no request.
+        if (l.through <= c.through || owed == 0) {
+          continue;
+        }
+        ci::ChargeRequest req;
+        req.id = "interest-charge/" + r.id + "/" + iso(l.through);
+        req.to = s.charge_to;
+        req.invoice_id = r.id;
+        req.customer_id = r.customer;
+        req.contract_id = r.contract;
+        req.invoice = r.facts;
+        req.rules = s.rules;
+        req.liquidation = l;
+        req.from = c.through > 0 ? std::max(c.through + 1, l.mora_from) : l.mora_from;
+        req.charged_before = c.amount;
+        req.amount = owed;
+        req.charged_as = s.charge_as;
+        req.requested_by = user;
+        req.requested_at = now;
+        ctx.emit_document("interest-charge-request", req.id, ci::charge_request_xml(req));
+        insert->bind("invoice_id", std::string_view(r.id))
+            .bind("customer_id", std::string_view(r.customer))
+            .bind("from_day", cartera::Date{req.from})
+            .bind("through", cartera::Date{l.through})
+            .bind("amount", cartera::Centavos{owed})
+            .bind("charged_as", std::string_view(s.charge_as))
+            .bind("charged_by", std::string_view(user))
+            .bind("charged_at", std::string_view(now))
+            .add_row();
+        ++charges;
+      }
+      total_owed += owed;
+      ctx.row({make_value(std::string_view(r.id)), make_value(std::string_view(r.customer)),
+               make_value(std::string_view(r.contract)), make_value(cartera::Date{r.facts.due}),
+               make_value(cartera::Date{l.mora_from}), make_value(cartera::Date{l.through}),
+               make_value(std::int64_t{l.days()}), make_value(cartera::Centavos{l.capital_left}),
+               make_value(cartera::Centavos{l.interest}), make_value(cartera::Centavos{l.interest_paid}),
+               make_value(cartera::Centavos{c.amount}), make_value(cartera::Centavos{owed})});
+    }
+    if (charges > 0) {
+      insert->execute();
+    }
+    ctx.progress(rows.size(), rows.size(), charge ? "charging interest" : "liquidating interest");
+    ctx.info("interest: " + cartera::sdk::format_pesos_plain(total_owed) + (charge ? " charged" : " owed") +
+             " through " + iso(as_of));
+  }
+};
+
+constexpr cartera_doc_type kDocTypes[] = {
+    cartera::doc_out("interest-charge-request", "urn:cartera:interest-charge-request:1")};
+
+constexpr cartera::ModuleInfo kInfo{"org.cartera.interest",
+                                    "0.1.0",
+                                    "Intereses de mora: liquidación diaria a la tasa certificada, nunca sobre la usura",
+                                    "cartera",
+                                    "Apache-2.0",
+                                    CARTERA_CAP_INTEREST,
+                                    kDocTypes,
+                                    std::size(kDocTypes),
+                                    0,
+                                    1};
+
+} // namespace
+
+CARTERA_PLUGIN(Interest, kInfo)
