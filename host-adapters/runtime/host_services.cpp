@@ -197,12 +197,16 @@ void calendar_warning(cartera_call *call, const std::string &what) noexcept {
 }
 
 bool calendar_covers(cartera_call *call, int64_t date) noexcept {
-  const std::int32_t year = cartera::sdk::civil_from_days(date).year;
-  if (year >= cartera::sdk::kFirstCalendarYear && year <= cartera::sdk::kLastCalendarYear) {
+  // Compared as days: civil_from_days itself would overflow near the ends of int64.
+  constexpr std::int64_t kFirst = cartera::sdk::days_from_civil({cartera::sdk::kFirstCalendarYear, 1, 1});
+  constexpr std::int64_t kLast = cartera::sdk::days_from_civil({cartera::sdk::kLastCalendarYear, 12, 31});
+  if (date >= kFirst && date <= kLast) {
     return true;
   }
   try {
-    calendar_warning(call, cartera::sdk::format_iso_date(date));
+    constexpr std::int64_t kPrintable = 2'000'000; // about 5,000 years either side of 1970
+    calendar_warning(call, date > -kPrintable && date < kPrintable ? cartera::sdk::format_iso_date(date)
+                                                                   : "day " + std::to_string(date));
   } catch (...) { // NOLINT(bugprone-empty-catch): formatting a date cannot fail in practice
   }
   return false;

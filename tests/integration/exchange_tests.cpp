@@ -1,11 +1,15 @@
 // The exchange end to end: the lead's approval owes treasury one cash receipt per payment;
 // `cartera exchange deliver` takes them to a folder or to a real HTTP receiver process
-// (tests/exchange/receiver.py) that fails, goes down and comes back; acknowledgements come back
-// by the inbox. Each document arrives exactly once by id, in order, whatever is killed.
+// (tests/exchange/receiver.py) that fails, goes down and comes back, or to an interface table
+// in the ERP's own database (SQLite and PostgreSQL); acknowledgements come back by the inbox.
+// Each document arrives exactly once by id, in order, whatever is killed.
 #include "cartera_process.hpp"
 #include "module_dir.hpp"
+#include "postgres.hpp"
+#include "sql/database.hpp"
 
 #include <gtest/gtest.h>
+#include <soci/soci.h>
 
 #include <algorithm>
 #include <chrono>
@@ -22,8 +26,11 @@ extern char **environ;
 namespace fs = std::filesystem;
 using cartera::testing::contains;
 using cartera::testing::count_lines;
+using cartera::testing::have_postgres;
 using cartera::testing::ModuleDir;
+using cartera::testing::new_postgres_database;
 using cartera::testing::Outcome;
+using cartera::testing::postgres_url;
 using cartera::testing::read_text;
 
 namespace {
@@ -108,7 +115,7 @@ protected:
   // recipient: the <recipient> element(s) for treasury, inside <exchange>.
   void configure(const std::string &recipients) {
     std::ofstream(work_.path() / "cartera.xml") << R"(<cartera xmlns="urn:cartera:config:1">
-  <database url="sqlite3:cartera.db"/>
+  <database url=")" + db_url_ + R"("/>
   <exchange>
 )" + recipients + R"(
   </exchange>
@@ -163,6 +170,7 @@ protected:
   }
 
   ModuleDir work_;
+  std::string db_url_ = "sqlite3:cartera.db"; // cartera's own database
 };
 
 std::string ack(const std::string &document, const std::string &answer) {
@@ -368,3 +376,191 @@ TEST_F(Exchange, ADocumentCommittedButNotYetWrittenReachesTheOutboxOnTheNextRun)
   }
   EXPECT_EQ(again, 5U);
 }
+
+namespace {
+
+// The interface table: cartera's database and the ERP's, both SQLite files or both PostgreSQL
+// databases on the test server, read back with the project's own sessions.
+class ExchangeTable : public Exchange, public ::testing::WithParamInterface<std::string> {
+protected:
+  void SetUp() override {
+    if (GetParam() == "postgresql") {
+      if (!have_postgres()) {
+        GTEST_SKIP() << "no PostgreSQL server: script/test starts one (script/postgres start)";
+      }
+      db_url_ = postgres_url(new_postgres_database("cartera_x"));
+      erp_url_ = postgres_url(new_postgres_database("erp_x"));
+      missing_url_ = postgres_url("cartera_no_such_erp");
+    } else {
+      db_url_ = "sqlite3:" + (work_.path() / "cartera.db").string();
+      erp_url_ = "sqlite3:" + (work_.path() / "erp.db").string();
+      missing_url_ = "sqlite3:" + (work_.path() / "no-such-folder/erp.db").string();
+    }
+  }
+
+  // The ERP's interface table, as its documentation would ask for it.
+  void create_inbox() {
+    const std::string created_at = GetParam() == "postgresql" ? "TIMESTAMPTZ NOT NULL" : "TEXT NOT NULL";
+    cartera::sql::Database erp = cartera::sql::open_database(erp_url_);
+    *erp.session << "CREATE TABLE cartera_inbox (document_id TEXT PRIMARY KEY, doc_type TEXT NOT NULL, "
+                    "content TEXT NOT NULL, created_at " +
+                        created_at + ")";
+  }
+
+  // Retries after 2 s, then 4 s: long enough that a run right after a failure is not due yet.
+  void configure_table(const std::string &url) {
+    configure(R"(<recipient id="erp" documents="cash-receipt-request" retry-after-seconds="2" max-attempts="20">
+      <table database=")" +
+              url + R"(" name="cartera_inbox"/></recipient>)");
+  }
+
+  // Every row of a query, each column as text.
+  static std::vector<std::vector<std::string>> rows(const std::string &url, const std::string &query) {
+    cartera::sql::Database db = cartera::sql::open_database(url);
+    std::vector<std::vector<std::string>> out;
+    soci::rowset<soci::row> rs = (db.session->prepare << query);
+    for (const auto &r : rs) {
+      std::vector<std::string> &row = out.emplace_back();
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        row.push_back(r.get_indicator(i) == soci::i_null ? "<null>" : r.get<std::string>(i));
+      }
+    }
+    return out;
+  }
+
+  // document_id, doc_type, content, created_at (as text) of each row in the ERP's table.
+  std::vector<std::vector<std::string>> inbox() {
+    return rows(erp_url_, "SELECT document_id, doc_type, content, CAST(created_at AS TEXT) FROM cartera_inbox "
+                          "ORDER BY document_id");
+  }
+
+  // document_id -> doc_key, content of the cash receipts cartera emitted.
+  std::map<std::string, std::pair<std::string, std::string>> emitted() {
+    std::map<std::string, std::pair<std::string, std::string>> out;
+    for (const auto &r : rows(db_url_, "SELECT document_id, doc_key, content FROM cartera_document WHERE doc_type = "
+                                       "'cash-receipt-request'")) {
+      out[r[0]] = {r[1], r[2]};
+    }
+    return out;
+  }
+
+  // document_id, state, attempts, last_error of the ERP's deliveries, in queue order.
+  std::vector<std::vector<std::string>> deliveries() {
+    return rows(db_url_, "SELECT document_id, state, CAST(attempts AS TEXT), last_error FROM cartera_delivery "
+                         "WHERE recipient = 'erp' ORDER BY seq");
+  }
+
+  void execute(const std::string &url, const std::string &statement) {
+    cartera::sql::Database db = cartera::sql::open_database(url);
+    *db.session << statement;
+  }
+
+  // One row per cash receipt, each the document itself.
+  void expect_one_row_per_document() {
+    const auto docs = emitted();
+    const auto table = inbox();
+    ASSERT_EQ(docs.size(), 5U);
+    ASSERT_EQ(table.size(), docs.size());
+    for (const auto &row : table) {
+      const auto it = docs.find(row[0]);
+      ASSERT_NE(it, docs.end()) << row[0];
+      EXPECT_EQ(row[1], "cash-receipt-request");
+      EXPECT_EQ(row[2], it->second.second) << row[0];
+      EXPECT_EQ(row[2].rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<cash-receipt-request "
+                             "xmlns=\"urn:cartera:cash-receipt-request:1\" id=\"" +
+                                 it->second.first + "\"",
+                             0),
+                0U)
+          << row[2];
+      EXPECT_TRUE(contains(row[2], "</cash-receipt-request>")) << row[2];
+      EXPECT_FALSE(row[3].empty() || row[3] == "<null>") << row[0];
+    }
+  }
+
+  std::string erp_url_;
+  std::string missing_url_; // an ERP database that does not exist
+};
+
+} // namespace
+
+TEST_P(ExchangeTable, EachReceiptIsOneRowInTheErpsTableEvenWhenDeliveredAgainAfterACrash) {
+  create_inbox();
+  configure_table(erp_url_);
+  approve_the_day();
+  const Outcome d = as("sistemas", {"exchange", "deliver"});
+  ASSERT_EQ(d.code, 0) << d.err;
+  EXPECT_EQ(d.out, "delivered 5, retries scheduled 0, failed 0, still pending 0\n");
+  expect_one_row_per_document();
+  const auto first = inbox();
+  for (const auto &q : deliveries()) {
+    EXPECT_EQ(q[1], "delivered") << q[0];
+  }
+
+  // As if cartera died after the inserts but before recording them delivered: all pending again.
+  execute(db_url_, "UPDATE cartera_delivery SET state = 'pending', delivered_at = '' WHERE recipient = 'erp'");
+  ASSERT_EQ(count_lines(status("pending")), 6U);
+  const Outcome again = as("sistemas", {"exchange", "deliver"});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_EQ(again.out, "delivered 5, retries scheduled 0, failed 0, still pending 0\n");
+  expect_one_row_per_document();
+  EXPECT_EQ(inbox(), first) << "the rows already there are left as they were";
+  const auto queue = deliveries();
+  ASSERT_EQ(queue.size(), 5U);
+  for (const auto &q : queue) {
+    EXPECT_EQ(q[1], "delivered") << q[0];
+    EXPECT_EQ(q[3], "") << q[0];
+  }
+}
+
+TEST_P(ExchangeTable, AMissingDatabaseOrTableIsRetriedLaterAndNothingIsDeliveredUntilItExists) {
+  // The ERP's database does not exist.
+  configure_table(missing_url_);
+  approve_the_day();
+  const Outcome d = as("sistemas", {"exchange", "deliver"});
+  EXPECT_EQ(d.code, 0) << d.err;
+  EXPECT_EQ(d.out, "delivered 0, retries scheduled 1, failed 0, still pending 5\n");
+  auto queue = deliveries();
+  ASSERT_EQ(queue.size(), 5U);
+  EXPECT_EQ(queue[0][2], "1");
+  EXPECT_EQ(queue[0][3].rfind("table cartera_inbox: ", 0), 0U) << queue[0][3];
+  EXPECT_TRUE(contains(queue[0][3], GetParam() == "postgresql" ? "cartera_no_such_erp" : "no-such-folder"))
+      << queue[0][3];
+  for (const auto &q : queue) {
+    EXPECT_EQ(q[1], "pending") << q[0];
+  }
+  for (std::size_t i = 1; i < queue.size(); ++i) {
+    EXPECT_EQ(queue[i][2], "0") << "the ones behind the first wait for it";
+  }
+  // Not due yet: a run right away does not try again.
+  EXPECT_EQ(as("sistemas", {"exchange", "deliver"}).out,
+            "delivered 0, retries scheduled 0, failed 0, still pending 5\n");
+  EXPECT_EQ(deliveries()[0][2], "1");
+  EXPECT_TRUE(contains(status("pending"), "table cartera_inbox: ")) << status("pending");
+
+  // The database exists but the table does not: the next attempt, after its back-off, fails again.
+  configure_table(erp_url_);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+  const Outcome no_table = as("sistemas", {"exchange", "deliver"});
+  EXPECT_EQ(no_table.code, 0) << no_table.err;
+  EXPECT_EQ(no_table.out, "delivered 0, retries scheduled 1, failed 0, still pending 5\n");
+  queue = deliveries();
+  EXPECT_EQ(queue[0][2], "2");
+  EXPECT_EQ(queue[0][3].rfind("table cartera_inbox: ", 0), 0U) << queue[0][3];
+  EXPECT_TRUE(contains(queue[0][3].substr(21), "cartera_inbox")) << "the driver's reason names it: " << queue[0][3];
+  for (const auto &q : queue) {
+    EXPECT_EQ(q[1], "pending") << q[0];
+  }
+  EXPECT_EQ(count_lines(status("delivered")), 1U);
+
+  // The ERP creates its table: the retry takes them all, once each.
+  create_inbox();
+  const Outcome up = as("sistemas", {"exchange", "deliver", "--wait", "30"});
+  ASSERT_EQ(up.code, 0) << up.err;
+  EXPECT_EQ(up.out.substr(0, 12), "delivered 5,") << up.out;
+  expect_one_row_per_document();
+  for (const auto &q : deliveries()) {
+    EXPECT_EQ(q[1], "delivered") << q[0];
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Cartera, ExchangeTable, ::testing::Values("sqlite", "postgresql"));

@@ -2,8 +2,10 @@
 // each with an unsigned DIAN UBL 2.1 credit note inside (validated by the host against the
 // shipped OASIS schema as part of the request), delivered by the exchange, answered by
 // accounting; and `receipts status` showing where every request to accounting and treasury is.
+// On SQLite and on PostgreSQL (skipped when script/test started no server).
 #include "cartera_process.hpp"
 #include "module_dir.hpp"
+#include "postgres.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,19 +16,29 @@
 namespace fs = std::filesystem;
 using cartera::testing::contains;
 using cartera::testing::count_lines;
+using cartera::testing::have_postgres;
 using cartera::testing::ModuleDir;
+using cartera::testing::new_postgres_database;
 using cartera::testing::Outcome;
+using cartera::testing::postgres_url;
 using cartera::testing::read_text;
 
 namespace {
 
 const fs::path kData = fs::path(CARTERA_SOURCE_DIR) / "tests/data";
 
-class Receipts : public ::testing::Test {
+class Receipts : public ::testing::TestWithParam<std::string> {
 protected:
   void SetUp() override {
+    std::string url = "sqlite3:cartera.db";
+    if (GetParam() == "postgresql") {
+      if (!have_postgres()) {
+        GTEST_SKIP() << "no PostgreSQL server: script/test starts one (script/postgres start)";
+      }
+      url = postgres_url(new_postgres_database("cartera_r"));
+    }
     std::ofstream(work_.path() / "cartera.xml") << R"(<cartera xmlns="urn:cartera:config:1">
-  <database url="sqlite3:cartera.db"/>
+  <database url=")" + url + R"("/>
   <exchange>
     <recipient id="contabilidad" documents="credit-note-request"><folder dir="contabilidad"/></recipient>
     <recipient id="tesoreria" documents="cash-receipt-request"><folder dir="tesoreria"/></recipient>
@@ -74,7 +86,7 @@ protected:
   ModuleDir work_;
 };
 
-TEST_F(Receipts, ACreditNoteByHandCarriesTheInvoiceTheConceptTheVatSplitAndASignableDraft) {
+TEST_P(Receipts, ACreditNoteByHandCarriesTheInvoiceTheConceptTheVatSplitAndASignableDraft) {
   const Outcome r = as("analista", {"receipts", "credit-note", "--invoice", "F2", "--reason", "3", "--amount", "119.00",
                                     "--note", "Descuento pactado por pronto pago", "--format", "csv"});
   ASSERT_EQ(r.code, 0) << r.err;
@@ -113,7 +125,7 @@ TEST_F(Receipts, ACreditNoteByHandCarriesTheInvoiceTheConceptTheVatSplitAndASign
   EXPECT_TRUE(contains(s.out, ",NC-000777,")) << s.out;
 }
 
-TEST_F(Receipts, ABadCreditNoteIsRefusedWithWhyAndNothingIsRequested) {
+TEST_P(Receipts, ABadCreditNoteIsRefusedWithWhyAndNothingIsRequested) {
   // Not a concept of the Anexo in use: the message lists the ones that are.
   Outcome r =
       as("analista", {"receipts", "credit-note", "--invoice", "F2", "--reason", "9", "--amount", "10", "--note", "x"});
@@ -143,7 +155,7 @@ TEST_F(Receipts, ABadCreditNoteIsRefusedWithWhyAndNothingIsRequested) {
   EXPECT_EQ(count_lines(s.out), 2U) << s.out;
 }
 
-TEST_F(Receipts, TheCompanysDataIsRequiredBeforeAnyDraft) {
+TEST_P(Receipts, TheCompanysDataIsRequiredBeforeAnyDraft) {
   std::string config = read_text(work_.path() / "cartera.xml");
   config = std::regex_replace(config, std::regex(R"(\s*<setting key="software-pin"[^>]*/>)"), "");
   std::ofstream(work_.path() / "cartera.xml") << config;
@@ -153,7 +165,7 @@ TEST_F(Receipts, TheCompanysDataIsRequiredBeforeAnyDraft) {
   EXPECT_TRUE(contains(r.err, "setting 'software-pin' is missing")) << r.err;
 }
 
-TEST_F(Receipts, TheLeadsApprovedWriteOffsOweOneCreditNoteEachOnceAndTreasuryItsReceipts) {
+TEST_P(Receipts, TheLeadsApprovedWriteOffsOweOneCreditNoteEachOnceAndTreasuryItsReceipts) {
   ASSERT_EQ(as("analista", {"payments", "import", (kData / "camt053/small-company-differences.xml").string()}).code, 0);
   ASSERT_EQ(as("analista", {"payments", "match", "--rules", (kData / "rules/differences-by-size.xml").string()}).code,
             0);
@@ -181,5 +193,7 @@ TEST_F(Receipts, TheLeadsApprovedWriteOffsOweOneCreditNoteEachOnceAndTreasuryIts
   const Outcome s = as("analista", {"receipts", "status", "--state", "delivered", "--format", "csv"});
   EXPECT_EQ(count_lines(s.out), 8U) << s.out; // header + 5 receipts + 2 credit notes
 }
+
+INSTANTIATE_TEST_SUITE_P(Cartera, Receipts, ::testing::Values("sqlite", "postgresql"));
 
 } // namespace

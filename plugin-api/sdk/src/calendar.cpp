@@ -54,7 +54,8 @@ struct DateRule {
   std::int32_t since = kFirstCalendarYear;
 };
 
-// Ley 51 de 1983 art. 1, plus 9 July from Ley 2578 de 2026 art. 6.
+// Ley 51 de 1983 art. 1 in its order (the fixed dates, then the feasts that follow Easter), plus
+// 9 July from Ley 2578 de 2026 art. 6.
 constexpr std::array<DateRule, 14> kDateRules = {{
     {"Año Nuevo", 1, 1, false, kFirstCalendarYear},
     {"Reyes Magos", 1, 6, true, kFirstCalendarYear},
@@ -182,8 +183,11 @@ std::vector<Holiday> colombian_holidays(std::int32_t year) {
   }
   YearHolidays h = compute_holidays(year);
   const auto end = h.entries.begin() + static_cast<std::ptrdiff_t>(h.count);
-  std::sort(h.entries.begin(), end,
-            [](const Entry &x, const Entry &y) { return x.date != y.date ? x.date < y.date : x.nominal < y.nominal; });
+  // Stable, because even the dates before moving can be equal (1984: Sagrado Corazón is itself
+  // 29 June); then the order of Ley 51 art. 1, which compute_holidays follows, decides.
+  std::stable_sort(h.entries.begin(), end, [](const Entry &x, const Entry &y) {
+    return x.date != y.date ? x.date < y.date : x.nominal < y.nominal;
+  });
   std::vector<Holiday> out;
   out.reserve(h.count);
   for (auto it = h.entries.begin(); it != end; ++it) {

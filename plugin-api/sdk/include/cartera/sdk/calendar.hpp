@@ -35,7 +35,9 @@ std::int64_t easter_sunday(std::int32_t year);
 
 // The holidays of year, sorted by date: 18 a year until 2025, 19 from 2026 (9 July, Ley 2578
 // de 2026). Each holiday is one entry even when two share a date (2025-06-30 is Sagrado Corazón
-// and San Pedro y San Pablo); such entries are in the order of their dates before moving.
+// and San Pedro y San Pablo); such entries are in the order of their dates before moving, and in
+// the order of Ley 51 de 1983 art. 1 when those are equal too (1984-07-02: San Pedro y San
+// Pablo, then Sagrado Corazón, both from 29 June).
 // A fixed holiday on a Sunday stays there (lost as a day off), so it is still listed. Throws
 // std::out_of_range outside kFirstCalendarYear..kLastCalendarYear.
 std::vector<Holiday> colombian_holidays(std::int32_t year);
