@@ -277,6 +277,7 @@ private:
       const Charged c = prior != before.end() ? prior->second : Charged{};
       const std::int64_t owed = std::max<std::int64_t>(0, l.interest_owed() - c.amount);
       if (detail) {
+        total_owed += owed;
         for (const ci::SubPeriod &p : l.periods) {
           const std::string rate = ci::format_rate(p.rate);
           const std::string usury = ci::format_rate(p.usury_rate);
@@ -332,8 +333,8 @@ private:
       insert->execute();
     }
     ctx.progress(rows.size(), rows.size(), charge ? "charging interest" : "liquidating interest");
-    ctx.info("interest: " + cartera::sdk::format_pesos_plain(total_owed) + (charge ? " charged" : " owed") +
-             " through " + iso(as_of));
+    ctx.info("interest: " + cartera::sdk::format_pesos_co(total_owed) + (charge ? " charged" : " owed") + " through " +
+             iso(as_of));
   }
 };
 

@@ -41,10 +41,11 @@ protected:
     ASSERT_EQ(e.code, 0) << e.err;
   }
 
-  void write_config(const std::string &url, const std::string &settings) {
+  void write_config(const std::string &url, const std::string &settings, const std::string &calendar = "") {
     url_ = url;
     std::ofstream(work_.path() / "cartera.xml") << R"(<cartera xmlns="urn:cartera:config:1">
   <database url=")" + url + R"("/>
+  )" + calendar + R"(
   <exchange>
     <recipient id="contabilidad" documents="interest-charge-request"><folder dir="contabilidad"/></recipient>
   </exchange>
@@ -179,6 +180,14 @@ TEST_P(Interest, ADayWithoutACertifiedRateIsAnErrorNamingTheMonthUntilItIsImport
   ASSERT_EQ(r.code, 0) << r.err;
   // Mora from Wednesday 2026-07-15: 17 days of July and 15 of August.
   EXPECT_TRUE(contains(r.out, "F-HOLIDAY,C2,K2,2026-07-13,2026-07-15,2026-08-15,32,1000000.00,")) << r.out;
+  // Due Saturday 2026-07-11: Saturdays rest by default and Monday the 13th is a holiday.
+  EXPECT_TRUE(contains(r.out, "F-SATURDAY,C2,K2,2026-07-11,2026-07-15,2026-08-15,32,")) << r.out;
+  // A company that works Saturdays (cartera.xml <calendar>): the host's calendar says so.
+  write_config(url_, "", R"(<calendar saturdays="business"/>)");
+  r = as("analista", {"interest", "liquidate", "--as-of", "2026-08-15", "--customer", "C2", "--format", "csv"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "F-SATURDAY,C2,K2,2026-07-11,2026-07-12,2026-08-15,35,")) << r.out;
+  EXPECT_TRUE(contains(r.out, "F-HOLIDAY,C2,K2,2026-07-13,2026-07-15,2026-08-15,32,")) << r.out;
   const Outcome list = as("analista", {"interest", "rates", "--format", "csv"});
   EXPECT_TRUE(contains(list.out, "2026-07-01,2026-07-31,19.19,28.79,")) << list.out;
   EXPECT_TRUE(contains(list.out, ",shipped\n2026-08-01,2026-08-31,19.50,29.25,")) << list.out;
