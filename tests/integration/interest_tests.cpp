@@ -12,13 +12,12 @@
 #include <fstream>
 
 namespace fs = std::filesystem;
+using cartera::testing::backend_url;
 using cartera::testing::contains;
 using cartera::testing::count_lines;
-using cartera::testing::have_postgres;
+using cartera::testing::kNoPostgres;
 using cartera::testing::ModuleDir;
-using cartera::testing::new_postgres_database;
 using cartera::testing::Outcome;
-using cartera::testing::postgres_url;
 using cartera::testing::read_text;
 
 namespace {
@@ -28,14 +27,11 @@ const fs::path kData = fs::path(CARTERA_SOURCE_DIR) / "tests/data/interest";
 class Interest : public ::testing::TestWithParam<std::string> {
 protected:
   void SetUp() override {
-    std::string url = "sqlite3:cartera.db";
-    if (GetParam() == "postgresql") {
-      if (!have_postgres()) {
-        GTEST_SKIP() << "no PostgreSQL server: script/test starts one (script/postgres start)";
-      }
-      url = postgres_url(new_postgres_database("cartera_i"));
+    const std::optional<std::string> url = backend_url(GetParam(), "cartera_i");
+    if (!url) {
+      GTEST_SKIP() << kNoPostgres;
     }
-    write_config(url, "");
+    write_config(*url, "");
     ASSERT_EQ(as("sistemas", {"host", "import", (kData / "oracle-company").string()}).code, 0);
     const Outcome e = as("sistemas", {"modules", "enable", "interest", "--department", "cartera"});
     ASSERT_EQ(e.code, 0) << e.err;

@@ -19,9 +19,11 @@
 namespace {
 
 namespace fs = std::filesystem;
+using cartera::testing::backend_url;
 using cartera::testing::contains;
 using cartera::testing::env_or_empty;
 using cartera::testing::have_postgres;
+using cartera::testing::kNoPostgres;
 using cartera::testing::ModuleDir;
 using cartera::testing::new_postgres_database;
 using cartera::testing::Outcome;
@@ -189,15 +191,12 @@ INSTANTIATE_TEST_SUITE_P(Cartera, Payments, ::testing::Values("sqlite", "postgre
 class PaymentsReview : public ::testing::TestWithParam<std::string> {
 protected:
   void SetUp() override {
-    std::string url = "sqlite3:cartera.db";
-    if (GetParam() == "postgresql") {
-      if (!have_postgres()) {
-        GTEST_SKIP() << "no PostgreSQL server: script/test starts one (script/postgres start)";
-      }
-      url = postgres_url(new_postgres_database("cartera_p"));
+    const std::optional<std::string> url = backend_url(GetParam(), "cartera_p");
+    if (!url) {
+      GTEST_SKIP() << kNoPostgres;
     }
     std::ofstream(work_.path() / "cartera.xml") << R"(<cartera xmlns="urn:cartera:config:1">
-  <database url=")" + url + R"("/>
+  <database url=")" + *url + R"("/>
   <departments><department id="cartera" name="Cartera"/><department id="sistemas" name="Sistemas"/></departments>
   <users>
     <user id="analista" name="Analista" departments="cartera" roles="analyst"/>

@@ -14,13 +14,12 @@
 #include <regex>
 
 namespace fs = std::filesystem;
+using cartera::testing::backend_url;
 using cartera::testing::contains;
 using cartera::testing::count_lines;
-using cartera::testing::have_postgres;
+using cartera::testing::kNoPostgres;
 using cartera::testing::ModuleDir;
-using cartera::testing::new_postgres_database;
 using cartera::testing::Outcome;
-using cartera::testing::postgres_url;
 using cartera::testing::read_text;
 
 namespace {
@@ -30,15 +29,12 @@ const fs::path kData = fs::path(CARTERA_SOURCE_DIR) / "tests/data";
 class Receipts : public ::testing::TestWithParam<std::string> {
 protected:
   void SetUp() override {
-    std::string url = "sqlite3:cartera.db";
-    if (GetParam() == "postgresql") {
-      if (!have_postgres()) {
-        GTEST_SKIP() << "no PostgreSQL server: script/test starts one (script/postgres start)";
-      }
-      url = postgres_url(new_postgres_database("cartera_r"));
+    const std::optional<std::string> url = backend_url(GetParam(), "cartera_r");
+    if (!url) {
+      GTEST_SKIP() << kNoPostgres;
     }
     std::ofstream(work_.path() / "cartera.xml") << R"(<cartera xmlns="urn:cartera:config:1">
-  <database url=")" + url + R"("/>
+  <database url=")" + *url + R"("/>
   <exchange>
     <recipient id="contabilidad" documents="credit-note-request"><folder dir="contabilidad"/></recipient>
     <recipient id="tesoreria" documents="cash-receipt-request"><folder dir="tesoreria"/></recipient>

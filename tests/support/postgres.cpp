@@ -32,4 +32,14 @@ std::string postgres_url(const std::string &database) {
   return "postgresql://cartera@127.0.0.1:" + env_or_empty("CARTERA_TEST_PG_PORT") + "/" + database;
 }
 
+std::optional<std::string> backend_url(const std::string &backend, const std::string &prefix) {
+  if (backend != "postgresql") {
+    return "sqlite3:cartera.db";
+  }
+  if (!have_postgres()) {
+    return std::nullopt;
+  }
+  return postgres_url(new_postgres_database(prefix));
+}
+
 } // namespace cartera::testing
