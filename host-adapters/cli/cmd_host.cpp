@@ -83,7 +83,7 @@ int host_import(const Args &args) {
 }
 
 int host_generate(const Args &args) {
-  args.only({"customers", "seed", "out", "months", "as-of", "no-payments", "bank-files", "bank-entries"},
+  args.only({"customers", "seed", "out", "months", "as-of", "no-payments", "bank-files", "bank-entries", "members"},
             "host generate");
   const auto out = args.option("out");
   if (!out) {
@@ -98,6 +98,7 @@ int host_generate(const Args &args) {
   o.months = static_cast<int>(positive(args, "months", 24));
   o.payments = !args.flag("no-payments");
   o.bank_files = args.flag("bank-files");
+  o.members = args.flag("members");
   if (args.option("bank-entries") && !o.bank_files) {
     usage_error("host generate: --bank-entries N says how many credits the bank files hold; add --bank-files");
   }
@@ -124,6 +125,9 @@ int host_generate(const Args &args) {
   std::cout << "wrote " << *out << ": " << n.customers << " customers, " << n.contracts << " contracts, " << n.invoices
             << " invoices, " << n.payments << " payments (seed " << o.seed << ", as of "
             << sdk::format_iso_date(o.as_of) << ")\n";
+  if (o.members) {
+    std::cout << "wrote " << *out << ": " << n.members << " members, " << n.invoice_lines << " invoice lines\n";
+  }
   if (o.bank_files) {
     const std::string day = sdk::format_iso_date(n.bank_date);
     std::cout << "wrote " << (std::filesystem::path(*out) / "bank").string() << ": camt053-" << day << ".xml ("

@@ -2,6 +2,7 @@
 // change to the host. Also the help texts.
 #include "cli/commands.hpp"
 #include "cli/terminal.hpp"
+#include "exchange/mailer.hpp"
 
 #include "runtime/failure.hpp"
 #include "runtime/job.hpp"
@@ -143,6 +144,21 @@ int cmd_module_job(const Args &args) {
                       : std::string("queued for their recipients, the rest in ") + host.config().outbox_dir.string())
               << "), " << outcome.documents_already_present << " emitted by an earlier run\n";
   }
+  if (!host.quiet() && outcome.archived > 0) {
+    std::cerr << "cartera: run " << outcome.run_id << ": " << outcome.archived << " files archived in "
+              << host.config().archive_dir.string() << "\n";
+  }
+  // What the run owes customers goes out now if the law allows; the rest waits in the queue.
+  if (outcome.messages_offered > 0) {
+    const exchange::MailReport mail =
+        exchange::send_due_messages(host, host.identity().user, [&](std::uint64_t done, std::uint64_t total) {
+          observer.progress(done, total, "sending");
+        });
+    observer.clear_line();
+    if (!host.quiet()) {
+      print_mail_report(mail, std::cerr);
+    }
+  }
   return 0;
 }
 
@@ -170,6 +186,10 @@ Commands:
                          write the export files of a realistic sample company, and with
                          --bank-files the bank's camt.053 and Asobancaria 2001 files of the
                          next day (references, payer ids, partials, unknowns, a returned check)
+  archive list|verify    the customers' folders: every document made for each, and its hash
+  contacts log|list|messages|send
+                         the contact log (calls, e-mails) and the messages owed to customers,
+                         sent only inside the contact hours of Ley 2300 de 2023
   MODULE                 a module's jobs (cartera MODULE --help)
   MODULE JOB [options]   run a job of a module (cartera MODULE JOB --help)
 
@@ -222,6 +242,22 @@ bool print_command_help(const std::string &name, std::ostream &out) {
            "port).\n--port-file: where to write the port it listens on, once bound.\n--deliver-every: seconds "
            "between delivery passes (default 30; 0: never deliver); nothing is delivered when cartera.xml names "
            "no recipient.\n";
+  } else if (name == "archive") {
+    out << "usage: cartera archive list [--customer C] [--format F]\n       cartera archive verify [--customer C]\n\n"
+           "Every document made for a customer (statements and their PDF and HTML, letters, requests, responses) "
+           "is kept once under <archive dir>/<customer>/<yyyy>/<mm>/, indexed with its type, period, sha256 and who "
+           "made it; nothing there is overwritten (a new version is a new file).\nverify hashes every indexed "
+           "file again and lists the missing or altered ones (exit 1) and the files no index row names.\n";
+  } else if (name == "contacts") {
+    out << "usage: cartera contacts log --customer C --address A --result TEXT [--channel phone|email|sms] "
+           "[--reached] [--note TEXT]\n       cartera contacts list [--customer C] [--since DATE]\n"
+           "       cartera contacts messages [--state queued|sent|failed]\n       cartera contacts send\n\n"
+           "The contact log (planilla de control): every attempt to reach a customer, by whom, when (Bogota time), "
+           "on which channel and address, and the result. log records a call (roles analyst, lead); a contact "
+           "outside the hours or limits of Ley 2300 de 2023 is recorded with a warning naming the rule.\n"
+           "messages lists what modules queued for customers (statements by e-mail); send sends those due now "
+           "through cartera.xml's <mail> server, only Monday to Friday 07:00-19:00 and Saturday 08:00-15:00, never "
+           "on Sundays or holidays, and within the frequency limits; the others wait for their window.\n";
   } else if (name == "audit") {
     out << "usage: cartera audit [--limit N] [--format F]\n\nThe audit trail, newest first: who changed what, "
            "when and why.\n";

@@ -6,6 +6,10 @@
 
 #include <ostream>
 
+namespace cartera::exchange {
+struct MailReport;
+}
+
 namespace cartera::cli {
 
 int cmd_init(const Args &args);
@@ -16,7 +20,12 @@ int cmd_audit(const Args &args);
 int cmd_host(const Args &args);
 int cmd_exchange(const Args &args);
 int cmd_serve(const Args &args);
+int cmd_archive(const Args &args);
+int cmd_contacts(const Args &args);
 int cmd_module_job(const Args &args);
+
+// "cartera: mail: sent N, waiting ..." after a run or `contacts send`.
+void print_mail_report(const exchange::MailReport &r, std::ostream &out);
 
 void print_main_help(std::ostream &out);
 // Help for a built-in command; false if name is not one.

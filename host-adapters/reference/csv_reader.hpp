@@ -19,7 +19,8 @@ public:
   virtual ~Rows() = default;
   [[nodiscard]] virtual std::size_t rows() const noexcept = 0;
   [[nodiscard]] virtual std::size_t line(std::size_t row) const noexcept = 0;
-  [[nodiscard]] virtual const std::string &get(std::size_t row, const std::string &column) const = 0;
+  // Valid as long as the Rows are.
+  [[nodiscard]] virtual std::string_view get(std::size_t row, const std::string &column) const = 0;
   // Data beyond the interchange columns, as "name=value" lines (kept, not interpreted).
   [[nodiscard]] virtual std::string extra(std::size_t row) const = 0;
   // "customers.csv:12: column id_number: '900123456-7': <why>" (exit 3)
@@ -32,19 +33,23 @@ public:
   // whose field count differs from the header's, and a header without the required columns.
   CsvFile(const std::filesystem::path &path, const std::vector<std::string> &required_columns);
 
-  [[nodiscard]] std::size_t rows() const noexcept override { return rows_.size(); }
+  [[nodiscard]] std::size_t rows() const noexcept override { return lines_.size(); }
   [[nodiscard]] std::size_t line(std::size_t row) const noexcept override { return lines_[row]; }
-  [[nodiscard]] const std::string &get(std::size_t row, const std::string &column) const override;
+  [[nodiscard]] std::string_view get(std::size_t row, const std::string &column) const override;
   [[nodiscard]] std::string extra(std::size_t row) const override;
   [[noreturn]] void refuse(std::size_t row, const std::string &column, const std::string &why) const override;
   [[nodiscard]] const std::filesystem::path &path() const noexcept { return path_; }
 
 private:
+  void check_header(const std::string &name, const std::vector<std::string> &required);
+  [[nodiscard]] std::string_view field_view(std::size_t index) const;
+
   std::filesystem::path path_;
   std::vector<std::string> header_;
   std::map<std::string, std::size_t> index_;
   std::vector<std::size_t> extra_columns_;
-  std::vector<std::vector<std::string>> rows_;
+  std::string data_;               // every field of every row, one after another
+  std::vector<std::size_t> ends_;  // where each field ends in data_, row after row
   std::vector<std::size_t> lines_; // the line each row starts on
 };
 
@@ -58,7 +63,7 @@ public:
 
   [[nodiscard]] std::size_t rows() const noexcept override { return rows_.size(); }
   [[nodiscard]] std::size_t line(std::size_t row) const noexcept override { return lines_[row]; }
-  [[nodiscard]] const std::string &get(std::size_t row, const std::string &column) const override;
+  [[nodiscard]] std::string_view get(std::size_t row, const std::string &column) const override;
   [[nodiscard]] std::string extra(std::size_t row) const override { return extras_[row]; }
   [[noreturn]] void refuse(std::size_t row, const std::string &column, const std::string &why) const override;
 

@@ -3,6 +3,8 @@
 // on time, late, partly, stop paying, or are far in arrears. The same seed gives the same
 // bytes (its own PRNG: std:: distributions may differ between library versions).
 //
+// With members, also members.csv and invoice_lines.csv (GeneratorOptions::members).
+//
 // With bank_files, also the bank's files of the day after as_of (bank/camt053-DATE.xml and
 // bank/asobancaria-DATE.txt): credits against the company's open invoices, mixed as a
 // collections analyst's morning is (by invoice, by payer id only, unidentified, one returned
@@ -24,6 +26,11 @@ struct GeneratorOptions {
   bool payments = true;   // false: no payment at all (every invoice stays open)
   bool bank_files = false;
   std::uint64_t bank_entries = 0; // credits in both bank files; 0: about 2 % of the invoices, at least 20
+  // Also members.csv and invoice_lines.csv: each contract's members, who join and leave, and
+  // every invoice as a fee line per member (by plan and age band) plus prorations and
+  // interest; invoices are then the sum of their lines. Drawn from their own PRNG stream:
+  // without it the files are the same bytes as before it existed.
+  bool members = false;
 };
 
 struct GeneratedCounts {
@@ -31,7 +38,9 @@ struct GeneratedCounts {
   std::uint64_t contracts = 0;
   std::uint64_t invoices = 0;
   std::uint64_t payments = 0;
-  std::uint64_t camt_credits = 0; // plus one reversal (a returned cheque)
+  std::uint64_t members = 0;       // with GeneratorOptions::members
+  std::uint64_t invoice_lines = 0; // with GeneratorOptions::members
+  std::uint64_t camt_credits = 0;  // plus one reversal (a returned cheque)
   std::uint64_t asobancaria_credits = 0;
   std::uint64_t asobancaria_lots = 0;
   std::int64_t bank_date = 0; // days; the day after as_of

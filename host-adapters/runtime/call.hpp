@@ -9,9 +9,11 @@
 
 #include <atomic>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace cartera::runtime {
@@ -47,6 +49,38 @@ struct EmittedDocument {
   std::string content;
 };
 
+// A rendering of an emitted document (ABI 1.2 attach_rendition), already placed in the
+// customer's folder (a run of 100,000 PDFs does not hold them in memory); indexed at the commit.
+struct Rendition {
+  std::size_t document = 0; // index into cartera_call::documents
+  std::string path;         // relative to the archive root
+  std::string media_type;
+  std::string sha256;
+  long long size_bytes = 0;
+};
+
+// A message a module owes a customer (ABI 1.2 queue_message); attachment by rendition.
+struct QueuedMessage {
+  std::string customer;
+  std::string channel;
+  std::string address;
+  std::string key;
+  std::string subject;
+  std::string body;
+  std::ptrdiff_t rendition = -1; // index into cartera_call::renditions, or -1
+};
+
+// Whether a customer may be contacted on a channel at an instant: the host's answer to
+// contact_check (runtime/contact_policy.hpp), kept behind an interface so that the call does
+// not depend on the store.
+class ContactChecker {
+public:
+  virtual ~ContactChecker() = default;
+  // 1 allowed at now_us; 0 not (then *earliest_us the first instant allowed); -1 unknown channel.
+  virtual int check(const std::string &customer, const std::string &channel, std::int64_t now_us,
+                    std::int64_t *earliest_us) = 0;
+};
+
 } // namespace cartera::runtime
 
 struct cartera_op {
@@ -69,6 +103,12 @@ struct cartera_call {
 
   // A deque: the checker validates documents in place while the module appends more.
   std::deque<cartera::runtime::EmittedDocument> documents;
+  // "type NUL key" -> index in documents, for attach_rendition and queue_message.
+  std::unordered_map<std::string, std::size_t> document_index;
+  std::deque<cartera::runtime::Rendition> renditions;
+  std::vector<cartera::runtime::QueuedMessage> messages;
+  cartera::runtime::ContactChecker *contacts = nullptr; // owned by run_job
+  std::filesystem::path archive_dir;                    // cartera.xml <archive dir>
   cartera::runtime::DocumentChecker *checker = nullptr; // owned by run_job
   std::vector<cartera::runtime::ResultColumn> columns;
   bool columns_declared = false;

@@ -97,6 +97,7 @@ Config defaults(const InstallPaths &install) {
   c.module_dir = install.module_dir;
   c.schema_dir = install.schema_dir;
   c.outbox_dir = cwd / "outbox";
+  c.archive_dir = cwd / "archive";
   c.inbox_dir = cwd / "inbox";
   c.departments.push_back(Department{"cartera", "Cartera y cobranzas"});
   return c;
@@ -152,6 +153,22 @@ Config load_config(const std::optional<fs::path> &path, const InstallPaths &inst
   }
   c.outbox_dir = resolve(base, root.child("outbox") ? root.child("outbox").attribute("dir").value() : "outbox");
   c.inbox_dir = resolve(base, root.child("inbox") ? root.child("inbox").attribute("dir").value() : "inbox");
+  c.archive_dir = resolve(base, root.child("archive") ? root.child("archive").attribute("dir").value() : "archive");
+  if (auto mail = root.child("mail")) {
+    const auto smtp = mail.child("smtp");
+    c.mail.from_address = mail.attribute("from").value();
+    c.mail.from_name = mail.attribute("from-name").value();
+    c.mail.reply_to = mail.attribute("reply-to").value();
+    c.mail.smtp_host = smtp.attribute("host").value();
+    c.mail.smtp_port = static_cast<std::uint16_t>(smtp.attribute("port").as_uint(25));
+    c.mail.tls = smtp.attribute("tls").as_string("if-offered");
+    if (auto ca = smtp.attribute("ca-file")) {
+      c.mail.ca_file = resolve(base, ca.value()).string();
+    }
+    c.mail.username = smtp.attribute("username").value();
+    c.mail.password_env = smtp.attribute("password-env").value();
+    c.mail.timeout_seconds = smtp.attribute("timeout-seconds").as_int(30);
+  }
   if (auto deps = root.child("departments")) {
     c.departments.clear();
     for (auto d : deps.children("department")) {
@@ -251,6 +268,19 @@ std::string starter_config_text() {
        rename); acknowledgements are read from the inbox. -->
   <outbox dir="outbox"/>
   <inbox dir="inbox"/>
+
+  <!-- Every document made for a customer (statements, letters, requests, responses) is kept
+       once in its folder: archive/<customer>/<yyyy>/<mm>/. -->
+  <archive dir="archive"/>
+
+  <!-- Statements go out by e-mail through this server, only inside the contact hours of
+       Ley 2300 de 2023 (Monday to Friday 07:00-19:00, Saturday 08:00-15:00, never on Sundays
+       or holidays). The password comes from the environment, never from this file.
+  <mail from="cartera@empresa.com.co" from-name="Cartera - Empresa S.A.">
+    <smtp host="smtp.empresa.com.co" port="587" tls="required" username="cartera"
+          password-env="CARTERA_SMTP_PASSWORD"/>
+  </mail>
+  -->
 
   <!-- IT enables modules per department with "cartera modules enable". -->
   <departments>

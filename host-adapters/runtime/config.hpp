@@ -58,6 +58,21 @@ struct Recipient {
   int retry_after_seconds = 30;
 };
 
+// <mail>: how messages to customers leave. Empty host: no mail is configured (messages wait).
+struct MailConfig {
+  std::string from_address;
+  std::string from_name;
+  std::string reply_to;
+  std::string smtp_host;
+  std::uint16_t smtp_port = 25;
+  std::string tls = "if-offered"; // never | if-offered | required
+  std::string ca_file;
+  std::string username;
+  std::string password_env; // the environment variable holding the password
+  int timeout_seconds = 30;
+  [[nodiscard]] bool configured() const noexcept { return !smtp_host.empty(); }
+};
+
 struct Config {
   std::filesystem::path source; // the cartera.xml read; empty when defaults apply
   std::string database_url;     // sqlite3:PATH | postgresql://... | odbc:DSN=...
@@ -73,6 +88,8 @@ struct Config {
   std::filesystem::path schema_dir;
   std::filesystem::path outbox_dir;
   std::filesystem::path inbox_dir;
+  std::filesystem::path archive_dir; // the customers' folders (archive/<customer>/<yyyy>/<mm>/)
+  MailConfig mail;
   std::vector<Department> departments;
   std::vector<User> users; // empty = single-user mode: the caller has every role
   std::map<std::string, std::map<std::string, std::string>> module_settings; // module id -> key -> value

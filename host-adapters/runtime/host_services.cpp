@@ -1,8 +1,10 @@
 // The host-services table. Every entry is noexcept: a host exception is caught here and
 // becomes a status code plus a message in the call, so nothing unwinds through module frames
 // (DuckDB's ExtensionAccess rule).
+#include "runtime/archive.hpp"
 #include "runtime/call.hpp"
 #include "runtime/document_checker.hpp"
+#include "runtime/sha256.hpp"
 #include "sql/catalog.hpp"
 
 #include <cartera/sdk/calendar.hpp>
@@ -61,7 +63,14 @@ void svc_progress(cartera_call *call, uint64_t done, uint64_t total, cartera_str
 void svc_set_error(cartera_call *call, cartera_status code, cartera_str message, cartera_str detail) noexcept {
   guarded(call, [&] {
     if (call != nullptr) {
-      call->record_error(code, text(message), text(detail));
+      std::string why = text(message);
+      // A host service that failed on an exception said why ("host: archive: ... altered"); the
+      // module's wrapper only knows the status. Keep both.
+      if (call->error_code == code && call->error_message.rfind("host: ", 0) == 0 &&
+          why.find(call->error_message) == std::string::npos) {
+        why += " (" + call->error_message + ")";
+      }
+      call->record_error(code, std::move(why), text(detail));
     }
     return CARTERA_OK;
   });
@@ -81,6 +90,7 @@ cartera_status svc_emit_document(cartera_call *call, cartera_str type, cartera_s
       return CARTERA_E_INVALID_ARGUMENT;
     }
     call->documents.push_back(EmittedDocument{t, text(key), text(content)});
+    call->document_index.emplace(t + '\0' + call->documents.back().key, call->documents.size() - 1);
     if (call->checker != nullptr) {
       call->checker->submit(call->documents.size() - 1);
     }
@@ -341,6 +351,112 @@ void svc_op_finalize(cartera_op *op) noexcept {
   }
 }
 
+const std::size_t *find_emitted(cartera_call *call, const std::string &type, const std::string &key) {
+  const auto it = call->document_index.find(type + '\0' + key);
+  return it == call->document_index.end() ? nullptr : &it->second;
+}
+
+cartera_status svc_attach_rendition(cartera_call *call, cartera_str doc_type, cartera_str key, cartera_str file_name,
+                                    cartera_str media_type, cartera_str content) noexcept {
+  return guarded(call, [&] {
+    const std::string t = text(doc_type);
+    const std::string k = text(key);
+    const std::size_t *doc = find_emitted(call, t, k);
+    if (doc == nullptr) {
+      call->record_error(CARTERA_E_NOT_FOUND, "no '" + t + "' document with key '" + k + "' was emitted to attach to");
+      return CARTERA_E_NOT_FOUND;
+    }
+    const DocTypeSpec *spec = call->manifest->find_doc_type(t);
+    if (spec == nullptr || spec->customer_path.empty()) {
+      call->record_error(CARTERA_E_INVALID_ARGUMENT,
+                         "document type '" + t + "' names no customer in the manifest, so it is not archived");
+      return CARTERA_E_INVALID_ARGUMENT;
+    }
+    const std::string name = text(file_name);
+    const std::string media = text(media_type);
+    if (name.empty() || name.front() == '.' || name.find('/') != std::string::npos || media.empty()) {
+      call->record_error(CARTERA_E_INVALID_ARGUMENT, "a rendition needs a plain file name and a media type, not '" +
+                                                         name + "' and '" + media + "'");
+      return CARTERA_E_INVALID_ARGUMENT;
+    }
+    // Placed now, indexed at the commit: a rendition is not validated, and a run that fails
+    // leaves a file the next run adopts (runtime/archive.hpp).
+    const ArchiveFolder folder =
+        archive_folder(call->documents[*doc].content, spec->customer_path, spec->period_path, call->now_us);
+    const std::string_view bytes(content.ptr == nullptr ? "" : content.ptr, content.len);
+    const std::string sha = sha256_hex(bytes);
+    std::string path;
+    try {
+      path = folder.dir + "/" + versioned_file_name(name, sha);
+    } catch (const std::invalid_argument &e) {
+      call->record_error(CARTERA_E_INVALID_ARGUMENT, e.what());
+      return CARTERA_E_INVALID_ARGUMENT;
+    }
+    place_archive_file(call->archive_dir, path, bytes);
+    call->renditions.push_back(Rendition{*doc, path, media, sha, static_cast<long long>(bytes.size())});
+    return CARTERA_OK;
+  });
+}
+
+cartera_status svc_queue_message(cartera_call *call, const cartera_message *message) noexcept {
+  return guarded(call, [&] {
+    if (message == nullptr ||
+        message->struct_size < offsetof(cartera_message, attach_media_type) + sizeof(cartera_str)) {
+      call->record_error(CARTERA_E_ABI, "queue_message: the message struct is smaller than ABI 1.2's");
+      return CARTERA_E_ABI;
+    }
+    QueuedMessage m{text(message->customer),
+                    text(message->channel),
+                    text(message->address),
+                    text(message->key),
+                    text(message->subject),
+                    text(message->body),
+                    -1};
+    if (m.channel != "email") {
+      call->record_error(CARTERA_E_UNSUPPORTED, "channel '" + m.channel + "' is not one the host sends (email)");
+      return CARTERA_E_UNSUPPORTED;
+    }
+    if (m.customer.empty() || m.address.empty() || m.key.empty() || m.subject.empty()) {
+      call->record_error(CARTERA_E_INVALID_ARGUMENT, "a message needs a customer, an address, a key and a subject");
+      return CARTERA_E_INVALID_ARGUMENT;
+    }
+    if (message->attach_doc_type.len > 0) {
+      const std::string t = text(message->attach_doc_type);
+      const std::string k = text(message->attach_key);
+      const std::string media = text(message->attach_media_type);
+      const std::size_t *doc = find_emitted(call, t, k);
+      for (std::size_t i = 0; doc != nullptr && i < call->renditions.size(); ++i) {
+        if (call->renditions[i].document == *doc && call->renditions[i].media_type == media) {
+          m.rendition = static_cast<std::ptrdiff_t>(i);
+        }
+      }
+      if (m.rendition < 0) {
+        call->record_error(CARTERA_E_NOT_FOUND, "no " + media + " rendition of '" + t + "' '" + k + "' to attach");
+        return CARTERA_E_NOT_FOUND;
+      }
+    }
+    call->messages.push_back(std::move(m));
+    return CARTERA_OK;
+  });
+}
+
+int32_t svc_contact_check(cartera_call *call, cartera_str customer, cartera_str channel,
+                          int64_t *earliest_utc_us) noexcept {
+  try {
+    if (call == nullptr || call->contacts == nullptr) {
+      return -1;
+    }
+    std::int64_t earliest = 0;
+    const int verdict = call->contacts->check(text(customer), text(channel), call->now_us, &earliest);
+    if (verdict == 0 && earliest_utc_us != nullptr) {
+      *earliest_utc_us = earliest;
+    }
+    return verdict;
+  } catch (...) {
+    return -1;
+  }
+}
+
 constexpr cartera_host_services kServices = {
     sizeof(cartera_host_services),
     CARTERA_ABI_MAJOR,
@@ -368,6 +484,9 @@ constexpr cartera_host_services kServices = {
     svc_op_finalize,
     svc_is_business_day,
     svc_add_business_days,
+    svc_attach_rendition,
+    svc_queue_message,
+    svc_contact_check,
 };
 
 } // namespace

@@ -1,5 +1,8 @@
 #include "runtime/job.hpp"
 
+#include "runtime/contact_policy.hpp"
+#include "runtime/job_archive.hpp"
+
 #include "runtime/document_checker.hpp"
 #include "runtime/failure.hpp"
 #include "runtime/outbox.hpp"
@@ -428,6 +431,9 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
 
   DocumentChecker checker(host.schemas(), m, call.documents);
   call.checker = &checker;
+  StoreContactPolicy contacts(store);
+  call.contacts = &contacts;
+  call.archive_dir = host.config().archive_dir;
 
   JobOutcome outcome;
   outcome.run_id = run_id;
@@ -472,6 +478,12 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
                                       std::move(doc.content)});
     }
     call.documents.clear();
+    const ArchiveOutcome archived =
+        archive_and_queue(host, m, entries, call.renditions, call.messages, run_id, who.user);
+    outcome.archived = archived.files_new;
+    outcome.messages_queued = archived.messages_new;
+    outcome.messages_offered = call.messages.size();
+    call.renditions.clear();
     for (const bool fresh : record_and_queue(host, entries, host.now_iso())) {
       ++(fresh ? outcome.documents_emitted : outcome.documents_already_present);
     }

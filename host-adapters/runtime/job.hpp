@@ -31,6 +31,9 @@ struct JobOutcome {
   std::size_t documents_emitted = 0;
   std::size_t documents_already_present = 0;
   std::uint64_t rows = 0;
+  std::size_t archived = 0;         // files added to the customers' folders
+  std::size_t messages_queued = 0;  // messages owed to customers, sent after the commit
+  std::size_t messages_offered = 0; // queued by the module, new or not: the run sends what is due
 };
 
 // Parses and types the options against the job's parameters (exit 2 on any mistake).

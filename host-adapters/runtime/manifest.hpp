@@ -41,8 +41,10 @@ struct JobSpec {
 struct DocTypeSpec {
   std::string name;
   std::string namespace_uri;
-  std::string schema; // file name under schemas/xml
-  int direction = 0;  // CARTERA_DOC_OUT / CARTERA_DOC_IN
+  std::string schema;        // file name under schemas/xml
+  int direction = 0;         // CARTERA_DOC_OUT / CARTERA_DOC_IN
+  std::string customer_path; // "holder/@customer": archived in that customer's folder (ABI 1.2)
+  std::string period_path;   // a date in the document choosing the folder's year and month
 };
 
 struct Manifest {

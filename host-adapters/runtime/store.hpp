@@ -2,6 +2,7 @@
 // the audit trail, the run journal and the documents each run emitted.
 #pragma once
 
+#include "runtime/archive.hpp"
 #include "sql/database.hpp"
 
 #include <optional>
@@ -74,6 +75,41 @@ struct Delivery {
   std::string sha256;
 };
 
+// A message owed to a customer (cartera_message) and where it stands.
+struct MessageEntry {
+  std::string message_id;
+  std::string module_id;
+  std::string customer_id;
+  std::string channel;
+  std::string address;
+  std::string key;
+  std::string subject;
+  std::string body;
+  std::string attachment; // an archive path, or ''
+  std::string state = "queued";
+  int attempts = 0;
+  std::string not_before; // UTC ISO instant; '' = at once
+  std::string last_result;
+  std::string run_id;
+  std::string created_at;
+  std::string sent_at;
+};
+
+// One attempt to reach a customer (cartera_contact): the planilla de control.
+struct ContactEntry {
+  long long seq = 0;
+  std::string customer_id;
+  std::string channel; // email | sms | phone
+  std::string address;
+  std::string at;       // UTC ISO instant
+  std::string local_at; // "2026-11-23 09:15" in Bogota
+  bool reached = false;
+  std::string result;
+  std::string message_id;
+  std::string user_id;
+  std::string note;
+};
+
 class RuntimeStore {
 public:
   // Opens url and brings the runtime tables to this build's version.
@@ -134,6 +170,26 @@ public:
   // A failed delivery back to pending, due now; false when it was not failed.
   bool retry_delivery(const std::string &document_id, const std::string &recipient, const std::string &at);
   std::vector<DocumentEntry> documents_of_run(const std::string &run_id);
+
+  // The archive index and the contact channels (store_contacts.cpp).
+  // Index rows for files already placed, in the caller's transaction; a path indexed before
+  // (the same bytes made again) is left as it was. Returns how many rows were new.
+  std::size_t record_archive(const std::vector<ArchiveEntry> &entries);
+  // The index, by customer (all when empty), then period and path.
+  std::vector<ArchiveEntry> archive_entries(const std::string &customer_id);
+  // Messages not queued before (by message_id), in the caller's transaction; how many were new.
+  std::size_t record_messages(const std::vector<MessageEntry> &messages);
+  // Queued messages due at now_iso (not_before empty or not after it), oldest first.
+  std::vector<MessageEntry> due_messages(const std::string &now_iso);
+  std::vector<MessageEntry> messages(const std::string &state);
+  // After an attempt (one short transaction with its contact row): state sent, failed, or
+  // queued again with not_before.
+  void record_message_attempt(const MessageEntry &after, const ContactEntry *contact);
+  // A message that may not go yet: when it may, and why (no attempt, nothing logged).
+  void defer_message(const std::string &message_id, const std::string &not_before, const std::string &why);
+  void log_contact(const ContactEntry &c);
+  // Contacts at or after since_iso (all when empty) of one customer (all when empty), oldest first.
+  std::vector<ContactEntry> contacts(const std::string &customer_id, const std::string &since_iso);
 
 private:
   sql::Database db_;

@@ -126,21 +126,24 @@ TEST_F(AbiTest, UnmetMinorRequirementInDescriptorIsRefusedNamingBothVersions) {
   dir_.add("minor_required", {"org.test.minor", "minor"});
   const std::string why = refusal();
   EXPECT_NE(why.find("requires host ABI 1.9 or newer"), std::string::npos) << why;
-  EXPECT_NE(why.find("implements ABI 1.1"), std::string::npos) << why;
+  EXPECT_NE(why.find("implements ABI 1." + std::to_string(CARTERA_ABI_MINOR)), std::string::npos) << why;
   EXPECT_NE(why.find("org.test.minor"), std::string::npos) << why;
 }
 
 TEST_F(AbiTest, UnmetMinorRequirementInManifestIsRefusedBeforeLoading) {
   dir_.add("plain", {"org.test.plain", "plain", "1.0.0", 1, 3, 3});
   const std::string why = refusal();
-  EXPECT_NE(why.find("requires host ABI 1.3 or newer; this host implements ABI 1.1"), std::string::npos) << why;
+  EXPECT_NE(why.find("requires host ABI 1.3 or newer; this host implements ABI 1." + std::to_string(CARTERA_ABI_MINOR)),
+            std::string::npos)
+      << why;
 }
 
 TEST_F(AbiTest, DescriptorClaimingAbi2IsRefusedNaming2And1) {
   dir_.add("abi2_descriptor", {"org.test.abi2", "abi2"});
   const std::string why = refusal();
   // The fixture claims major 2 with this header's minor.
-  EXPECT_NE(why.find("built for ABI 2." + std::to_string(CARTERA_ABI_MINOR) + "; this host implements ABI 1.1"),
+  EXPECT_NE(why.find("built for ABI 2." + std::to_string(CARTERA_ABI_MINOR) + "; this host implements ABI 1." +
+                     std::to_string(CARTERA_ABI_MINOR)),
             std::string::npos)
       << why;
 }
@@ -148,14 +151,16 @@ TEST_F(AbiTest, DescriptorClaimingAbi2IsRefusedNaming2And1) {
 TEST_F(AbiTest, ManifestClaimingAbi2IsRefusedWithoutLoading) {
   dir_.add("abi2_descriptor", {"org.test.abi2", "abi2", "1.0.0", 2, 0, 0});
   const ModuleCatalog c = scan();
-  EXPECT_NE(only(c).refusal.find("declares ABI 2.0; this host implements ABI 1.1"), std::string::npos)
+  EXPECT_NE(only(c).refusal.find("declares ABI 2.0; this host implements ABI 1." + std::to_string(CARTERA_ABI_MINOR)),
+            std::string::npos)
       << only(c).refusal;
 }
 
 TEST_F(AbiTest, ModuleExportingOnlyTheV2EntryIsRefusedAsAnotherMajor) {
   dir_.add("entry_v2", {"org.test.entryv2", "entryv2"});
   const std::string why = refusal();
-  EXPECT_NE(why.find("built for ABI 2.x (exports cartera_plugin_entry_v2); this host implements ABI 1.1"),
+  EXPECT_NE(why.find("built for ABI 2.x (exports cartera_plugin_entry_v2); this host implements ABI 1." +
+                     std::to_string(CARTERA_ABI_MINOR)),
             std::string::npos)
       << why;
 }

@@ -67,7 +67,26 @@ SIZE(cartera_host_services, 176); /* 1.0 (the frozen header) */
 /* 1.0 ended here, at 176 bytes: the 1.1 services start there. */
 OFF(cartera_host_services, is_business_day, 176);
 OFF(cartera_host_services, add_business_days, 184);
+#if CARTERA_ABI_MINOR == 1
 SIZE(cartera_host_services, 192); /* 1.1 */
+#else
+/* 1.1 ended at 192: the 1.2 services start there. */
+OFF(cartera_host_services, attach_rendition, 192);
+OFF(cartera_host_services, queue_message, 200);
+OFF(cartera_host_services, contact_check, 208);
+SIZE(cartera_host_services, 216); /* 1.2 */
+OFF(cartera_message, struct_size, 0);
+OFF(cartera_message, customer, 8);
+OFF(cartera_message, channel, 24);
+OFF(cartera_message, address, 40);
+OFF(cartera_message, key, 56);
+OFF(cartera_message, subject, 72);
+OFF(cartera_message, body, 88);
+OFF(cartera_message, attach_doc_type, 104);
+OFF(cartera_message, attach_key, 120);
+OFF(cartera_message, attach_media_type, 136);
+SIZE(cartera_message, 152); /* 1.2 */
+#endif
 #endif
 
 OFF(cartera_plugin_descriptor, struct_size, 0);

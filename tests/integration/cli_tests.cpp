@@ -101,7 +101,7 @@ TEST_F(Cli, HelpForEveryCommandAndUsageErrors) {
   const Outcome unknown = as("ana", {"frobnicate"});
   EXPECT_EQ(unknown.code, 2);
   EXPECT_TRUE(contains(unknown.err, "unknown command or module 'frobnicate'")) << unknown.err;
-  EXPECT_TRUE(contains(run({"--version"}).out, "plugin ABI 1.1"));
+  EXPECT_TRUE(contains(run({"--version"}).out, "plugin ABI 1.2"));
 }
 
 TEST_F(Cli, PluginsListsModulesFromManifestsWithTheirState) {

@@ -6,12 +6,21 @@
 #include "cartera_process.hpp"
 #include "module_dir.hpp"
 #include "postgres.hpp"
+#include "runtime/sha256.hpp"
+#include "sql/catalog.hpp"
+#include "sql/operations.hpp"
+
+#include <cartera/sdk/date.hpp>
+#include <cartera/sdk/money.hpp>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <sstream>
 
 namespace {
 
@@ -314,6 +323,531 @@ TEST(XmlExport, BadDocumentsAreRefusedWithLineAndChangeNothing) {
   const Outcome items = cartera::testing::run_cartera(
       w.path(), {"collections", "open-items", "--as-of", "2027-01-31", "--format", "csv"});
   EXPECT_EQ(items.out, "customer_id,contract_id,invoice_id,due_date,days_past_due,balance\n");
+}
+
+} // namespace
+
+// ---- Members, invoice lines and the statement operations (tests/data/statements/) ----
+
+namespace {
+
+const fs::path kFamilyCompany = fs::path(CARTERA_SOURCE_DIR) / "tests/data/statements/family-company";
+
+// One operation of the reference catalog, run on url as a module runs it: its rows as CSV
+// lines under a header (dates ISO, amounts in pesos, NULL as "NULL"). params: text values,
+// dates as YYYY-MM-DD.
+std::string run_operation(const std::string &url, const std::string &name,
+                          const std::map<std::string, std::string> &params) {
+  static const cartera::sql::Catalog kCatalog =
+      cartera::sql::parse_catalog(read_text(fs::path(CARTERA_SOURCE_DIR) / "host-adapters/reference/operations.xml"));
+  cartera::sql::Database db = cartera::sql::open_database(url);
+  cartera::sql::CatalogDataAccess data(db, kCatalog);
+  const cartera::sql::OperationSpec *spec = kCatalog.find(name);
+  if (spec == nullptr) {
+    return "no operation " + name;
+  }
+  auto op = data.prepare(name);
+  for (const auto &p : spec->params) {
+    cartera::runtime::OwnedValue v;
+    v.type = p.type;
+    if (p.type == CARTERA_TYPE_DATE) {
+      v.i = cartera::sdk::parse_iso_date(params.at(p.name)).value();
+    } else {
+      v.s = params.at(p.name);
+    }
+    op->bind(p.name, v);
+  }
+  op->execute();
+  std::string out;
+  for (std::uint32_t i = 0; i < op->column_count(); ++i) {
+    out += (i == 0 ? "" : ",") + op->column_name(i);
+  }
+  out += "\n";
+  while (op->step()) {
+    for (std::uint32_t i = 0; i < op->column_count(); ++i) {
+      const cartera_value v = op->column(i);
+      out += i == 0 ? "" : ",";
+      switch (v.type) {
+      case CARTERA_TYPE_NULL:
+        out += "NULL";
+        break;
+      case CARTERA_TYPE_TEXT:
+        out.append(v.s.ptr, v.s.len);
+        break;
+      case CARTERA_TYPE_DATE:
+        out += cartera::sdk::format_iso_date(v.i);
+        break;
+      case CARTERA_TYPE_CENTAVOS:
+        out += cartera::sdk::format_pesos_plain(v.i);
+        break;
+      default:
+        out += std::to_string(v.i);
+      }
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+// The statement operations on SQLite and on PostgreSQL (where a server runs).
+class ReferenceStatements : public ::testing::TestWithParam<std::string> {
+protected:
+  void SetUp() override {
+    const auto url = cartera::testing::backend_url(GetParam(), "cartera_st");
+    if (!url) {
+      GTEST_SKIP() << cartera::testing::kNoPostgres;
+    }
+    // cartera runs in the work folder; this process opens the same file by its full path.
+    url_ = GetParam() == "sqlite" ? "sqlite3:" + (work_.path() / "cartera.db").string() : *url;
+  }
+
+  Outcome run(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", url_, "--quiet"});
+    return cartera::testing::run_cartera(work_.path(), args);
+  }
+
+  std::string op(const std::string &name, const std::map<std::string, std::string> &params) {
+    return run_operation(url_, name, params);
+  }
+
+  // Everything an import writes from the two new files, and the invoices they hang on.
+  std::string snapshot() {
+    std::string members;
+    {
+      cartera::sql::Database db = cartera::sql::open_database(url_);
+      soci::rowset<soci::row> rs =
+          (db.session->prepare << "SELECT member_id, contract_id, name FROM ref_member ORDER BY member_id");
+      for (const auto &r : rs) {
+        members += r.get<std::string>(0) + "," + r.get<std::string>(1) + "," + r.get<std::string>(2) + "\n";
+      }
+    }
+    return members + op("statement_invoices", {{"customer", ""}, {"to", "2100-12-31"}}) +
+           op("statement_lines", {{"customer", ""}, {"from", "2000-01-01"}, {"to", "2100-12-31"}});
+  }
+
+  // A copy of the family company with one text replaced in one file, and a new valid member,
+  // invoice and line besides: if anything of a refused import were written, they would show.
+  fs::path mutated(const std::string &file, const std::string &from, const std::string &to) {
+    fs::path dir = work_.path() / "bad";
+    fs::remove_all(dir);
+    fs::copy(kFamilyCompany, dir);
+    std::ofstream(dir / "members.csv", std::ios::app)
+        << "B-0003-02,K-0003,Gloria Inés Díaz Rubio,1961-06-03,2026-02-01,\n";
+    std::ofstream(dir / "invoices.csv", std::ios::app) << "FE-10010,C-0003,K-0003,2026-03-01,2026-03-31,640691.00\n";
+    std::ofstream(dir / "invoice_lines.csv", std::ios::app)
+        << "FE-10010,1,B-0003-01,fee,Plan Integral,60+,Cuota marzo 2026,640691.00\n";
+    if (!file.empty()) {
+      std::string text = read_text(dir / file);
+      const auto at = text.find(from);
+      EXPECT_NE(at, std::string::npos) << from;
+      text.replace(at, from.size(), to);
+      std::ofstream(dir / file, std::ios::binary | std::ios::trunc) << text;
+    }
+    return dir;
+  }
+
+  ModuleDir work_;
+  std::string url_;
+};
+
+TEST_P(ReferenceStatements, TheFamilyCompanyImportsWithItsMembersAndLinesOnceAndForAll) {
+  const Outcome first = run({"host", "import", kFamilyCompany.string()});
+  ASSERT_EQ(first.code, 0) << first.err;
+  EXPECT_TRUE(contains(first.out, "customers 3/3, contracts 3/3, invoices 9/9, payments 8/8, applications 7/7"))
+      << first.out;
+  const std::string before = snapshot();
+  EXPECT_TRUE(contains(before, "B-0001-03,K-0001,Sofía Rojas Ospina\n")) << before;
+  EXPECT_EQ(std::count(before.begin(), before.end(), '\n'), 14 + 10 + 44); // members, invoices + header, lines + header
+  const Outcome again = run({"host", "import", kFamilyCompany.string()});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_TRUE(contains(again.out, "customers 0/3, contracts 0/3, invoices 0/9, payments 0/8, applications 0/7"))
+      << again.out;
+  EXPECT_EQ(snapshot(), before);
+}
+
+TEST_P(ReferenceStatements, EachOperationGivesItsRowsByCustomerWithInclusiveDates) {
+  ASSERT_EQ(run({"host", "import", kFamilyCompany.string()}).code, 0);
+  EXPECT_EQ(op("statement_customers", {{"customer", ""}}),
+            "customer_id,id_type,id_number,name,address,city\n"
+            "C-0001,CC,52345678,Luz Marina Ospina Zapata,Carrera 15 # 93-47 Apto 502,Bogotá\n"
+            "C-0002,NIT,900456123-1,Transportes del Valle S.A.S.,Calle 10 # 40-21 Bodega 3,Cali\n"
+            "C-0003,CC,79456123,Jorge Hernán Quintero Díaz,Calle 52 # 43-18,Medellín\n");
+  EXPECT_EQ(op("statement_customers", {{"customer", "C-0002"}}),
+            "customer_id,id_type,id_number,name,address,city\n"
+            "C-0002,NIT,900456123-1,Transportes del Valle S.A.S.,Calle 10 # 40-21 Bodega 3,Cali\n");
+  EXPECT_EQ(op("statement_customers", {{"customer", "C-9999"}}), "customer_id,id_type,id_number,name,address,city\n");
+
+  EXPECT_EQ(op("statement_contracts", {{"customer", ""}}), "customer_id,contract_id,kind,plan,status\n"
+                                                           "C-0001,K-0001,familiar,Plan Clásico,activo\n"
+                                                           "C-0002,K-0002,colectivo,Plan Esencial,activo\n"
+                                                           "C-0003,K-0003,individual,Plan Integral,activo\n");
+  EXPECT_EQ(op("statement_contracts", {{"customer", "C-0003"}}),
+            "customer_id,contract_id,kind,plan,status\nC-0003,K-0003,individual,Plan Integral,activo\n");
+
+  // Issued on or before 2026-01-01: December's and January's (issued that very day).
+  EXPECT_EQ(op("statement_invoices", {{"customer", ""}, {"to", "2026-01-01"}}),
+            "customer_id,contract_id,invoice_id,issue_date,due_date,amount\n"
+            "C-0001,K-0001,FE-10001,2025-12-01,2025-12-31,328400.00\n"
+            "C-0001,K-0001,FE-10004,2026-01-01,2026-01-31,510087.00\n"
+            "C-0002,K-0002,FE-10002,2025-12-01,2025-12-31,1162300.00\n"
+            "C-0002,K-0002,FE-10005,2026-01-01,2026-01-31,1266905.00\n"
+            "C-0003,K-0003,FE-10003,2025-12-01,2025-12-31,862092.00\n"
+            "C-0003,K-0003,FE-10006,2026-01-01,2026-01-31,640691.00\n");
+  EXPECT_EQ(op("statement_invoices", {{"customer", "C-0001"}, {"to", "2025-12-31"}}),
+            "customer_id,contract_id,invoice_id,issue_date,due_date,amount\n"
+            "C-0001,K-0001,FE-10001,2025-12-01,2025-12-31,328400.00\n");
+
+  // Paid on or before 2026-02-18: the advance of that day with no invoice is there.
+  EXPECT_EQ(op("statement_payments", {{"customer", "C-0001"}, {"to", "2026-02-18"}}),
+            "customer_id,payment_id,paid_on,amount,method,reference\n"
+            "C-0001,P-20001,2025-12-22,328400.00,PSE,PSE 4471203\n"
+            "C-0001,P-20004,2026-01-26,510087.00,PSE,PSE 4502918\n"
+            "C-0001,P-20008,2026-02-18,300000.00,PSE,ABONO CUOTA FEBRERO\n");
+  EXPECT_EQ(op("statement_payments", {{"customer", "C-0001"}, {"to", "2026-02-17"}}),
+            "customer_id,payment_id,paid_on,amount,method,reference\n"
+            "C-0001,P-20001,2025-12-22,328400.00,PSE,PSE 4471203\n"
+            "C-0001,P-20004,2026-01-26,510087.00,PSE,PSE 4502918\n");
+
+  EXPECT_EQ(op("statement_applications", {{"customer", ""}, {"to", "2026-01-28"}}),
+            "customer_id,payment_id,invoice_id,amount\n"
+            "C-0001,P-20001,FE-10001,328400.00\n"
+            "C-0001,P-20004,FE-10004,510087.00\n"
+            "C-0002,P-20002,FE-10002,1162300.00\n"
+            "C-0002,P-20005,FE-10005,1266905.00\n"
+            "C-0003,P-20003,FE-10003,862092.00\n");
+  EXPECT_EQ(op("statement_applications", {{"customer", "C-0002"}, {"to", "2026-02-20"}}),
+            "customer_id,payment_id,invoice_id,amount\n"
+            "C-0002,P-20002,FE-10002,1162300.00\n"
+            "C-0002,P-20005,FE-10005,1266905.00\n"
+            "C-0002,P-20007,FE-10008,600000.00\n");
+
+  // January and February of the family: the newborn from January (with the yearly increase),
+  // the father's birthday moving him to 45-59 in February.
+  const std::string header =
+      "customer_id,contract_id,invoice_id,issue_date,line_no,member_id,member_name,concept,plan,age_band,description,"
+      "amount\n";
+  EXPECT_EQ(op("statement_lines", {{"customer", "C-0001"}, {"from", "2026-01-01"}, {"to", "2026-02-01"}}),
+            header +
+                "C-0001,K-0001,FE-10004,2026-01-01,1,B-0001-01,Luz Marina Ospina Zapata,fee,Plan Clásico,18-44,Cuota "
+                "enero 2026,178978.00\n"
+                "C-0001,K-0001,FE-10004,2026-01-01,2,B-0001-02,Andrés Felipe Rojas Castro,fee,Plan Clásico,18-44,Cuota "
+                "enero 2026,178978.00\n"
+                "C-0001,K-0001,FE-10004,2026-01-01,3,B-0001-03,Sofía Rojas Ospina,fee,Plan Clásico,0-17,Cuota enero "
+                "2026,152131.00\n"
+                "C-0001,K-0001,FE-10007,2026-02-01,1,B-0001-01,Luz Marina Ospina Zapata,fee,Plan Clásico,18-44,Cuota "
+                "febrero 2026,178978.00\n"
+                "C-0001,K-0001,FE-10007,2026-02-01,2,B-0001-02,Andrés Felipe Rojas Castro,fee,Plan Clásico,45-59,Cuota "
+                "febrero 2026,241620.00\n"
+                "C-0001,K-0001,FE-10007,2026-02-01,3,B-0001-03,Sofía Rojas Ospina,fee,Plan Clásico,0-17,Cuota febrero "
+                "2026,152131.00\n");
+  // The interest line names no member.
+  EXPECT_EQ(op("statement_lines", {{"customer", "C-0003"}, {"from", "2026-02-01"}, {"to", "2026-02-28"}}),
+            header +
+                "C-0003,K-0003,FE-10009,2026-02-01,1,B-0003-01,Jorge Hernán Quintero Díaz,fee,Plan Integral,60+,Cuota "
+                "febrero 2026,640691.00\n"
+                "C-0003,K-0003,FE-10009,2026-02-01,2,,,interest,Plan Integral,,Intereses de mora factura FE-10003: 19 "
+                "días,10919.00\n");
+  const std::string february = op("statement_lines", {{"customer", ""}, {"from", "2026-02-01"}, {"to", "2026-02-28"}});
+  EXPECT_EQ(std::count(february.begin(), february.end(), '\n'), 1 + 3 + 10 + 2);
+  EXPECT_TRUE(contains(february, "C-0001,K-0001,FE-10007,2026-02-01,3,B-0001-03,Sofía Rojas Ospina,fee,Plan Clásico,"
+                                 "0-17,Cuota febrero 2026,152131.00\nC-0002,K-0002,FE-10008,2026-02-01,1,"))
+      << february;
+  EXPECT_TRUE(contains(february, "C-0002,K-0002,FE-10008,2026-02-01,10,B-0002-09,Camilo Andrés Martínez Ospina,"
+                                 "adjustment,Plan Esencial,18-44,Prorrata retiro 15/01/2026: 15 de 31 días "
+                                 "cubiertos,-55415.00\nC-0003,K-0003,FE-10009,2026-02-01,1,"))
+      << february;
+  EXPECT_EQ(op("statement_lines", {{"customer", ""}, {"from", "2026-02-02"}, {"to", "2026-02-28"}}), header);
+
+  EXPECT_EQ(op("customer_contacts", {{"customer", ""}}), "customer_id,channel,address,purpose\n"
+                                                         "C-0001,email,luzmarina.ospina@correo.com.co,billing\n"
+                                                         "C-0001,phone,310 456 7788,billing\n"
+                                                         "C-0002,email,tesoreria@transportesdelvalle.com.co,billing\n"
+                                                         "C-0002,phone,602 555 0144,billing\n"
+                                                         "C-0003,phone,315 220 1093,billing\n");
+  EXPECT_EQ(op("customer_contacts", {{"customer", "C-0003"}}),
+            "customer_id,channel,address,purpose\nC-0003,phone,315 220 1093,billing\n");
+}
+
+// Every customer's rows are each customer's rows, one customer after another: what lets a
+// module walk them side by side.
+TEST_P(ReferenceStatements, AllCustomersAreEachCustomerInTurn) {
+  ASSERT_EQ(run({"host", "import", kFamilyCompany.string()}).code, 0);
+  const std::vector<std::map<std::string, std::string>> dated = {
+      {}, {{"to", "2026-02-17"}}, {{"to", "2026-02-17"}}, {{"from", "2025-12-01"}, {"to", "2026-02-28"}}, {}};
+  const std::vector<std::string> names = {"statement_customers", "statement_invoices", "statement_payments",
+                                          "statement_lines", "customer_contacts"};
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    std::map<std::string, std::string> params = dated[k];
+    params["customer"] = "";
+    const std::string all = op(names[k], params);
+    std::string one_by_one = all.substr(0, all.find('\n') + 1);
+    for (const char *customer : {"C-0001", "C-0002", "C-0003"}) {
+      params["customer"] = customer;
+      const std::string mine = op(names[k], params);
+      one_by_one += mine.substr(mine.find('\n') + 1);
+    }
+    EXPECT_EQ(all, one_by_one) << names[k];
+    EXPECT_GT(std::count(all.begin(), all.end(), '\n'), 3) << names[k];
+  }
+}
+
+TEST_P(ReferenceStatements, AnExportWithoutMembersOrLinesImportsAsBeforeAndHasNoLines) {
+  ASSERT_EQ(run({"host", "import", kSmallCompany.string()}).code, 0);
+  EXPECT_EQ(op("statement_lines", {{"customer", ""}, {"from", "2000-01-01"}, {"to", "2100-12-31"}}),
+            "customer_id,contract_id,invoice_id,issue_date,line_no,member_id,member_name,concept,plan,age_band,"
+            "description,amount\n");
+  // F10 names no contract: its contract_id is empty.
+  EXPECT_TRUE(contains(op("statement_invoices", {{"customer", "C1"}, {"to", "2100-12-31"}}),
+                       "C1,K1,F1,2026-11-01,2026-11-30,1000.00\nC1,,F10,2026-12-01,2026-12-31,700.50\n"));
+}
+
+TEST_P(ReferenceStatements, BadMembersAndLinesAreRefusedWithExit3AndChangeNothing) {
+  ASSERT_EQ(run({"host", "import", kFamilyCompany.string()}).code, 0);
+  const std::string before = snapshot();
+  struct Case {
+    std::string file, from, to, expected;
+  };
+  const std::vector<Case> cases = {
+      // The database holds lines already: the sum is checked with them, after writing, and undone.
+      {"invoice_lines.csv", "0-17,Cuota febrero 2026,152131.00", "0-17,Cuota febrero 2026,152132.00",
+       "invoice_lines.csv:32: column amount: '152132.00': the lines of invoice FE-10007 add up to 572730.00, its "
+       "amount is 572729.00 (with the lines already imported)"},
+      {"invoice_lines.csv", "FE-10001,1,B-0001-01", "FE-10001,1,B-0001-09",
+       "invoice_lines.csv:2: column member_id: 'B-0001-09': unknown member (not in members.csv nor in the database)"},
+      {"invoice_lines.csv", "FE-10001,1,B-0001-01", "FE-10001,1,B-0002-01",
+       "invoice_lines.csv:2: column member_id: 'B-0002-01': the member belongs to contract K-0002, the invoice to "
+       "K-0001"},
+      {"invoice_lines.csv", "FE-10001,2,B-0001-02", "FE-10001,1,B-0001-02",
+       "invoice_lines.csv:3: column line_no: '1': duplicate line 1 of invoice FE-10001 (first on line 2)"},
+      {"invoice_lines.csv", "Cuota diciembre 2025,164200.00", "Cuota diciembre 2025,164200.001",
+       "invoice_lines.csv:2: column amount: '164200.001': more than two decimals"},
+      {"invoice_lines.csv", "Cuota diciembre 2025,164200.00", "Cuota diciembre 2025,$164200",
+       "invoice_lines.csv:2: column amount: '$164200': "},
+      {"invoice_lines.csv", "FE-10001,1,", "FE-19999,1,",
+       "invoice_lines.csv:2: column invoice_id: 'FE-19999': unknown invoice (not in invoices.csv nor in the database)"},
+      {"invoice_lines.csv", "FE-10001,1,B-0001-01,fee", "FE-10001,1,B-0001-01,cuota",
+       "invoice_lines.csv:2: column concept: 'cuota': expected fee, adjustment, interest or other"},
+      {"invoice_lines.csv", "FE-10001,1,", "FE-10001,0,",
+       "invoice_lines.csv:2: column line_no: '0': a whole line number, at least 1"},
+      {"members.csv", "B-0001-01,K-0001", "B-0001-01,K-0009",
+       "members.csv:2: column contract_id: 'K-0009': unknown contract (not in contracts.csv nor in the database)"},
+      {"members.csv", "2021-07-01,2026-01-15", "2021-07-01,2020-01-15",
+       "members.csv:13: column left_on: '2020-01-15': before the day the member joined, 2021-07-01"},
+      // An invoice's amount changed while its lines (in the database) did not.
+      {"invoices.csv", "2026-02-28,572729.00", "2026-02-28,572730.00",
+       "invoices.csv:8: column amount: '572730.00': the lines of invoice FE-10007 add up to 572729.00, its amount is "
+       "572730.00 (with the lines already imported)"},
+  };
+  for (const auto &c : cases) {
+    const fs::path dir = mutated(c.file, c.from, c.to);
+    if (c.file == "invoices.csv") {
+      fs::remove(dir / "invoice_lines.csv"); // the lines stay as imported
+    }
+    const Outcome o = run({"host", "import", dir.string()});
+    EXPECT_EQ(o.code, 3) << c.expected << "\n" << o.err;
+    EXPECT_TRUE(contains(o.err, c.expected)) << "expected: " << c.expected << "\ngot: " << o.err;
+  }
+  EXPECT_EQ(snapshot(), before) << "a refused import changed the database";
+  // The same folder without a mistake imports, the new member, invoice and line included.
+  const Outcome good = run({"host", "import", mutated("", "", "").string()});
+  ASSERT_EQ(good.code, 0) << good.err;
+  const std::string after = snapshot();
+  EXPECT_TRUE(contains(after, "B-0003-02,K-0003,Gloria Inés Díaz Rubio\n")) << after;
+  EXPECT_TRUE(contains(after, "FE-10010,2026-03-01,1,B-0003-01,")) << after;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cartera, ReferenceStatements, ::testing::Values("sqlite", "postgresql"),
+                         [](const ::testing::TestParamInfo<std::string> &p) { return p.param; });
+
+TEST(ReferenceStatementsXml, TheXmlFormImportsTheSameMembersAndLines) {
+  ModuleDir w;
+  const std::string url = "sqlite3:" + (w.path() / "cartera.db").string();
+  const auto import = [&](const fs::path &what) {
+    return cartera::testing::run_cartera(w.path(), {"--db", url, "--quiet", "host", "import", what.string()});
+  };
+  const Outcome xml = import(kFamilyCompany.parent_path() / "family-company.xml");
+  ASSERT_EQ(xml.code, 0) << xml.err;
+  const std::string lines =
+      run_operation(url, "statement_lines", {{"customer", ""}, {"from", "2000-01-01"}, {"to", "2100-12-31"}});
+  const Outcome csv = import(kFamilyCompany);
+  ASSERT_EQ(csv.code, 0) << csv.err;
+  EXPECT_TRUE(contains(csv.out, "customers 0/3, contracts 0/3, invoices 0/9, payments 0/8, applications 0/7"))
+      << csv.out;
+  EXPECT_EQ(run_operation(url, "statement_lines", {{"customer", ""}, {"from", "2000-01-01"}, {"to", "2100-12-31"}}),
+            lines);
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 44);
+
+  // A refusal names the element and attribute.
+  ModuleDir fresh;
+  std::string text = read_text(kFamilyCompany.parent_path() / "family-company.xml");
+  text.replace(text.find("amount=\"152131.00\"/>\n    <invoice-line invoice_id=\"FE-10008\""), 18,
+               "amount=\"152131.10\"");
+  std::ofstream(fresh.path() / "bad.xml", std::ios::binary) << text;
+  const Outcome bad = cartera::testing::run_cartera(fresh.path(), {"--quiet", "host", "import", "bad.xml"});
+  EXPECT_EQ(bad.code, 3) << bad.err;
+  EXPECT_TRUE(contains(bad.err, "bad.xml:83: invoice-line/@amount: '152131.10': the lines of invoice FE-10007 add up "
+                                "to 572729.10, its amount is 572729.00"))
+      << bad.err;
+}
+
+// The files `host generate` writes without --members, as they were before members existed:
+// the tests and goldens built on generated companies depend on these bytes.
+TEST(ReferenceGenerator, WithoutMembersTheFilesAreTheBytesTheyWereBefore) {
+  ModuleDir d;
+  const Outcome o = cartera::testing::run_cartera(d.path(), {"host", "generate", "--customers", "40", "--seed", "21",
+                                                             "--months", "6", "--as-of", "2026-11-22", "--out", "x"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(cartera::runtime::sha256_file_hex(d.path() / "x/customers.csv"),
+            "b4a9ab46dbe8178e376b735432851bcbc6112fe0c61347dca22310502c961444");
+  EXPECT_EQ(cartera::runtime::sha256_file_hex(d.path() / "x/contracts.csv"),
+            "93733fa0f9db38949902766c81cf182f84b0b774f7a16702f701d6ec7a4f368f");
+  EXPECT_EQ(cartera::runtime::sha256_file_hex(d.path() / "x/invoices.csv"),
+            "dca5ff30d725a8175c02f931694d303aca15a956561d7e54b74327155b693202");
+  EXPECT_EQ(cartera::runtime::sha256_file_hex(d.path() / "x/payments.csv"),
+            "74d2343afa4a465c9029de323bf09fa8b585fb10b5c68db847bc544ad3cc0118");
+  EXPECT_FALSE(fs::exists(d.path() / "x/members.csv"));
+  EXPECT_FALSE(fs::exists(d.path() / "x/invoice_lines.csv"));
+}
+
+// A generated CSV file (no quoted fields in these) as rows of fields, header dropped.
+std::vector<std::vector<std::string>> csv_rows(const fs::path &file) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(read_text(file));
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    std::vector<std::string> fields;
+    std::size_t start = 0;
+    for (std::size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1) {
+      fields.push_back(line.substr(start, comma - start));
+    }
+    fields.push_back(line.substr(start));
+    rows.push_back(std::move(fields));
+  }
+  return rows;
+}
+
+std::int64_t pesos(const std::string &text) {
+  return cartera::sdk::parse_pesos(text, true).centavos.value();
+}
+
+int age_on(const std::string &born, const std::string &day) {
+  int age = std::stoi(day.substr(0, 4)) - std::stoi(born.substr(0, 4));
+  return day.substr(5) < born.substr(5) ? age - 1 : age;
+}
+
+TEST(ReferenceGenerator, WithMembersEveryInvoiceIsTheSumOfItsLinesAndMembersComeGoAndAge) {
+  ModuleDir d;
+  const auto gen = [&](const std::string &out, bool members) {
+    std::vector<std::string> args = {"host",     "generate", "--customers", "100",        "--seed", "3",
+                                     "--months", "12",       "--as-of",     "2026-11-22", "--out",  out};
+    if (members) {
+      args.emplace_back("--members");
+    }
+    return cartera::testing::run_cartera(d.path(), args);
+  };
+  const Outcome o = gen("m", true);
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_TRUE(contains(o.out, "100 customers, 100 contracts, 1200 invoices")) << o.out;
+  EXPECT_TRUE(contains(o.out, " members, ")) << o.out;
+  ASSERT_EQ(gen("again", true).code, 0);
+  ASSERT_EQ(gen("plain", false).code, 0);
+  for (const char *f :
+       {"customers.csv", "contracts.csv", "invoices.csv", "payments.csv", "members.csv", "invoice_lines.csv"}) {
+    EXPECT_EQ(read_text(d.path() / "m" / f), read_text(d.path() / "again" / f)) << f << ": the same seed, other bytes";
+  }
+  // The members' own stream leaves the customers as they are without --members.
+  EXPECT_EQ(read_text(d.path() / "m/customers.csv"), read_text(d.path() / "plain/customers.csv"));
+
+  const auto members = csv_rows(d.path() / "m/members.csv");
+  const auto lines = csv_rows(d.path() / "m/invoice_lines.csv");
+  const auto invoices = csv_rows(d.path() / "m/invoices.csv");
+  const auto contracts = csv_rows(d.path() / "m/contracts.csv");
+  const auto payments = csv_rows(d.path() / "m/payments.csv");
+  ASSERT_EQ(invoices.size(), 1200u);
+  EXPECT_EQ(payments.size(), csv_rows(d.path() / "plain/payments.csv").size());
+
+  struct MemberRow {
+    std::string contract, born, joined, left;
+  };
+  std::map<std::string, MemberRow> member;
+  const std::string first_issue = "2025-12-01";
+  std::size_t joins = 0;
+  std::size_t leaves = 0;
+  for (const auto &m : members) {
+    ASSERT_EQ(m.size(), 6u);
+    member[m[0]] = MemberRow{m[1], m[3], m[4], m[5]};
+    joins += m[4] > first_issue ? 1 : 0;
+    leaves += m[5].empty() ? 0 : 1;
+  }
+  EXPECT_GE(joins, 1u) << "nobody joined in a year";
+  EXPECT_GE(leaves, 1u) << "nobody left in a year";
+
+  // Each contract counts the members it has on the as-of date.
+  for (const auto &k : contracts) {
+    std::size_t active = 0;
+    for (const auto &[id, m] : member) {
+      active += m.contract == k[0] && m.joined <= "2026-11-22" && (m.left.empty() || m.left >= "2026-11-22") ? 1 : 0;
+    }
+    EXPECT_EQ(std::to_string(std::max<std::size_t>(active, 1)), k[4]) << k[0];
+  }
+
+  struct InvoiceRow {
+    std::string contract, issue;
+    std::int64_t amount = 0;
+    std::int64_t lines = 0;
+  };
+  std::map<std::string, InvoiceRow> invoice;
+  for (const auto &i : invoices) {
+    invoice[i[0]] = InvoiceRow{i[2], i[3], pesos(i[5]), 0};
+  }
+  std::map<std::string, std::map<std::string, std::string>> band_by_member_and_issue;
+  std::map<std::string, std::size_t> concepts;
+  for (const auto &l : lines) {
+    ASSERT_EQ(l.size(), 8u);
+    InvoiceRow &inv = invoice.at(l[0]);
+    inv.lines += pesos(l[7]);
+    ++concepts[l[3]];
+    if (l[3] != "fee") {
+      continue;
+    }
+    const MemberRow &m = member.at(l[2]);
+    EXPECT_EQ(m.contract, inv.contract) << l[2];
+    EXPECT_LE(m.joined, inv.issue) << l[2] << " billed before joining";
+    EXPECT_TRUE(m.left.empty() || m.left >= inv.issue) << l[2] << " billed after leaving";
+    const int age = age_on(m.born, inv.issue);
+    const std::string band = age < 18 ? "0-17" : age < 45 ? "18-44" : age < 60 ? "45-59" : "60+";
+    EXPECT_EQ(l[5], band) << l[2] << " on " << inv.issue;
+    band_by_member_and_issue[l[2]][inv.issue] = l[5];
+  }
+  for (const auto &[id, inv] : invoice) {
+    EXPECT_EQ(inv.lines, inv.amount) << id << ": its lines do not add up to it";
+  }
+  EXPECT_GT(concepts["fee"], 1200u);
+  EXPECT_GE(concepts["adjustment"], 1u);
+  EXPECT_GE(concepts["interest"], 1u);
+  std::size_t band_changes = 0;
+  for (const auto &[id, bands] : band_by_member_and_issue) {
+    std::string previous;
+    for (const auto &[issue, band] : bands) {
+      band_changes += !previous.empty() && band != previous ? 1 : 0;
+      previous = band;
+    }
+  }
+  EXPECT_GE(band_changes, 1u) << "no birthday moved anyone to another band";
+
+  // Payments follow the invoices' new amounts: never above them, and most pay them exactly.
+  std::size_t exact = 0;
+  for (const auto &p : payments) {
+    const std::int64_t paid = pesos(p[3]);
+    EXPECT_LE(paid, invoice.at(p[6]).amount) << p[0];
+    exact += paid == invoice.at(p[6]).amount ? 1 : 0;
+  }
+  EXPECT_GT(exact, payments.size() / 2);
+
+  // And the company imports as it is.
+  const Outcome imported = cartera::testing::run_cartera(d.path(), {"--quiet", "host", "import", "m"});
+  EXPECT_EQ(imported.code, 0) << imported.err;
 }
 
 } // namespace

@@ -42,7 +42,7 @@ extern "C" {
 /* ---- Version ---------------------------------------------------------------------- */
 
 #define CARTERA_ABI_MAJOR 1
-#define CARTERA_ABI_MINOR 1
+#define CARTERA_ABI_MINOR 2
 
 /* The one symbol a module exports. The major version is part of its name so that a host
 ** of another major can say "built for ABI 1.x" instead of "entry point not found". */
@@ -128,6 +128,21 @@ typedef struct cartera_op cartera_op;
 ** only ever appended; test a field added after 1.0 with CARTERA_HAS_FIELD before use. All
 ** functions are safe to call from the thread the host called the module on. No function
 ** here throws or longjmps. */
+/* A message owed to a customer (since 1.2; see queue_message). Every string is borrowed. */
+typedef struct cartera_message {
+  uint32_t struct_size; /* sizeof(cartera_message) as the module compiled it */
+  uint32_t reserved;    /* 0 */
+  cartera_str customer;
+  cartera_str channel; /* "email" | "sms" */
+  cartera_str address; /* the e-mail address or phone number */
+  cartera_str key;     /* the module's idempotency key for this message */
+  cartera_str subject;
+  cartera_str body;            /* UTF-8 text */
+  cartera_str attach_doc_type; /* empty: nothing attached */
+  cartera_str attach_key;
+  cartera_str attach_media_type;
+} cartera_message;
+
 typedef struct cartera_host_services {
   uint32_t struct_size; /* sizeof as compiled into the host (since 1.0) */
   uint16_t abi_major;   /* the host's CARTERA_ABI_MAJOR (since 1.0) */
@@ -225,6 +240,31 @@ typedef struct cartera_host_services {
   **                    when it is a business day, else the next one (C.Co. art. 829). */
   int32_t (*is_business_day)(cartera_call *call, int64_t date);
   int64_t (*add_business_days)(cartera_call *call, int64_t date, int32_t n);
+
+  /* The customer's folder and the contact channels (since 1.2).
+  **
+  ** A document type whose manifest names where its customer is (<document customer="...">)
+  ** is archived when the run commits: stored once under archive/<customer>/<yyyy>/<mm>/ with
+  ** an index row (type, period, SHA-256, path, who created it). Nothing there is overwritten.
+  **
+  ** attach_rendition  adds a rendering people read (a PDF, an HTML page) to a document this
+  **                   call emitted with the same doc_type and key; it is archived beside it.
+  **                   file_name is the name in the folder, media_type e.g. "application/pdf".
+  **                   CARTERA_E_NOT_FOUND: no such document in this call; CARTERA_E_INVALID_ARGUMENT:
+  **                   the type is not archived, or the name is not a plain file name.
+  ** queue_message     owes a customer a message on a channel ("email", "sms"): the host
+  **                   records it in the run's transaction and sends it after the commit, only
+  **                   inside the legal contact hours and frequency limits (Ley 2300 de 2023),
+  **                   logging every attempt; outside them it waits for the next window. The
+  **                   same (channel, address, key) is queued once; a rendition of this call
+  **                   may be attached by its document's doc_type and key and its media_type.
+  ** contact_check     1 when the customer may be contacted on channel at the run's time,
+  **                   0 when not (then *earliest_utc_us, if not NULL, is the first instant
+  **                   allowed), -1 on error (an unknown channel). */
+  cartera_status (*attach_rendition)(cartera_call *call, cartera_str doc_type, cartera_str key, cartera_str file_name,
+                                     cartera_str media_type, cartera_str content);
+  cartera_status (*queue_message)(cartera_call *call, const struct cartera_message *message);
+  int32_t (*contact_check)(cartera_call *call, cartera_str customer, cartera_str channel, int64_t *earliest_utc_us);
 
   /* New services are appended here, each with its "since" version. */
 } cartera_host_services;

@@ -239,7 +239,48 @@ public:
     return Date{calendar()->add_business_days(call_, date.days, n)};
   }
 
+  // The customer's folder and the contact channels (ABI 1.2; a module using them sets
+  // abi_minor_required = 2). A rendering people read, archived beside the emitted document
+  // (doc_type, key): a PDF, an HTML page.
+  void attach_rendition(std::string_view doc_type, std::string_view key, std::string_view file_name,
+                        std::string_view media_type, std::string_view content) const {
+    detail::check(
+        since_1_2()->attach_rendition(call_, str(doc_type), str(key), str(file_name), str(media_type), str(content)),
+        "attaching a rendition");
+  }
+  // A message owed to a customer, sent by the host only inside the legal contact windows.
+  struct Message {
+    std::string_view customer, channel, address, key, subject, body;
+    std::string_view attach_doc_type, attach_key, attach_media_type; // empty: nothing attached
+  };
+  void queue_message(const Message &m) const {
+    cartera_message c{sizeof(cartera_message), 0,
+                      str(m.customer),         str(m.channel),
+                      str(m.address),          str(m.key),
+                      str(m.subject),          str(m.body),
+                      str(m.attach_doc_type),  str(m.attach_key),
+                      str(m.attach_media_type)};
+    detail::check(since_1_2()->queue_message(call_, &c), "queueing a message");
+  }
+  // Whether the customer may be contacted on channel now; when not, *earliest_utc_us (if given)
+  // is the first instant allowed.
+  [[nodiscard]] bool contact_allowed(std::string_view customer, std::string_view channel,
+                                     std::int64_t *earliest_utc_us = nullptr) const {
+    const std::int32_t r = since_1_2()->contact_check(call_, str(customer), str(channel), earliest_utc_us);
+    if (r < 0) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT,
+                  "the host cannot check contacts on channel '" + std::string(channel) + "'");
+    }
+    return r != 0;
+  }
+
 private:
+  [[nodiscard]] const cartera_host_services *since_1_2() const {
+    if (host_->struct_size < offsetof(cartera_host_services, contact_check) + sizeof(host_->contact_check)) {
+      throw Error(CARTERA_E_UNSUPPORTED, "this host has no archive or contact services (ABI 1.2 or newer needed)");
+    }
+    return host_;
+  }
   [[nodiscard]] const cartera_host_services *calendar() const {
     if (host_->struct_size < offsetof(cartera_host_services, add_business_days) + sizeof(host_->add_business_days)) {
       throw Error(CARTERA_E_UNSUPPORTED, "this host has no business calendar (ABI 1.1 or newer needed)");

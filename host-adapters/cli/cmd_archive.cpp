@@ -1,0 +1,95 @@
+// archive: the customers' folders (runtime/archive.hpp) — what is there, and whether every
+// file still has the bytes its index row says.
+#include "cli/commands.hpp"
+#include "cli/table.hpp"
+
+#include "runtime/failure.hpp"
+#include "runtime/host.hpp"
+#include "runtime/sha256.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <set>
+
+namespace cartera::cli {
+
+namespace fs = std::filesystem;
+using namespace cartera::runtime;
+
+namespace {
+
+int list(const Args &args) {
+  args.only({"customer"}, "archive list");
+  Host host(args.global);
+  std::vector<std::vector<std::string>> rows;
+  for (const ArchiveEntry &e : host.store().archive_entries(args.option("customer").value_or(""))) {
+    rows.push_back({e.customer_id, e.period, e.doc_type, e.media_type, e.path, e.sha256, std::to_string(e.size_bytes),
+                    e.created_by, e.created_at});
+  }
+  print_rows(args.format.value_or("table"), "archive",
+             {"customer", "period", "type", "media_type", "path", "sha256", "bytes", "created_by", "created_at"}, rows);
+  return 0;
+}
+
+std::string read_file(const fs::path &p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Every indexed file re-hashed; files in the folders that no row names (a run that died before
+// its commit, or something copied in by hand) are listed too.
+int verify(const Args &args) {
+  args.only({"customer"}, "archive verify");
+  Host host(args.global);
+  const fs::path &root = host.config().archive_dir;
+  std::vector<std::vector<std::string>> rows;
+  std::set<std::string> indexed;
+  std::size_t ok = 0;
+  std::size_t bad = 0;
+  for (const ArchiveEntry &e : host.store().archive_entries(args.option("customer").value_or(""))) {
+    indexed.insert(e.path);
+    const fs::path file = root / e.path;
+    std::string state = "ok";
+    if (!fs::is_regular_file(file)) {
+      state = "missing";
+    } else if (sha256_hex(read_file(file)) != e.sha256) {
+      state = "altered";
+    }
+    if (state == "ok") {
+      ++ok;
+    } else {
+      ++bad;
+      rows.push_back({e.path, state, e.sha256});
+    }
+  }
+  std::size_t unindexed = 0;
+  if (!args.option("customer") && fs::is_directory(root)) {
+    for (const auto &f : fs::recursive_directory_iterator(root)) {
+      const std::string relative = fs::relative(f.path(), root).generic_string();
+      if (f.is_regular_file() && f.path().filename().string()[0] != '.' && indexed.count(relative) == 0) {
+        ++unindexed;
+        rows.push_back({relative, "not indexed", sha256_hex(read_file(f.path()))});
+      }
+    }
+  }
+  print_rows(args.format.value_or("table"), "archive", {"path", "state", "sha256"}, rows);
+  std::cerr << "cartera: archive: " << ok << " files verified, " << bad << " missing or altered, " << unindexed
+            << " not in the index\n";
+  return bad > 0 ? static_cast<int>(ExitCode::kFailure) : 0;
+}
+
+} // namespace
+
+int cmd_archive(const Args &args) {
+  const std::string sub = args.words.size() > 1 ? args.words[1] : "";
+  if (sub == "list") {
+    return list(args);
+  }
+  if (sub == "verify") {
+    return verify(args);
+  }
+  usage_error("archive: say list or verify (cartera archive --help)");
+}
+
+} // namespace cartera::cli

@@ -1,0 +1,28 @@
+// What a run leaves in the customers' folders and owes them, done inside the run's transaction
+// once its documents validated: archive files placed (then flushed once), their index rows,
+// and the messages queued with their attachments' archive paths (ABI 1.2; runtime/archive.hpp).
+#pragma once
+
+#include "runtime/call.hpp"
+#include "runtime/host.hpp"
+#include "runtime/store.hpp"
+
+#include <deque>
+#include <string>
+#include <vector>
+
+namespace cartera::runtime {
+
+struct ArchiveOutcome {
+  std::size_t files_new = 0;    // index rows added (a file made again is not new)
+  std::size_t messages_new = 0; // messages queued (one queued before is not new)
+};
+
+// docs are the run's documents as recorded (ids and content), in emission order, so that
+// docs[i] is the document renditions and messages refer to by index i. Throws Failure when a
+// document of an archived type names no customer where its manifest says.
+ArchiveOutcome archive_and_queue(Host &host, const Manifest &m, const std::vector<DocumentEntry> &docs,
+                                 const std::deque<Rendition> &renditions, const std::vector<QueuedMessage> &messages,
+                                 const std::string &run_id, const std::string &user);
+
+} // namespace cartera::runtime

@@ -1,0 +1,431 @@
+// statements: statements of account per customer and contract, explained, archived in the
+// customer's folder, and sent by e-mail inside the legal contact windows (README.md).
+//
+// Data flow: the host's statement_* operations are read once each, ordered by customer, and
+// merged customer by customer (no query per customer: 100,000 statements are one pass);
+// statement_builder computes each Statement; statement_xml renders the document the host
+// validates and archives; the HTML or PDF rendering is attached to it (ABI 1.2); send queues the
+// e-mails the host delivers after the commit.
+#include "html_renderer.hpp"
+#include "pdf_renderer.hpp"
+#include "statement_builder.hpp"
+#include "statement_xml.hpp"
+
+#include <cartera/plugin.hpp>
+#include <cartera/sdk/date.hpp>
+#include <cartera/sdk/money.hpp>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace {
+
+using cartera::Context;
+using cartera::Error;
+using cartera::make_value;
+namespace st = cartera::statements;
+namespace sdk = cartera::sdk;
+
+cartera_column column(std::string_view name, std::int32_t type) {
+  return {cartera::str(name), type, 0};
+}
+
+// One of the host's operations read in customer order: the rows of the customer being built
+// are taken while they last; a row of a later customer waits for its turn.
+class CustomerCursor {
+public:
+  CustomerCursor(Context &ctx, std::string_view operation, const std::string &customer,
+                 std::optional<std::int64_t> from, std::optional<std::int64_t> to)
+      : op_(ctx.operation(operation)) {
+    op_.bind("customer", std::string_view(customer));
+    if (from) {
+      op_.bind("from", cartera::Date{*from});
+    }
+    if (to) {
+      op_.bind("to", cartera::Date{*to});
+    }
+    op_.execute();
+    more_ = op_.step();
+  }
+  // Calls read(op) for each row of customer, in the operation's order.
+  template <class F> void take(const std::string &customer, F &&read) {
+    while (more_ && op_.text(0) == customer) {
+      read(op_);
+      more_ = op_.step();
+    }
+  }
+
+private:
+  cartera::Operation op_;
+  bool more_ = false;
+};
+
+struct Sources {
+  CustomerCursor contracts, invoices, payments, applications;
+  std::optional<CustomerCursor> lines;
+  std::optional<CustomerCursor> contacts;
+};
+
+st::CustomerBooks read_books(Sources &src, const cartera::Operation &customer_row) {
+  st::CustomerBooks b;
+  b.holder = st::Holder{std::string(customer_row.text(0)), std::string(customer_row.text(1)),
+                        std::string(customer_row.text(2)), std::string(customer_row.text(3)),
+                        std::string(customer_row.text(4)), std::string(customer_row.text(5))};
+  const std::string &id = b.holder.customer_id;
+  src.contracts.take(id, [&](const cartera::Operation &o) {
+    b.contracts.push_back(st::ContractRow{std::string(o.text(1)), std::string(o.text(2)), std::string(o.text(3)),
+                                          std::string(o.text(4))});
+  });
+  src.invoices.take(id, [&](const cartera::Operation &o) {
+    b.invoices.push_back(
+        st::InvoiceRow{std::string(o.text(1)), std::string(o.text(2)), o.date(3).days, o.date(4).days, o.integer(5)});
+  });
+  src.payments.take(id, [&](const cartera::Operation &o) {
+    b.payments.push_back(st::PaymentRow{std::string(o.text(1)), o.date(2).days, o.integer(3), std::string(o.text(4)),
+                                        std::string(o.text(5))});
+  });
+  src.applications.take(id, [&](const cartera::Operation &o) {
+    b.applications.push_back(st::ApplicationRow{std::string(o.text(1)), std::string(o.text(2)), o.integer(3)});
+  });
+  if (src.lines) {
+    src.lines->take(id, [&](const cartera::Operation &o) {
+      b.lines.push_back(st::LineRow{std::string(o.text(1)), std::string(o.text(2)), o.date(3).days, o.integer(4),
+                                    std::string(o.text(5)), std::string(o.text(6)), std::string(o.text(7)),
+                                    std::string(o.text(8)), std::string(o.text(9)), std::string(o.text(10)),
+                                    o.integer(11)});
+    });
+  }
+  return b;
+}
+
+st::Issuer issuer(const Context &ctx) {
+  return st::Issuer{ctx.config("company-name").value_or("Compañía"), ctx.config("company-nit").value_or(""),
+                    ctx.config("company-address").value_or(""),      ctx.config("company-city").value_or(""),
+                    ctx.config("company-phone").value_or(""),        ctx.config("company-email").value_or("")};
+}
+
+// A short fingerprint of a statement's bytes (FNV-1a): in the document key, so that a statement
+// whose facts changed is a new document and version, and the same one built again is not.
+std::string fingerprint(std::string_view bytes) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const char c : bytes) {
+    h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) {
+    out[static_cast<std::size_t>(i)] = kHex[h & 0xF];
+  }
+  return out;
+}
+
+// "estado-de-cuenta-C0000001-2026-11.pdf", "estado-de-cuenta-K0000001-2026-11.html"
+std::string file_name(const st::Statement &s, std::string_view extension) {
+  const std::string who = s.contract.contract_id.empty() ? s.holder.customer_id : s.contract.contract_id;
+  std::string safe;
+  for (const char c : who) {
+    const bool keep =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    safe += keep ? c : '_';
+  }
+  return "estado-de-cuenta-" + safe + "-" + sdk::format_iso_date(s.period_start).substr(0, 7) + "." +
+         std::string(extension);
+}
+
+struct Emitted {
+  std::string key;
+  std::string xml;
+};
+
+Emitted emit(Context &ctx, const st::Statement &s) {
+  Emitted e{"", st::render_xml(s)};
+  e.key = s.statement_id + "/" + fingerprint(e.xml);
+  ctx.emit_document("statement", e.key, e.xml);
+  return e;
+}
+
+class Statements {
+public:
+  explicit Statements(Context &) {}
+
+  void run(Context &ctx, std::string_view job, std::string_view) {
+    if (job == "generate") {
+      generate(ctx);
+    } else if (job == "send") {
+      send(ctx);
+    } else if (job == "call-list") {
+      call_list(ctx);
+    } else {
+      throw Error(CARTERA_E_UNSUPPORTED, "statements has no job '" + std::string(job) + "'");
+    }
+  }
+
+private:
+  // Visits the books of every customer the run is about, in the host's customer order.
+  template <class F>
+  static void each_customer(Context &ctx, const std::string &customer, const st::Period &p, bool lines, bool contacts,
+                            F &&visit) {
+    Sources src{CustomerCursor(ctx, "statement_contracts", customer, std::nullopt, std::nullopt),
+                CustomerCursor(ctx, "statement_invoices", customer, std::nullopt, p.end),
+                CustomerCursor(ctx, "statement_payments", customer, std::nullopt, p.end),
+                CustomerCursor(ctx, "statement_applications", customer, std::nullopt, p.end),
+                std::nullopt,
+                std::nullopt};
+    if (lines) {
+      src.lines.emplace(ctx, "statement_lines", customer, p.previous_start, p.end);
+    }
+    if (contacts) {
+      src.contacts.emplace(ctx, "customer_contacts", customer, std::nullopt, std::nullopt);
+    }
+    cartera::Operation customers = ctx.operation("statement_customers");
+    customers.bind("customer", std::string_view(customer)).execute();
+    std::uint64_t n = 0;
+    while (customers.step()) {
+      ctx.throw_if_cancelled();
+      st::CustomerBooks books = read_books(src, customers);
+      std::vector<std::pair<std::string, std::string>> mail; // channel, address
+      if (src.contacts) {
+        src.contacts->take(books.holder.customer_id, [&](const cartera::Operation &o) {
+          mail.emplace_back(std::string(o.text(1)), std::string(o.text(2)));
+        });
+      }
+      visit(books, mail);
+      if (++n % 1000 == 0) {
+        ctx.progress(n, 0, "statements");
+      }
+    }
+  }
+
+  static void summary_columns(Context &ctx) {
+    ctx.columns({column("statement", CARTERA_TYPE_TEXT), column("customer", CARTERA_TYPE_TEXT),
+                 column("contract", CARTERA_TYPE_TEXT), column("opening", CARTERA_TYPE_CENTAVOS),
+                 column("debits", CARTERA_TYPE_CENTAVOS), column("credits", CARTERA_TYPE_CENTAVOS),
+                 column("closing", CARTERA_TYPE_CENTAVOS), column("amount_due", CARTERA_TYPE_CENTAVOS),
+                 column("difference", CARTERA_TYPE_CENTAVOS), column("causes", CARTERA_TYPE_INTEGER)});
+  }
+
+  static void summary_row(Context &ctx, const st::Statement &s) {
+    ctx.row({make_value(s.statement_id), make_value(s.holder.customer_id), make_value(s.contract.contract_id),
+             make_value(cartera::Centavos{s.opening_balance}), make_value(cartera::Centavos{s.total_debits}),
+             make_value(cartera::Centavos{s.total_credits}), make_value(cartera::Centavos{s.closing_balance}),
+             make_value(cartera::Centavos{s.amount_due}), make_value(cartera::Centavos{s.difference}),
+             make_value(static_cast<std::int64_t>(s.causes.size()))});
+  }
+
+  static void generate(Context &ctx) {
+    const std::int64_t as_of = ctx.date_param("as-of")->days;
+    const std::string format = ctx.text_param("format").value_or("table");
+    std::string customer = ctx.text_param("customer").value_or("");
+    const std::string contract = ctx.text_param("contract").value_or("");
+    const bool all = ctx.param("all").has_value() && ctx.param("all")->i != 0;
+    if (static_cast<int>(!customer.empty()) + static_cast<int>(!contract.empty()) + static_cast<int>(all) != 1) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "statements generate: say --customer C, --contract K or --all");
+    }
+    if (!contract.empty()) {
+      customer = customer_of_contract(ctx, contract);
+    }
+    const bool single = !all;
+    if (!single && format != "table") {
+      ctx.info("statements: --format " + format +
+               " with --all archives every statement; the list is on --format table");
+    }
+    const st::Period period = st::month_period(as_of);
+    const st::BuildOptions options{issuer(ctx), as_of, 0};
+    if (format == "table") {
+      summary_columns(ctx);
+    }
+    std::uint64_t made = 0;
+    const auto make = [&](const st::CustomerBooks &books, const std::string &contract_id) {
+      st::Statement s = st::build_statement(books, period, options, contract_id);
+      const Emitted e = emit(ctx, s);
+      const bool html = format == "html";
+      const std::string rendering =
+          html ? st::render_html(s) : (format == "xml" || format == "csv" ? "" : st::render_pdf(s));
+      if (!rendering.empty()) {
+        ctx.attach_rendition("statement", e.key, file_name(s, html ? "html" : "pdf"),
+                             html ? "text/html" : "application/pdf", rendering);
+      }
+      ++made;
+      if (format == "table") {
+        summary_row(ctx, s);
+      } else if (format == "csv") {
+        // Many statements' movements, one table: the header once.
+        const std::string csv = st::render_csv(s);
+        ctx.output("text/csv", made == 1 ? std::string_view(csv) : std::string_view(csv).substr(csv.find('\n') + 1));
+      } else if (single) {
+        ctx.output(format == "pdf"    ? "application/pdf"
+                   : format == "html" ? "text/html"
+                                      : "application/xml",
+                   format == "xml" ? e.xml : rendering);
+      }
+    };
+    each_customer(ctx, customer, period, true, false,
+                  [&](const st::CustomerBooks &books, const std::vector<std::pair<std::string, std::string>> &) {
+                    if (!contract.empty()) {
+                      make(books, contract);
+                      return;
+                    }
+                    make(books, "");
+                    if (all) {
+                      for (const st::ContractRow &c : books.contracts) {
+                        if (c.kind == "familiar" || c.kind == "colectivo") {
+                          make(books, c.contract_id);
+                        }
+                      }
+                    }
+                  });
+    if (made == 0) {
+      throw Error(CARTERA_E_INPUT_REJECTED, "statements generate: no customer '" +
+                                                (contract.empty() ? customer : contract) + "' in the host's books");
+    }
+    ctx.info("statements: " + std::to_string(made) + " statements of " + sdk::format_iso_date(period.start) + " to " +
+             sdk::format_iso_date(period.end));
+  }
+
+  static std::string customer_of_contract(Context &ctx, const std::string &contract) {
+    cartera::Operation op = ctx.operation("statement_contracts");
+    op.bind("customer", std::string_view("")).execute();
+    while (op.step()) {
+      if (op.text(1) == contract) {
+        return std::string(op.text(0));
+      }
+    }
+    throw Error(CARTERA_E_INPUT_REJECTED, "statements generate: no contract '" + contract + "' in the host's books");
+  }
+
+  static void send(Context &ctx) {
+    const std::int64_t as_of = ctx.date_param("as-of")->days;
+    const std::string customer = ctx.text_param("customer").value_or("");
+    const st::Period period = st::month_period(as_of);
+    const st::BuildOptions options{issuer(ctx), as_of, 0};
+    ctx.columns({column("customer", CARTERA_TYPE_TEXT), column("statement", CARTERA_TYPE_TEXT),
+                 column("address", CARTERA_TYPE_TEXT), column("amount_due", CARTERA_TYPE_CENTAVOS)});
+    std::uint64_t queued = 0;
+    each_customer(
+        ctx, customer, period, true, true,
+        [&](const st::CustomerBooks &books, const std::vector<std::pair<std::string, std::string>> &contacts) {
+          std::vector<std::string> addresses;
+          for (const auto &[channel, address] : contacts) {
+            if (channel == "email") {
+              addresses.push_back(address);
+            }
+          }
+          if (addresses.empty()) {
+            return;
+          }
+          const st::Statement s = st::build_statement(books, period, options, "");
+          const Emitted e = emit(ctx, s);
+          ctx.attach_rendition("statement", e.key, file_name(s, "pdf"), "application/pdf", st::render_pdf(s));
+          const std::string subject = "Estado de cuenta de " +
+                                      std::string(sdk::format_iso_date(period.start)).substr(0, 7) + " - " +
+                                      s.issuer.name;
+          const std::string body = mail_body(s);
+          for (const std::string &address : addresses) {
+            ctx.queue_message(
+                {s.holder.customer_id, "email", address, e.key, subject, body, "statement", e.key, "application/pdf"});
+            ctx.row({make_value(s.holder.customer_id), make_value(s.statement_id), make_value(address),
+                     make_value(cartera::Centavos{s.amount_due})});
+            ++queued;
+          }
+        });
+    ctx.info("statements: " + std::to_string(queued) + " e-mails queued");
+  }
+
+  static std::string mail_body(const st::Statement &s) {
+    std::string b = "Señor(a) " + s.holder.name + ":\n\nAdjuntamos su estado de cuenta del periodo " +
+                    sdk::format_co_date(s.period_start) + " al " + sdk::format_co_date(s.period_end) + ".\n\n";
+    if (s.amount_due > 0) {
+      b += "Total a pagar: " + sdk::format_pesos_co(s.amount_due) +
+           (s.due_date != 0 ? " (fecha límite " + sdk::format_co_date(s.due_date) + ")" : std::string()) + ".\n";
+    } else if (s.closing_balance < 0) {
+      b += "Tiene un saldo a favor de " + sdk::format_pesos_co(-s.closing_balance) + ".\n";
+    } else {
+      b += "No tiene valores pendientes de pago.\n";
+    }
+    b += "\nSi ya realizó su pago, por favor ignore este mensaje.\n\nCordialmente,\n" + s.issuer.name + "\n";
+    if (!s.issuer.phone.empty() || !s.issuer.email.empty()) {
+      b += s.issuer.phone + (s.issuer.phone.empty() || s.issuer.email.empty() ? "" : " · ") + s.issuer.email + "\n";
+    }
+    return b;
+  }
+
+  static void call_list(Context &ctx) {
+    const std::int64_t as_of = ctx.date_param("as-of")->days;
+    const st::Period period = st::month_period(as_of);
+    const st::BuildOptions options{issuer(ctx), as_of, 0};
+    ctx.columns({column("customer", CARTERA_TYPE_TEXT), column("name", CARTERA_TYPE_TEXT),
+                 column("phone", CARTERA_TYPE_TEXT), column("overdue", CARTERA_TYPE_CENTAVOS),
+                 column("oldest_days", CARTERA_TYPE_INTEGER), column("invoices", CARTERA_TYPE_INTEGER)});
+    struct Call {
+      std::string customer, name, phone;
+      std::int64_t overdue = 0, oldest = 0, invoices = 0;
+    };
+    std::vector<Call> calls;
+    std::uint64_t waiting = 0;
+    std::int64_t next_window = 0;
+    each_customer(
+        ctx, "", period, false, true,
+        [&](const st::CustomerBooks &books, const std::vector<std::pair<std::string, std::string>> &contacts) {
+          std::string phone;
+          for (const auto &[channel, address] : contacts) {
+            if (channel == "phone" && phone.empty()) {
+              phone = address;
+            }
+          }
+          if (phone.empty()) {
+            return;
+          }
+          const st::Statement s = st::build_statement(books, period, options, "");
+          Call c{books.holder.customer_id, books.holder.name, phone, 0, 0, 0};
+          for (const st::OpenItem &o : s.open_items) {
+            if (o.days_overdue > 0) {
+              c.overdue += o.open_amount;
+              c.oldest = std::max(c.oldest, o.days_overdue);
+              ++c.invoices;
+            }
+          }
+          if (c.overdue <= 0) {
+            return;
+          }
+          std::int64_t earliest = 0;
+          if (!ctx.contact_allowed(c.customer, "phone", &earliest)) {
+            ++waiting;
+            next_window = next_window == 0 ? earliest : std::min(next_window, earliest);
+            return;
+          }
+          calls.push_back(std::move(c));
+        });
+    std::stable_sort(calls.begin(), calls.end(), [](const Call &a, const Call &b) {
+      return a.oldest != b.oldest ? a.oldest > b.oldest : a.overdue > b.overdue;
+    });
+    for (const Call &c : calls) {
+      ctx.row({make_value(c.customer), make_value(c.name), make_value(c.phone),
+               make_value(cartera::Centavos{c.overdue}), make_value(c.oldest), make_value(c.invoices)});
+    }
+    if (waiting > 0) {
+      ctx.info("statements: " + std::to_string(waiting) +
+               " customers with overdue balances may not be called now (Ley 2300); the first may be called at " +
+               sdk::format_iso_instant_utc(next_window));
+    }
+  }
+};
+
+constexpr cartera_doc_type kDocTypes[] = {cartera::doc_out("statement", "urn:cartera:statement:1")};
+
+constexpr cartera::ModuleInfo kInfo{"org.cartera.statements",
+                                    "0.1.0",
+                                    "Estados de cuenta: por cliente y por contrato, explicados, archivados y enviados "
+                                    "dentro de los horarios de ley",
+                                    "cartera",
+                                    "Apache-2.0",
+                                    CARTERA_CAP_STATEMENTS,
+                                    kDocTypes,
+                                    std::size(kDocTypes),
+                                    0,
+                                    2};
+
+} // namespace
+
+CARTERA_PLUGIN(Statements, kInfo)

@@ -1,0 +1,379 @@
+// statements end to end on SQLite and PostgreSQL: golden statements of a family contract, a
+// collective, a customer billed interest and one with a credit balance (tests/data/statements,
+// tests/golden/statements), the causes adding up to the difference on every statement, the
+// customer's folder (archive list and verify), e-mail through a real SMTP server on loopback
+// (aiosmtpd) only inside the contact hours of Ley 2300, and the call list.
+#include "cartera_process.hpp"
+#include "module_dir.hpp"
+#include "postgres.hpp"
+#include "smtp_server.hpp"
+
+#include <gtest/gtest.h>
+#include <pugixml.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include <iterator>
+#include <sys/wait.h>
+
+namespace fs = std::filesystem;
+using cartera::testing::backend_url;
+using cartera::testing::contains;
+using cartera::testing::count_lines;
+using cartera::testing::kNoPostgres;
+using cartera::testing::ModuleDir;
+using cartera::testing::Outcome;
+using cartera::testing::read_text;
+
+namespace {
+
+const fs::path kData = fs::path(CARTERA_SOURCE_DIR) / "tests/data/statements";
+const fs::path kGolden = fs::path(CARTERA_SOURCE_DIR) / "tests/golden/statements";
+const fs::path kSchema = fs::path(CARTERA_SCHEMA_XML_DIR) / "statement.xsd";
+
+// Monday 2 March 2026, 10:00 in Bogotá: inside the contact hours.
+constexpr const char *kWeekday = "2026-03-02T10:00:00";
+
+long long centavos(const char *pesos) {
+  const std::string s(pesos);
+  const bool negative = !s.empty() && s[0] == '-';
+  const std::string digits = s.substr(negative ? 1 : 0);
+  const std::size_t dot = digits.find('.');
+  const long long v = std::stoll(digits.substr(0, dot)) * 100 + std::stoll(digits.substr(dot + 1));
+  return negative ? -v : v;
+}
+
+class Statements : public ::testing::TestWithParam<std::string> {
+protected:
+  void SetUp() override {
+    const std::optional<std::string> url = backend_url(GetParam(), "cartera_s");
+    if (!url) {
+      GTEST_SKIP() << kNoPostgres;
+    }
+    url_ = *url;
+    write_config("");
+    for (const char *company : {"family-company", "credit-balance"}) {
+      const Outcome i = as("sistemas", {"host", "import", (kData / company).string()});
+      ASSERT_EQ(i.code, 0) << i.err;
+    }
+    const Outcome e = as("sistemas", {"modules", "enable", "statements", "--department", "cartera"});
+    ASSERT_EQ(e.code, 0) << e.err;
+  }
+
+  void write_config(const std::string &mail) {
+    std::ofstream(work_.path() / "cartera.xml") << R"(<cartera xmlns="urn:cartera:config:1">
+  <database url=")" + url_ + R"("/>
+  )" + mail + R"(
+  <departments><department id="cartera" name="Cartera"/><department id="sistemas" name="Sistemas"/></departments>
+  <users>
+    <user id="analista" name="Analista" departments="cartera" roles="analyst"/>
+    <user id="sistemas" name="Sistemas" departments="sistemas cartera" roles="it"/>
+  </users>
+  <module-settings module="org.cartera.statements">
+    <setting key="company-name" value="Prepagada Andina S.A."/>
+    <setting key="company-nit" value="900123456-7"/>
+    <setting key="company-address" value="Avenida Carrera 7 # 71-21"/>
+    <setting key="company-city" value="Bogotá"/>
+    <setting key="company-phone" value="601 555 0100"/>
+    <setting key="company-email" value="cartera@prepagada-andina.com.co"/>
+  </module-settings>
+</cartera>
+)";
+  }
+
+  void use_mail_server(std::uint16_t port) {
+    write_config(R"(<mail from="cartera@prepagada-andina.com.co" from-name="Cartera – Prepagada Andina">
+    <smtp host="127.0.0.1" port=")" +
+                 std::to_string(port) + R"(" tls="never" timeout-seconds="5"/>
+  </mail>)");
+  }
+
+  Outcome at(const std::string &now, const std::string &user, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--user", user, "--quiet", "--now", now});
+    return cartera::testing::run_cartera(work_.path(), args);
+  }
+  Outcome as(const std::string &user, std::vector<std::string> args) { return at(kWeekday, user, std::move(args)); }
+
+  ModuleDir work_;
+  std::string url_;
+};
+
+// Every statement of the month: valid against statement.xsd, and its causes add up to the
+// difference to the centavo (statement.hpp's promise).
+void check_statement(const std::string &xml, const std::string &what) {
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(xml.c_str())) << what;
+  const pugi::xml_node changes = doc.child("statement").child("changes");
+  long long sum = 0;
+  for (const pugi::xml_node c : changes.children("cause")) {
+    sum += centavos(c.attribute("amount").value());
+  }
+  EXPECT_EQ(sum, centavos(changes.attribute("difference").value())) << what;
+  EXPECT_EQ(centavos(changes.attribute("amount-due").value()) -
+                centavos(changes.attribute("previous-amount-due").value()),
+            centavos(changes.attribute("difference").value()))
+      << what;
+}
+
+TEST_P(Statements, GoldenStatementsOfAFamilyACollectiveInterestAndACreditBalance) {
+  struct Case {
+    std::vector<std::string> who;
+    std::string as_of;
+    std::string name;
+  };
+  const std::vector<Case> cases = {
+      // January: a newborn joins and the yearly increase; February: a member changes age band.
+      {{"--contract", "K-0001"}, "2026-01-31", "family-K-0001-2026-01"},
+      {{"--contract", "K-0001"}, "2026-02-28", "family-K-0001-2026-02"},
+      // A member leaves mid-month: out of the fees, a negative prorated adjustment.
+      {{"--contract", "K-0002"}, "2026-02-28", "collective-K-0002-2026-02"},
+      {{"--customer", "C-0003"}, "2026-02-28", "interest-C-0003-2026-02"},
+      {{"--customer", "C-0004"}, "2026-02-28", "credit-balance-C-0004-2026-02"},
+  };
+  for (const auto &[who, as_of, name] : cases) {
+    for (const std::string format : {"xml", "html"}) {
+      std::vector<std::string> args = {"statements", "generate", "--as-of", as_of, "--format", format};
+      args.insert(args.end(), who.begin(), who.end());
+      const Outcome r = as("analista", args);
+      ASSERT_EQ(r.code, 0) << r.err;
+      const fs::path golden = kGolden / (name + "." + format);
+      if (std::getenv("CARTERA_UPDATE_GOLDEN") != nullptr) {
+        std::ofstream(golden, std::ios::binary) << r.out;
+      }
+      EXPECT_EQ(r.out, read_text(golden)) << name << "." << format << " differs from " << golden;
+      if (format == "xml") {
+        check_statement(r.out, name);
+        std::ofstream(work_.path() / "s.xml", std::ios::binary) << r.out;
+        EXPECT_EQ(std::system(("xmllint --noout --nonet --schema " + kSchema.string() + " " +
+                               (work_.path() / "s.xml").string() + " 2>/dev/null")
+                                  .c_str()),
+                  0)
+            << name;
+      }
+    }
+  }
+  // Every statement of the month, customers and family/collective contracts alike.
+  const Outcome all = as("analista", {"statements", "generate", "--as-of", "2026-02-28", "--all", "--format", "csv"});
+  ASSERT_EQ(all.code, 0) << all.err;
+  std::size_t statements = 0;
+  for (std::size_t at = all.out.find(",opening,"); at != std::string::npos; at = all.out.find(",opening,", at + 1)) {
+    ++statements;
+  }
+  EXPECT_EQ(statements, 6U) << all.out; // 4 customers, K-0001 and K-0002
+  EXPECT_TRUE(contains(all.out, "contract/K-0002/2026-02,2026-02-16,payment,P-20007,")) << all.out;
+  for (const auto &f : fs::recursive_directory_iterator(work_.path() / "archive")) {
+    if (f.path().extension() == ".xml") {
+      check_statement(read_text(f.path()), f.path().string());
+    }
+  }
+}
+
+TEST_P(Statements, TheFolderKeepsEachVersionOnceAndVerifyFindsWhatChanged) {
+  ASSERT_EQ(as("analista", {"statements", "generate", "--as-of", "2026-02-28", "--all"}).code, 0);
+  Outcome list = as("analista", {"archive", "list", "--format", "csv"});
+  ASSERT_EQ(list.code, 0) << list.err;
+  EXPECT_EQ(count_lines(list.out), 1U + 12U) << list.out; // 6 statements, XML and PDF each
+  EXPECT_TRUE(
+      contains(list.out, "C-0001,2026-02,statement,application/pdf,C-0001/2026/02/estado-de-cuenta-K-0001-2026-02-"))
+      << list.out;
+  // The same statements again: the same bytes, so the same files, and no new index rows.
+  ASSERT_EQ(as("analista", {"statements", "generate", "--as-of", "2026-02-28", "--all"}).code, 0);
+  EXPECT_EQ(count_lines(as("analista", {"archive", "list", "--format", "csv"}).out), 13U);
+  Outcome verify = as("analista", {"archive", "verify"});
+  EXPECT_EQ(verify.code, 0) << verify.out << verify.err;
+  EXPECT_TRUE(contains(verify.err, "12 files verified, 0 missing or altered, 0 not in the index")) << verify.err;
+
+  // A file edited by hand and one dropped in: verify names both, and exits 1 for the edit.
+  fs::path pdf;
+  for (const auto &f : fs::recursive_directory_iterator(work_.path() / "archive")) {
+    if (f.path().extension() == ".pdf" && contains(f.path().string(), "C-0003")) {
+      pdf = f.path();
+    }
+  }
+  ASSERT_FALSE(pdf.empty());
+  std::ofstream(pdf, std::ios::app) << "%tampered";
+  std::ofstream(work_.path() / "archive/C-0003/2026/02/nota.txt") << "sin índice";
+  verify = as("analista", {"archive", "verify", "--format", "csv"});
+  EXPECT_EQ(verify.code, 1) << verify.out << verify.err;
+  EXPECT_TRUE(contains(verify.out, "estado-de-cuenta-C-0003-2026-02-")) << verify.out;
+  EXPECT_TRUE(contains(verify.out, ",altered,")) << verify.out;
+  EXPECT_TRUE(contains(verify.out, "C-0003/2026/02/nota.txt,not indexed,")) << verify.out;
+  // A generate that would have to replace the altered file refuses and writes nothing.
+  const Outcome again = as("analista", {"statements", "generate", "--as-of", "2026-02-28", "--customer", "C-0003"});
+  EXPECT_NE(again.code, 0);
+  EXPECT_TRUE(contains(again.err, "altered")) << again.err;
+}
+
+TEST_P(Statements, AnUnknownCustomerOrContractIsRefused) {
+  Outcome r = as("analista", {"statements", "generate", "--as-of", "2026-02-28", "--contract", "K-9999"});
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_TRUE(contains(r.err, "K-9999")) << r.err;
+  r = as("analista", {"statements", "generate", "--as-of", "2026-02-28", "--customer", "C-9999"});
+  EXPECT_EQ(r.code, 3) << r.err;
+  r = as("analista", {"statements", "generate", "--as-of", "2026-02-28"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_FALSE(fs::exists(work_.path() / "archive")) << "nothing archived by a refused run";
+}
+
+TEST_P(Statements, StatementsAreMailedWithTheirPdfOnlyInsideTheContactHours) {
+  if (const std::string why = cartera::testing::smtp_server_unavailable(); !why.empty()) {
+    GTEST_SKIP() << why;
+  }
+  cartera::testing::SmtpServer smtp;
+  use_mail_server(smtp.port());
+  // Sunday 1 March 2026: queued, nothing sent, each waits for Monday 07:00 (12:00Z).
+  Outcome r = at("2026-03-01T10:00:00", "analista", {"statements", "send", "--as-of", "2026-02-28", "--format", "csv"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(count_lines(r.out), 1U + 3U) << r.out; // C-0001, C-0002, C-0004 have e-mail; C-0003 none
+  EXPECT_TRUE(smtp.wait_for_messages(1, std::chrono::milliseconds(300)).empty());
+  Outcome q = at("2026-03-01T10:00:00", "analista", {"contacts", "messages", "--format", "csv"});
+  EXPECT_EQ(count_lines(q.out), 4U) << q.out;
+  EXPECT_TRUE(contains(q.out, "2026-03-02T12:00:00Z")) << q.out;
+  EXPECT_TRUE(contains(q.out, "outside contact hours")) << q.out;
+
+  // Monday 07:00: all three go, each with its statement's PDF, as archived.
+  r = at("2026-03-02T07:00:00", "analista", {"contacts", "send"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "sent 3")) << r.out;
+  const auto mails = smtp.wait_for_messages(3, std::chrono::seconds(10));
+  ASSERT_EQ(mails.size(), 3U);
+  const std::string archived = as("analista", {"archive", "list", "--customer", "C-0002", "--format", "csv"}).out;
+  bool seen = false;
+  for (const auto &m : mails) {
+    ASSERT_EQ(m.attachments.size(), 1U) << m.eml;
+    EXPECT_EQ(m.attachments[0].content_type, "application/pdf");
+    EXPECT_TRUE(m.parse_error.empty() && m.defects.empty()) << m.parse_error;
+    EXPECT_TRUE(contains(m.subject, "Estado de cuenta de 2026-02 - Prepagada Andina S.A.")) << m.subject;
+    if (m.rcpt_tos == std::vector<std::string>{"tesoreria@transportesdelvalle.com.co"}) {
+      seen = true;
+      EXPECT_EQ(m.attachments[0].filename, "estado-de-cuenta-C-0002-2026-02.pdf");
+      EXPECT_TRUE(contains(archived, m.attachments[0].sha256)) << "the PDF mailed is the one archived";
+      EXPECT_TRUE(contains(m.text, "Total a pagar: $ 504.125,00")) << m.text;
+    }
+  }
+  EXPECT_TRUE(seen);
+  // The contact log has each, reached; asking again sends nothing twice.
+  const Outcome log = as("analista", {"contacts", "list", "--format", "csv"});
+  EXPECT_EQ(count_lines(log.out), 4U) << log.out;
+  EXPECT_TRUE(contains(log.out, "2026-03-02 07:00,C-0002,email,tesoreria@transportesdelvalle.com.co,yes,250"))
+      << log.out;
+  r = at("2026-03-02T08:00:00", "analista", {"statements", "send", "--as-of", "2026-02-28"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(smtp.wait_for_messages(4, std::chrono::milliseconds(500)).size(), 3U);
+}
+
+TEST_P(Statements, TheWindowRuleAtTheEdges) {
+  if (const std::string why = cartera::testing::smtp_server_unavailable(); !why.empty()) {
+    GTEST_SKIP() << why;
+  }
+  cartera::testing::SmtpServer smtp;
+  use_mail_server(smtp.port());
+  const auto sent_at = [&](const std::string &now) {
+    const Outcome r = at(now, "analista", {"statements", "send", "--as-of", "2026-02-28", "--customer", "C-0004"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    return as("analista", {"contacts", "messages", "--state", "sent", "--format", "csv"}).out;
+  };
+  // Saturday 15:30: waits (Saturday ends at 15:00), until Monday 07:00.
+  EXPECT_EQ(count_lines(sent_at("2026-02-28T15:30:00")), 1U);
+  // Monday 23 March 2026 is a holiday (San José, moved): still waiting, until Tuesday.
+  EXPECT_EQ(count_lines(sent_at("2026-03-23T09:00:00")), 1U);
+  const std::string waiting = as("analista", {"contacts", "messages", "--format", "csv"}).out;
+  EXPECT_TRUE(contains(waiting, "2026-03-24T12:00:00Z")) << waiting;
+  // Tuesday 18:59: inside, it goes.
+  EXPECT_EQ(count_lines(sent_at("2026-03-24T18:59:00")), 2U);
+  EXPECT_EQ(smtp.wait_for_messages(1, std::chrono::seconds(10)).size(), 1U);
+}
+
+TEST_P(Statements, TheCallListHasOnlyWhoMayBeCalledNow) {
+  // 10 March: C-0001, C-0002 and C-0003 owe February's invoices, overdue since 28 February.
+  Outcome r =
+      at("2026-03-10T09:00:00", "analista", {"statements", "call-list", "--as-of", "2026-03-10", "--format", "csv"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "C-0003,Jorge Hernán Quintero Díaz,315 220 1093,")) << r.out;
+  EXPECT_FALSE(contains(r.out, "C-0004")) << r.out; // a credit balance: nothing to call about
+  const std::size_t before = count_lines(r.out);
+  // The analyst reaches C-0003: not again today, nor tomorrow by another channel.
+  Outcome log = at("2026-03-10T09:05:00", "analista",
+                   {"contacts", "log", "--customer", "C-0003", "--address", "315 220 1093", "--result",
+                    "Promete pagar el 15/03", "--reached"});
+  ASSERT_EQ(log.code, 0) << log.err;
+  r = at("2026-03-10T11:00:00", "analista", {"statements", "call-list", "--as-of", "2026-03-10", "--format", "csv"});
+  EXPECT_EQ(count_lines(r.out), before - 1) << r.out;
+  EXPECT_FALSE(contains(r.out, "C-0003")) << r.out;
+  // Sunday: nobody.
+  r = at("2026-03-15T11:00:00", "analista", {"statements", "call-list", "--as-of", "2026-03-15", "--format", "csv"});
+  EXPECT_EQ(count_lines(r.out), 1U) << r.out;
+  // A call logged outside the hours is kept, with the rule it broke.
+  log = at("2026-03-15T11:00:00", "analista",
+           {"contacts", "log", "--customer", "C-0001", "--address", "310 456 7788", "--result", "No contesta"});
+  EXPECT_EQ(log.code, 0) << log.err;
+  const Outcome list = as("analista", {"contacts", "list", "--customer", "C-0001", "--format", "csv"});
+  EXPECT_TRUE(contains(list.out, "not allowed by Ley 2300: outside contact hours (Sunday)")) << list.out;
+}
+
+// generate --all killed while it places files in the customers' folders, before its commit:
+// the files it left have no index rows; the run again makes the same bytes, adopts them, and
+// the folder verifies whole, with nothing unindexed and nothing twice.
+TEST(StatementsKill, AGenerateKilledWhileArchivingLeavesAFolderTheNextRunCompletes) {
+  ModuleDir work;
+  const auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--quiet", "--now", "2026-03-02T10:00:00"});
+    return cartera::testing::run_cartera(work.path(), args);
+  };
+  ASSERT_EQ(run({"host", "generate", "--customers", "3000", "--months", "3", "--as-of", "2026-02-28", "--seed", "5",
+                 "--out", "erp"})
+                .code,
+            0);
+  ASSERT_EQ(run({"host", "import", "erp"}).code, 0);
+  ASSERT_EQ(run({"modules", "enable", "statements", "--department", "cartera"}).code, 0);
+  const std::vector<std::string> generate = {"--quiet",  "--now",   "2026-03-02T10:00:00", "statements",
+                                             "generate", "--as-of", "2026-02-28",          "--all",
+                                             "--format", "html"};
+  const pid_t pid = cartera::testing::spawn_cartera(work.path(), generate);
+  const fs::path archive = work.path() / "archive";
+  bool some = false;
+  for (int i = 0; i < 60000 && !some; ++i) {
+    std::error_code ec;
+    std::size_t files = 0;
+    if (fs::is_directory(archive, ec)) {
+      for (auto it = fs::recursive_directory_iterator(archive, ec);
+           it != fs::recursive_directory_iterator() && files < 200; it.increment(ec)) {
+        files += it->is_regular_file(ec) ? 1 : 0;
+      }
+    }
+    some = files >= 200;
+    if (!some) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(some) << "no file reached the archive";
+  ASSERT_TRUE(WIFSIGNALED(status)) << "generate finished before it could be killed; make the company bigger";
+  EXPECT_EQ(count_lines(run({"archive", "list", "--format", "csv"}).out), 1U) << "nothing indexed by the killed run";
+  Outcome orphans = run({"archive", "verify"});
+  EXPECT_EQ(orphans.code, 0) << orphans.err;
+  EXPECT_FALSE(contains(orphans.err, " 0 not in the index")) << orphans.err;
+
+  std::vector<std::string> again(generate.begin() + 3, generate.end());
+  const Outcome r = run(again);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::size_t indexed = count_lines(run({"archive", "list", "--format", "csv"}).out) - 1;
+  std::size_t files = 0;
+  for (const auto &f : fs::recursive_directory_iterator(archive)) {
+    files += f.is_regular_file() ? 1 : 0;
+  }
+  EXPECT_EQ(files, indexed) << "every file has its row, and no file is there twice";
+  const Outcome verify = run({"archive", "verify"});
+  EXPECT_EQ(verify.code, 0) << verify.err;
+  EXPECT_TRUE(contains(verify.err, "missing or altered, 0 not in the index")) << verify.err;
+  EXPECT_TRUE(contains(run({"runs", "--format", "csv"}).out, "interrupted"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Cartera, Statements, ::testing::Values("sqlite", "postgresql"));
+
+} // namespace
