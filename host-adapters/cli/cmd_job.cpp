@@ -182,10 +182,11 @@ Commands:
   host import DIR        load the reference host from ERP export files (role it; all or
                          nothing; importing the same files again changes nothing)
   host generate --out DIR [--customers N] [--seed S] [--months M] [--as-of DATE]
-                [--bank-files [--bank-entries N]]
+                [--bank-files [--bank-entries N]] [--members]
                          write the export files of a realistic sample company, and with
                          --bank-files the bank's camt.053 and Asobancaria 2001 files of the
-                         next day (references, payer ids, partials, unknowns, a returned check)
+                         next day (references, payer ids, partials, unknowns, a returned check);
+                         --members adds contracts' members and invoice lines per member
   archive list|verify    the customers' folders: every document made for each, and its hash
   contacts log|list|messages|send
                          the contact log (calls, e-mails) and the messages owed to customers,
@@ -228,11 +229,14 @@ bool print_command_help(const std::string &name, std::ostream &out) {
            "a run id: the documents that run emitted, with their outbox path and sha256.\n";
   } else if (name == "host") {
     out << "usage: cartera host import DIR\n       cartera host generate --out DIR [--customers N] [--seed S] "
-           "[--months M] [--as-of DATE] [--no-payments]\n\nimport loads customers.csv, contracts.csv, "
-           "invoices.csv and payments.csv from DIR into the reference host, all or nothing: a bad value stops it "
+           "[--months M] [--as-of DATE] [--no-payments] [--members]\n\nimport loads customers.csv, contracts.csv, "
+           "invoices.csv and payments.csv (and, when there, members.csv and invoice_lines.csv) from DIR into the "
+           "reference host, all or nothing: a bad value stops it "
            "with file, line, column and value (exit 3) and nothing is written. Needs the 'it' role.\ngenerate writes "
            "those files for a sample company: N customers (default 1000), M monthly invoices each (default 24) "
-           "ending in the month of --as-of (default today); the same seed gives the same files.\n";
+           "ending in the month of --as-of (default today); the same seed gives the same files. --members also writes "
+           "the members of family and collective contracts and one invoice line per member and month (fee by plan "
+           "and age band, adjustments, interest).\n";
   } else if (name == "serve") {
     out << "usage: cartera serve [--listen ADDR:PORT] [--port-file FILE] [--deliver-every SECONDS]\n\nRuns until "
            "SIGINT or SIGTERM: takes recipients' acknowledgements (schemas/xml/acknowledgement.xsd) by POST "

@@ -118,6 +118,10 @@ TEST_P(Interest, ChargesGoToAccountingOncePerInvoiceAndPeriod) {
   Outcome again = as("analista", {"interest", "charge", "--as-of", "2025-08-31", "--format", "csv"});
   ASSERT_EQ(again.code, 0) << again.err;
   EXPECT_EQ(count_lines(again.out), 1U) << again.out;
+  // Each request is also kept in the customer's folder (ABI 1.2), once.
+  const Outcome folder = as("analista", {"archive", "list", "--customer", "C1", "--format", "csv"});
+  EXPECT_EQ(count_lines(folder.out), 3U) << folder.out;
+  EXPECT_TRUE(contains(folder.out, "C1,2026-11,interest-charge-request,application/xml,C1/2026/11/")) << folder.out;
   ASSERT_EQ(as("sistemas", {"exchange", "deliver"}).code, 0);
   const auto files = delivered();
   ASSERT_EQ(files.size(), 2U);
