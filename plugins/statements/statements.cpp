@@ -12,6 +12,7 @@
 #include "statement_xml.hpp"
 
 #include <cartera/plugin.hpp>
+#include <cartera/sdk/contact_rules.hpp>
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
 
@@ -406,8 +407,8 @@ private:
     }
     if (waiting > 0) {
       ctx.info("statements: " + std::to_string(waiting) +
-               " customers with overdue balances may not be called now (Ley 2300); the first may be called at " +
-               sdk::format_iso_instant_utc(next_window));
+               " customers with overdue balances may not be called now (Ley 2300); the first may be called on " +
+               sdk::format_local_time(sdk::bogota_from_utc_us(next_window)) + " (Bogotá)");
     }
   }
 };
