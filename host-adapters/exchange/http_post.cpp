@@ -3,6 +3,7 @@
 // tcp_stream's expiry (set once, to the deadline) bounds connect, handshake, write and read
 // together, which Beast's blocking calls cannot do.
 #include "exchange/http_post.hpp"
+#include "exchange/host_lookup.hpp"
 
 #include "runtime/failure.hpp"
 
@@ -66,40 +67,6 @@ std::string authority(const HttpTarget &t) {
   std::string host = t.host.find(':') != std::string::npos ? "[" + t.host + "]" : t.host;
   const unsigned short default_port = t.scheme == "https" ? 443 : 80;
   return t.port == default_port ? host : host + ":" + std::to_string(t.port);
-}
-
-struct Lookup {
-  boost::system::error_code ec;
-  std::vector<tcp::endpoint> endpoints;
-  bool timed_out = false;
-};
-
-// An IP address needs no lookup. getaddrinfo cannot be cancelled, so a name is looked up on a
-// thread of its own; when the lookup outlasts the deadline, the thread finishes alone and its
-// answer is dropped.
-Lookup resolve(const std::string &host, unsigned short port, Clock::time_point deadline) {
-  boost::system::error_code ec;
-  const auto address = net::ip::make_address(host, ec);
-  if (!ec) {
-    return {{}, {tcp::endpoint(address, port)}};
-  }
-  auto promise = std::make_shared<std::promise<Lookup>>();
-  auto answer = promise->get_future();
-  std::thread([promise, host, port] {
-    Lookup lookup;
-    net::io_context ioc;
-    tcp::resolver resolver(ioc);
-    for (const auto &entry : resolver.resolve(host, std::to_string(port), lookup.ec)) {
-      lookup.endpoints.push_back(entry.endpoint());
-    }
-    promise->set_value(std::move(lookup));
-  }).detach();
-  if (answer.wait_until(deadline) == std::future_status::timeout) {
-    Lookup late;
-    late.timed_out = true;
-    return late;
-  }
-  return answer.get();
 }
 
 // Runs the steps of one exchange on a private io_context and turns a failed step into text.
@@ -294,7 +261,7 @@ HttpResult post_document(const HttpTarget &target, std::string_view body,
     return result;
   };
 
-  const Lookup lookup = resolve(target.host, target.port, deadline);
+  const HostLookup lookup = look_up_host(target.host, target.port, deadline);
   if (lookup.timed_out) {
     return failed("timed out after " + std::to_string(timeout.count()) + " ms looking up the host name");
   }

@@ -2,6 +2,7 @@
 // running the private io_context for at most the step's timeout. It reads like blocking code, but
 // a server that stops answering costs a bounded wait, which blocking socket calls cannot promise.
 #include "exchange/smtp_client.hpp"
+#include "exchange/host_lookup.hpp"
 
 #include "exchange/mime_message.hpp"
 
@@ -73,40 +74,6 @@ struct Reply {
     return out;
   }
 };
-
-struct Lookup {
-  ErrorCode ec;
-  std::vector<tcp::endpoint> endpoints;
-  bool timed_out = false;
-};
-
-// An IP address needs no lookup. getaddrinfo cannot be cancelled, so a name is looked up on a
-// thread of its own; when the lookup outlasts the timeout, the thread finishes alone and its
-// answer is dropped.
-Lookup resolve(const std::string &host, std::uint16_t port, std::chrono::milliseconds timeout) {
-  ErrorCode ec;
-  const auto address = net::ip::make_address(host, ec);
-  if (!ec) {
-    return {{}, {tcp::endpoint(address, port)}};
-  }
-  auto promise = std::make_shared<std::promise<Lookup>>();
-  auto answer = promise->get_future();
-  std::thread([promise, host, port] {
-    Lookup lookup;
-    net::io_context ioc;
-    tcp::resolver resolver(ioc);
-    for (const auto &entry : resolver.resolve(host, std::to_string(port), lookup.ec)) {
-      lookup.endpoints.push_back(entry.endpoint());
-    }
-    promise->set_value(std::move(lookup));
-  }).detach();
-  if (answer.wait_for(timeout) == std::future_status::timeout) {
-    Lookup late;
-    late.timed_out = true;
-    return late;
-  }
-  return answer.get();
-}
 
 // Line ends made CRLF and lines starting with "." doubled (RFC 5321 4.5.2), then the final ".".
 std::string data_payload(std::string_view message) {
@@ -320,7 +287,7 @@ private:
 
   bool connect() {
     const std::string where = s_.host + ":" + std::to_string(s_.port);
-    const Lookup lookup = resolve(s_.host, s_.port, s_.timeout);
+    const HostLookup lookup = look_up_host(s_.host, s_.port, std::chrono::steady_clock::now() + s_.timeout);
     if (lookup.timed_out) {
       return network_failure("timed out after " + std::to_string(s_.timeout.count()) + " ms looking up " + s_.host);
     }

@@ -121,7 +121,9 @@ TEST_P(Interest, ChargesGoToAccountingOncePerInvoiceAndPeriod) {
   // Each request is also kept in the customer's folder (ABI 1.2), once.
   const Outcome folder = as("analista", {"archive", "list", "--customer", "C1", "--format", "csv"});
   EXPECT_EQ(count_lines(folder.out), 3U) << folder.out;
-  EXPECT_TRUE(contains(folder.out, "C1,2026-11,interest-charge-request,application/xml,C1/2026/11/")) << folder.out;
+  EXPECT_TRUE(
+      contains(folder.out, "C1,2026-11,interest-charge-request,application/xml,C1/2026/11/interest-charge-request-"))
+      << folder.out;
   ASSERT_EQ(as("sistemas", {"exchange", "deliver"}).code, 0);
   const auto files = delivered();
   ASSERT_EQ(files.size(), 2U);
