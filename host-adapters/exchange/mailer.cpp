@@ -132,7 +132,9 @@ MailReport send_due_messages(runtime::Host &host, const std::string &user,
     contact.at = host.now_iso();
     contact.local_at = local_now;
     contact.reached = result.delivered;
-    contact.result = (result.code > 0 ? std::to_string(result.code) + " " : std::string()) + result.reply;
+    // The server's reply as it came ("250 2.0.0 OK: queued as ..."), or the network error.
+    const std::string code = std::to_string(result.code);
+    contact.result = result.code > 0 && result.reply.rfind(code, 0) != 0 ? code + " " + result.reply : result.reply;
     contact.message_id = m.message_id;
     contact.user_id = user;
     after.last_result = contact.result;

@@ -57,6 +57,15 @@ public:
       more_ = op_.step();
     }
   }
+  // After the last customer: a row still waiting belongs to a customer statement_customers did
+  // not give, or came out of customer order; its figures would be missing without a word.
+  void expect_done(std::string_view operation) const {
+    if (more_) {
+      throw Error(CARTERA_E_INTERNAL, "the host's " + std::string(operation) + " gave rows of customer '" +
+                                          std::string(op_.text(0)) +
+                                          "' out of customer order, or of one statement_customers does not list");
+    }
+  }
 
 private:
   cartera::Operation op_;
@@ -196,6 +205,16 @@ private:
       if (++n % 1000 == 0) {
         ctx.progress(n, 0, "statements");
       }
+    }
+    src.contracts.expect_done("statement_contracts");
+    src.invoices.expect_done("statement_invoices");
+    src.payments.expect_done("statement_payments");
+    src.applications.expect_done("statement_applications");
+    if (src.lines) {
+      src.lines->expect_done("statement_lines");
+    }
+    if (src.contacts) {
+      src.contacts->expect_done("customer_contacts");
     }
   }
 
