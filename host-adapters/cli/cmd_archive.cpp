@@ -5,6 +5,7 @@
 
 #include "runtime/failure.hpp"
 #include "runtime/host.hpp"
+#include "runtime/outbox.hpp"
 #include "runtime/sha256.hpp"
 
 #include <fstream>
@@ -32,11 +33,6 @@ int list(const Args &args) {
   return 0;
 }
 
-std::string read_file(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // Every indexed file re-hashed; files in the folders that no row names (a run that died before
 // its commit, or something copied in by hand) are listed too.
 int verify(const Args &args) {
@@ -53,7 +49,7 @@ int verify(const Args &args) {
     std::string state = "ok";
     if (!fs::is_regular_file(file)) {
       state = "missing";
-    } else if (sha256_hex(read_file(file)) != e.sha256) {
+    } else if (sha256_hex(read_whole_file(file)) != e.sha256) {
       state = "altered";
     }
     if (state == "ok") {
@@ -69,7 +65,7 @@ int verify(const Args &args) {
       const std::string relative = fs::relative(f.path(), root).generic_string();
       if (f.is_regular_file() && f.path().filename().string()[0] != '.' && indexed.count(relative) == 0) {
         ++unindexed;
-        rows.push_back({relative, "not indexed", sha256_hex(read_file(f.path()))});
+        rows.push_back({relative, "not indexed", sha256_hex(read_whole_file(f.path()))});
       }
     }
   }

@@ -2,7 +2,9 @@
 
 #include "exchange/mime_message.hpp"
 #include "exchange/smtp_client.hpp"
+#include "runtime/archive.hpp"
 #include "runtime/contact_policy.hpp"
+#include "runtime/outbox.hpp"
 
 #include <cartera/sdk/contact_rules.hpp>
 #include <cartera/sdk/date.hpp>
@@ -36,25 +38,6 @@ SmtpSettings smtp_settings(const runtime::MailConfig &c) {
   }
   s.timeout = std::chrono::seconds(c.timeout_seconds);
   return s;
-}
-
-std::string read_file(const std::filesystem::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) {
-    throw std::runtime_error("cannot read " + p.string());
-  }
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// "estado-de-cuenta-2026-11-1a2b3c4d.pdf" as the customer sees it: without the version tag.
-std::string attachment_name(const std::string &archive_path) {
-  std::string name = archive_path.substr(archive_path.rfind('/') + 1);
-  const std::size_t dot = name.rfind('.');
-  const std::size_t dash = name.rfind('-', dot);
-  if (dot != std::string::npos && dash != std::string::npos && dot - dash == 9) {
-    name.erase(dash, 9);
-  }
-  return name;
 }
 
 std::string media_type_of(const std::string &path) {
@@ -116,8 +99,9 @@ MailReport send_due_messages(runtime::Host &host, const std::string &user,
       msg.message_id = m.message_id + "@cartera";
       msg.date_utc_us = now_us;
       if (!m.attachment.empty()) {
-        msg.attachments.push_back(MailAttachment{attachment_name(m.attachment), media_type_of(m.attachment),
-                                                 read_file(host.config().archive_dir / m.attachment)});
+        msg.attachments.push_back(MailAttachment{runtime::unversioned_file_name(m.attachment),
+                                                 media_type_of(m.attachment),
+                                                 runtime::read_whole_file(host.config().archive_dir / m.attachment)});
       }
       result = send_mail(smtp, mail.from_address, msg.to, render_mime(msg));
     } catch (const std::exception &e) {

@@ -1,16 +1,15 @@
 #include "runtime/archive.hpp"
 
+#include "runtime/outbox.hpp"
 #include "runtime/sha256.hpp"
 
+#include <cartera/sdk/contact_rules.hpp>
 #include <cartera/sdk/date.hpp>
 
 #include <pugixml.hpp>
 
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -30,15 +29,6 @@ pugi::xml_node child_by_local_name(pugi::xml_node parent, std::string_view name)
     }
   }
   return {};
-}
-
-std::string read_file(const std::filesystem::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-[[noreturn]] void io_error(const std::string &what, const std::filesystem::path &p) {
-  throw std::runtime_error("archive: " + what + " " + p.string() + ": " + std::strerror(errno));
 }
 
 } // namespace
@@ -79,11 +69,7 @@ ArchiveFolder archive_folder(std::string_view xml, const std::string &customer_p
   if (f.customer.empty()) {
     throw std::runtime_error("the document names no customer at " + customer_path + ", so it cannot be archived");
   }
-  // Colombia is UTC-5 all year: the run's month is Bogotá's.
-  constexpr std::int64_t kDayUs = 86400LL * 1000000;
-  const std::int64_t local_us = now_us - 5LL * 3600 * 1000000;
-  const std::int64_t days = local_us >= 0 ? local_us / kDayUs : -((-local_us + kDayUs - 1) / kDayUs);
-  f.period = sdk::format_iso_date(days).substr(0, 7);
+  f.period = sdk::format_iso_date(sdk::bogota_from_utc_us(now_us).date).substr(0, 7); // the run's month, in Bogotá
   if (!period_path.empty()) {
     const std::string value = value_at_document_path(xml, period_path);
     if (value.size() >= 10 && sdk::parse_iso_date(std::string_view(value).substr(0, 10))) {
@@ -124,6 +110,17 @@ std::string versioned_file_name(std::string_view file_name, std::string_view sha
   return std::string(stem) + "-" + std::string(sha256_hex.substr(0, 8)) + std::string(ext);
 }
 
+std::string unversioned_file_name(std::string_view path) {
+  std::string name(path.substr(path.rfind('/') + 1));
+  const std::size_t dot = name.rfind('.');
+  const std::size_t dash = name.rfind('-', dot == std::string::npos ? std::string::npos : dot);
+  const std::size_t end = dot == std::string::npos ? name.size() : dot;
+  if (dash != std::string::npos && end - dash == 9 && name.find_first_not_of("0123456789abcdef", dash + 1) >= end) {
+    name.erase(dash, 9);
+  }
+  return name;
+}
+
 void place_archive_file(const std::filesystem::path &root, const std::string &relative, std::string_view content) {
   const std::filesystem::path target = root / relative;
   std::error_code ec;
@@ -132,31 +129,15 @@ void place_archive_file(const std::filesystem::path &root, const std::string &re
     throw std::runtime_error("archive: cannot create " + target.parent_path().string() + ": " + ec.message());
   }
   const std::filesystem::path temp = target.parent_path() / (".tmp-" + target.filename().string());
-  {
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-    if (fd < 0) {
-      io_error("cannot write", temp);
-    }
-    std::size_t done = 0;
-    while (done < content.size()) {
-      const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-      if (n < 0) {
-        ::close(fd);
-        io_error("cannot write", temp);
-      }
-      done += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-  }
+  write_new_file(temp, content, false);
   // link() never replaces: an existing file stays as it is and is checked instead.
   if (::link(temp.c_str(), target.c_str()) != 0) {
     const int err = errno;
     ::unlink(temp.c_str());
     if (err != EEXIST) {
-      errno = err;
-      io_error("cannot place", target);
+      throw std::runtime_error("archive: cannot place " + target.string() + ": " + std::strerror(err));
     }
-    if (sha256_hex(read_file(target)) != sha256_hex(content)) {
+    if (sha256_hex(read_whole_file(target)) != sha256_hex(content)) {
       throw std::runtime_error("archive: " + target.string() +
                                " exists with other contents; it was altered after it was archived (archive verify)");
     }

@@ -54,6 +54,10 @@ std::string customer_folder(std::string_view customer_id);
 // (std::invalid_argument) a name with a path separator, a leading dot, or control bytes.
 std::string versioned_file_name(std::string_view file_name, std::string_view sha256_hex);
 
+// The name a file had before versioned_file_name: "C-1/2026/11/estado-1a2b3c4d.pdf" → "estado.pdf"
+// (what the customer sees as an attachment's name).
+std::string unversioned_file_name(std::string_view path);
+
 // Places content at root/relative unless the same bytes are already there; throws
 // std::runtime_error if different bytes are (which the versioned names make impossible short of
 // tampering). Not flushed: sync_folder(root) once for all of a run's files.

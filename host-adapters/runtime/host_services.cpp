@@ -374,9 +374,8 @@ cartera_status svc_attach_rendition(cartera_call *call, cartera_str doc_type, ca
     }
     const std::string name = text(file_name);
     const std::string media = text(media_type);
-    if (name.empty() || name.front() == '.' || name.find('/') != std::string::npos || media.empty()) {
-      call->record_error(CARTERA_E_INVALID_ARGUMENT, "a rendition needs a plain file name and a media type, not '" +
-                                                         name + "' and '" + media + "'");
+    if (media.empty()) {
+      call->record_error(CARTERA_E_INVALID_ARGUMENT, "the rendition '" + name + "' needs a media type");
       return CARTERA_E_INVALID_ARGUMENT;
     }
     // Placed now, indexed at the commit: a rendition is not validated, and a run that fails

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <unistd.h>
 
 namespace cartera::runtime {
@@ -30,9 +31,18 @@ namespace {
 void write_via_rename(const std::filesystem::path &dir, const std::string &name, std::string_view content, bool flush) {
   const std::filesystem::path target = dir / name;
   const std::filesystem::path tmp = dir / ("." + name + ".tmp-" + std::to_string(::getpid()));
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  write_new_file(tmp, content, flush);
+  if (::rename(tmp.c_str(), target.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    io_failure("cannot rename into", target);
+  }
+}
+} // namespace
+
+void write_new_file(const std::filesystem::path &file, std::string_view content, bool flush) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) {
-    io_failure("cannot create", tmp);
+    io_failure("cannot create", file);
   }
   std::size_t done = 0;
   while (done < content.size()) {
@@ -42,21 +52,27 @@ void write_via_rename(const std::filesystem::path &dir, const std::string &name,
         continue;
       }
       ::close(fd);
-      ::unlink(tmp.c_str());
-      io_failure("cannot write", tmp);
+      ::unlink(file.c_str());
+      io_failure("cannot write", file);
     }
     done += static_cast<std::size_t>(n);
   }
   if ((flush && ::fsync(fd) != 0) || ::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    io_failure("cannot flush", tmp);
-  }
-  if (::rename(tmp.c_str(), target.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    io_failure("cannot rename into", target);
+    ::unlink(file.c_str());
+    io_failure("cannot flush", file);
   }
 }
-} // namespace
+
+std::string read_whole_file(const std::filesystem::path &file) {
+  std::ifstream in(file, std::ios::binary);
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  std::string bytes(ec ? 0 : static_cast<std::size_t>(size), '\0');
+  if (!in || ec || !in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+    fail("cannot read " + file.string());
+  }
+  return bytes;
+}
 
 void write_atomically(const std::filesystem::path &dir, const std::string &name, std::string_view content) {
   std::error_code ec;

@@ -18,6 +18,11 @@ void write_atomically(const std::filesystem::path &dir, const std::string &name,
 // The same without the flushes, for many files at once: a reader still never sees half a file
 // (the rename), and sync_folder() then puts them all on disk with one call.
 void write_unsynced(const std::filesystem::path &dir, const std::string &name, std::string_view content);
+// Creates (or truncates) file and writes all of content; with flush, fsync before closing.
+// Removes the file and throws Failure when it cannot.
+void write_new_file(const std::filesystem::path &file, std::string_view content, bool flush);
+// A file's bytes, in one allocation and one read; throws Failure when it cannot be read.
+std::string read_whole_file(const std::filesystem::path &file);
 // Flushes the file system dir is on (syncfs), then dir itself.
 void sync_folder(const std::filesystem::path &dir);
 

@@ -50,6 +50,15 @@ TEST(ArchiveNames, AVersionCarriesTheStartOfItsHash) {
   }
 }
 
+TEST(ArchiveNames, TheNameBeforeTheVersionIsWhatTheCustomerSees) {
+  const std::string sha = "1a2b3c4d5e6f";
+  EXPECT_EQ(unversioned_file_name("C-1/2026/11/" + versioned_file_name("estado-de-cuenta-2026-11.pdf", sha)),
+            "estado-de-cuenta-2026-11.pdf");
+  EXPECT_EQ(unversioned_file_name(versioned_file_name("carta", sha)), "carta");
+  EXPECT_EQ(unversioned_file_name("C-1/2026/11/estado-de-cuenta.pdf"), "estado-de-cuenta.pdf"); // no version
+  EXPECT_EQ(unversioned_file_name("a-notahash.pdf"), "a-notahash.pdf");
+}
+
 TEST(ArchiveNames, TheDocumentPathFindsTheCustomerWhateverThePrefix) {
   const std::string xml = R"(<?xml version="1.0"?>
 <s:statement xmlns:s="urn:cartera:statement:1" id="x"><s:holder customer="C-7" name="Ana"/>
