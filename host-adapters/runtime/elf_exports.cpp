@@ -1,16 +1,57 @@
 #include "runtime/elf_exports.hpp"
 
 #include <elf.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
+#include <string_view>
 
 namespace cartera::runtime {
 
 namespace {
 
-template <class T> bool read_at(const std::vector<char> &data, std::uint64_t offset, T &out) {
+// The file mapped read-only: only the pages the headers and the symbol tables lie on are read,
+// where a copy of the whole file cost a tenth of every start in sanitizer builds (13 MB modules).
+class MappedFile {
+public:
+  explicit MappedFile(const std::filesystem::path &path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return;
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+      void *p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p != MAP_FAILED) {
+        data_ = static_cast<const char *>(p);
+        size_ = static_cast<std::size_t>(st.st_size);
+      }
+    } else if (st.st_size == 0) {
+      empty_ = true;
+    }
+    ::close(fd);
+  }
+  MappedFile(const MappedFile &) = delete;
+  MappedFile &operator=(const MappedFile &) = delete;
+  ~MappedFile() {
+    if (data_ != nullptr) {
+      ::munmap(const_cast<char *>(data_), size_);
+    }
+  }
+  [[nodiscard]] bool readable() const { return data_ != nullptr || empty_; }
+  [[nodiscard]] std::string_view bytes() const { return {data_ == nullptr ? "" : data_, size_}; }
+
+private:
+  const char *data_ = nullptr;
+  std::size_t size_ = 0;
+  bool empty_ = false;
+};
+
+template <class T> bool read_at(std::string_view data, std::uint64_t offset, T &out) {
   if (offset > data.size() || data.size() - offset < sizeof(T)) {
     return false;
   }
@@ -27,21 +68,11 @@ ElfExports failed(std::string why) {
 } // namespace
 
 ElfExports read_elf_exports(const std::filesystem::path &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const MappedFile file(path);
+  if (!file.readable()) {
     return failed("cannot read the file");
   }
-  // One read of the whole file: a character-by-character copy cost seconds per start in
-  // sanitizer builds, whose modules are large.
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) {
-    return failed("cannot read the file");
-  }
-  std::vector<char> data(static_cast<std::size_t>(size));
-  if (!in.read(data.data(), static_cast<std::streamsize>(data.size()))) {
-    return failed("cannot read the file");
-  }
+  const std::string_view data = file.bytes();
   Elf64_Ehdr eh{};
   if (data.size() < 4 || std::memcmp(data.data(), ELFMAG, SELFMAG) != 0) {
     return failed("not an ELF file");

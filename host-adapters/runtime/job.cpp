@@ -463,19 +463,23 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
     }
     sink->finish();
 
-    // Every document validates, or none is written. An invalid one is the module's fault,
-    // not the caller's input: exit 1.
-    if (const std::string invalid = checker.finish(); !invalid.empty()) {
-      failed(ExitCode::kFailure, "module emitted an invalid document, nothing was written: " + invalid);
-    }
-    // Kept in the database with the run; the outbox files follow the commit (flush_outbox).
+    // Recorded in the run's transaction while the checker's threads still validate (a
+    // hundred thousand receipts take a second of their own): the content is copied, because
+    // they are still reading it. Every document validates, or the rollback below takes
+    // these rows back and nothing is archived. An invalid one is the module's fault, not the
+    // caller's input: exit 1. The outbox files follow the commit (flush_outbox).
     std::vector<DocumentEntry> entries;
     entries.reserve(call.documents.size());
-    for (auto &doc : call.documents) {
+    for (const auto &doc : call.documents) {
       const std::string id = document_id(m.id, doc.type, doc.key);
       entries.push_back(DocumentEntry{id, run_id, m.id, doc.type, doc.key, id + ".xml", sha256_hex(doc.content),
-                                      static_cast<long long>(doc.content.size()), host.now_iso(),
-                                      std::move(doc.content)});
+                                      static_cast<long long>(doc.content.size()), host.now_iso(), doc.content});
+    }
+    for (const bool fresh : record_and_queue(host, entries, host.now_iso())) {
+      ++(fresh ? outcome.documents_emitted : outcome.documents_already_present);
+    }
+    if (const std::string invalid = checker.finish(); !invalid.empty()) {
+      failed(ExitCode::kFailure, "module emitted an invalid document, nothing was written: " + invalid);
     }
     call.documents.clear();
     const ArchiveOutcome archived =
@@ -484,9 +488,6 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
     outcome.messages_queued = archived.messages_new;
     outcome.messages_offered = call.messages.size();
     call.renditions.clear();
-    for (const bool fresh : record_and_queue(host, entries, host.now_iso())) {
-      ++(fresh ? outcome.documents_emitted : outcome.documents_already_present);
-    }
     store.finish_run(run_id, "ok",
                      "documents: " + std::to_string(outcome.documents_emitted) + " emitted, " +
                          std::to_string(outcome.documents_already_present) + " already present",

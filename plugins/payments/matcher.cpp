@@ -25,7 +25,7 @@ constexpr std::string_view kRulesNamespace = "urn:cartera:payment-rules:1";
 
 // by_invoice_ holds this for a normalised id that two open invoices share ("FE-1" and "FE1"): a
 // text naming it cannot say which one was paid, so it names neither.
-constexpr std::size_t kAmbiguousInvoice = std::numeric_limits<std::size_t>::max();
+constexpr std::size_t kAmbiguousInvoice = ReferenceIndex::kAmbiguous;
 
 constexpr std::int64_t kBasisPointsPerUnit = 10000;
 
@@ -314,23 +314,29 @@ RuleSet default_rules() {
 }
 
 Matcher::Matcher(RuleSet rules, std::vector<CustomerId> customers, std::vector<OpenInvoice> open)
-    : rules_(std::move(rules)), open_(std::move(open)) {
-  by_invoice_.reserve(open_.size());
+    : rules_(std::move(rules)), open_(std::move(open)), by_invoice_(open_.size()) {
   by_customer_.reserve(customers.size());
+  std::vector<std::size_t> *invoices = nullptr;
+  const std::string *customer = nullptr;
   for (std::size_t i = 0; i < open_.size(); ++i) {
-    const auto [it, inserted] = by_invoice_.emplace(normalise_reference(open_[i].invoice_id), i);
-    if (!inserted) {
-      it->second = kAmbiguousInvoice;
-    }
+    by_invoice_.insert(normalise_reference(open_[i].invoice_id), i);
     if (open_[i].balance > 0) {
-      by_customer_[open_[i].customer_id].push_back(i);
+      // Hosts give open items customer by customer: one lookup per customer, not per invoice.
+      if (customer == nullptr || *customer != open_[i].customer_id) {
+        customer = &open_[i].customer_id;
+        invoices = &by_customer_[*customer];
+      }
+      invoices->push_back(i);
     }
   }
-  for (auto &[customer, invoices] : by_customer_) {
-    std::sort(invoices.begin(), invoices.end(), [this](std::size_t a, std::size_t b) {
-      return open_[a].due_date != open_[b].due_date ? open_[a].due_date < open_[b].due_date
-                                                    : open_[a].invoice_id < open_[b].invoice_id;
-    });
+  const auto older = [this](std::size_t a, std::size_t b) {
+    return open_[a].due_date != open_[b].due_date ? open_[a].due_date < open_[b].due_date
+                                                  : open_[a].invoice_id < open_[b].invoice_id;
+  };
+  for (auto &[id, list] : by_customer_) {
+    if (!std::is_sorted(list.begin(), list.end(), older)) {
+      std::sort(list.begin(), list.end(), older);
+    }
   }
   customer_by_id_number_.reserve(customers.size());
   for (CustomerId &c : customers) {
@@ -361,7 +367,7 @@ namespace {
 
 struct Indexes {
   std::vector<OpenInvoice> &open;
-  const std::unordered_map<std::string, std::size_t> &by_invoice;
+  const ReferenceIndex &by_invoice;
   std::unordered_map<std::string, std::vector<std::size_t>> &by_customer;
   const std::unordered_map<std::string, std::string> &customer_by_id_number;
 
@@ -435,11 +441,10 @@ struct Indexes {
     if (key.empty()) {
       return false;
     }
-    const auto it = by_invoice.find(key);
-    if (it == by_invoice.end()) {
+    const std::size_t i = by_invoice.find(key);
+    if (i == ReferenceIndex::kAbsent) {
       return false;
     }
-    const std::size_t i = it->second;
     // A linear search: a movement names a handful of invoices at most.
     if (i != kAmbiguousInvoice && open[i].balance > 0 && std::find(found.begin(), found.end(), i) == found.end()) {
       found.push_back(i);

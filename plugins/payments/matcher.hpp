@@ -3,6 +3,8 @@
 // come in, proposals go out; payments.cpp stores them for the lead's review.
 #pragma once
 
+#include "reference_index.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -94,7 +96,7 @@ public:
 private:
   RuleSet rules_;
   std::vector<OpenInvoice> open_;
-  std::unordered_map<std::string, std::size_t> by_invoice_;               // normalised id → index in open_
+  ReferenceIndex by_invoice_;                                             // normalised id → index in open_
   std::unordered_map<std::string, std::vector<std::size_t>> by_customer_; // oldest due first
   std::unordered_map<std::string, std::string> customer_by_id_number_;
 };

@@ -152,13 +152,21 @@ TEST_P(Payments, EveryBadFileIsRefusedWithWhereAndWhyAndNothingIsStored) {
   const std::string before = stored();
   std::vector<fs::path> bad;
   for (const char *dir : {"camt053", "asobancaria", "csv"}) {
+    std::vector<fs::path> in_dir;
     for (const auto &e : fs::directory_iterator(kData / dir)) {
       if (e.path().filename().string().rfind("bad-", 0) == 0) {
-        bad.push_back(e.path());
+        in_dir.push_back(e.path());
       }
     }
+    std::sort(in_dir.begin(), in_dir.end());
+    // The readers refuse before anything touches the database, so every file runs once, on
+    // SQLite; on PostgreSQL two of each format show that a refusal there stores nothing either.
+    if (GetParam() == "postgresql" && in_dir.size() > 2) {
+      in_dir.resize(2);
+    }
+    bad.insert(bad.end(), in_dir.begin(), in_dir.end());
   }
-  ASSERT_GE(bad.size(), 20u);
+  ASSERT_GE(bad.size(), GetParam() == "postgresql" ? 6u : 20u);
   for (const fs::path &file : bad) {
     SCOPED_TRACE(file.filename().string());
     std::vector<std::string> more;

@@ -683,3 +683,33 @@ TEST(Matcher, DISABLED_TimingSanity) {
               r.applications.size(), r.unidentified.size());
   EXPECT_LE(r.unidentified.size(), p.movements.size());
 }
+
+// The matcher's flat index against a std::map: the same answers for present, absent and
+// ambiguous keys, across the growths of its table.
+TEST(ReferenceIndex, AnswersAsAMapDoesThroughEveryGrowth) {
+  using cartera::payments::ReferenceIndex;
+  ReferenceIndex index; // no size given: it grows from 16 slots
+  std::map<std::string, std::size_t> oracle;
+  std::mt19937 random(2026);
+  std::uniform_int_distribution<int> number(0, 40000);
+  for (std::size_t i = 0; i < 30000; ++i) {
+    const std::string key = "F" + std::to_string(number(random));
+    index.insert(key, i);
+    const auto [it, inserted] = oracle.emplace(key, i);
+    if (!inserted) {
+      it->second = ReferenceIndex::kAmbiguous;
+    }
+  }
+  EXPECT_EQ(index.size(), oracle.size());
+  std::size_t ambiguous = 0;
+  for (int n = 0; n <= 41000; ++n) {
+    const std::string key = "F" + std::to_string(n);
+    const auto it = oracle.find(key);
+    EXPECT_EQ(index.find(key), it == oracle.end() ? ReferenceIndex::kAbsent : it->second) << key;
+    ambiguous += it != oracle.end() && it->second == ReferenceIndex::kAmbiguous ? 1 : 0;
+  }
+  EXPECT_GT(ambiguous, 1000U) << "the draw should repeat keys";
+  EXPECT_EQ(index.find(""), ReferenceIndex::kAbsent);
+  index.insert("", 7);
+  EXPECT_EQ(index.find(""), 7U);
+}
