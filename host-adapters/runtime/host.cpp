@@ -1,5 +1,7 @@
 #include "runtime/host.hpp"
 
+#include "runtime/gathered_operation.hpp"
+
 #include "runtime/failure.hpp"
 
 #include <cartera/sdk/date.hpp>
@@ -8,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <unistd.h>
@@ -227,20 +230,33 @@ namespace {
 
 // A module's run reaches the adapter's operations (on the host's database, or cartera's) and
 // the module's own (always on cartera's database): each name is answered by whichever has it.
+// Its own gathering operations are answered by gather (the publishers' rows, united).
 class RoutedDataAccess : public DataAccess {
 public:
-  RoutedDataAccess(DataAccess &adapter, std::unique_ptr<sql::CatalogDataAccess> own)
-      : adapter_(adapter), own_(std::move(own)) {}
+  using Gather = std::function<std::unique_ptr<PreparedOperation>(const sql::OperationSpec &)>;
+  RoutedDataAccess(DataAccess &adapter, const sql::Catalog &own_catalog, std::unique_ptr<sql::CatalogDataAccess> own,
+                   Gather gather)
+      : adapter_(adapter), own_catalog_(own_catalog), own_(std::move(own)), gather_(std::move(gather)) {}
   [[nodiscard]] bool has_operation(const std::string &name) const override {
-    return adapter_.has_operation(name) || own_->has_operation(name);
+    return adapter_.has_operation(name) || own_->has_operation(name) || gathering(name) != nullptr;
   }
   std::unique_ptr<PreparedOperation> prepare(const std::string &name) override {
+    if (const sql::OperationSpec *g = gathering(name)) {
+      return gather_(*g);
+    }
     return own_->has_operation(name) ? own_->prepare(name) : adapter_.prepare(name);
   }
 
 private:
+  [[nodiscard]] const sql::OperationSpec *gathering(const std::string &name) const {
+    const sql::OperationSpec *op = own_catalog_.find(name);
+    return op != nullptr && !op->gather.empty() ? op : nullptr;
+  }
+
   DataAccess &adapter_;
+  const sql::Catalog &own_catalog_;
   std::unique_ptr<sql::CatalogDataAccess> own_;
+  Gather gather_;
 };
 
 } // namespace
@@ -276,9 +292,42 @@ DataAccess &Host::data_for(const Manifest &m) {
   if (sql::shipped_version_in(folder, s.database().dialect) > 0) {
     sql::migrate_folder(s.database(), m.id, folder, now_iso());
   }
-  slot.data =
-      std::make_unique<RoutedDataAccess>(adapter, std::make_unique<sql::CatalogDataAccess>(s.database(), slot.catalog));
+  const std::string consumer = m.id;
+  slot.data = std::make_unique<RoutedDataAccess>(
+      adapter, slot.catalog, std::make_unique<sql::CatalogDataAccess>(s.database(), slot.catalog),
+      [this, consumer](const sql::OperationSpec &spec) { return gather(consumer, spec); });
   return *slot.data;
+}
+
+std::unique_ptr<PreparedOperation> Host::gather(const std::string &consumer_id, const sql::OperationSpec &spec) {
+  // Every module enabled for some department publishes: the company's books are one, whichever
+  // department runs the module that reads them.
+  std::set<std::string> enabled;
+  for (const auto &e : store().enablements()) {
+    enabled.insert(e.module_id);
+  }
+  std::vector<std::unique_ptr<PreparedOperation>> parts;
+  for (const auto &r : catalog().records()) {
+    if (!r.manifest || r.manifest->id == consumer_id || enabled.count(r.manifest->id) == 0) {
+      continue;
+    }
+    DataAccess &publisher = data_for(*r.manifest); // its tables migrated, as when it runs
+    const auto state = module_states_.find(r.manifest->id);
+    if (state == module_states_.end()) {
+      continue; // no operations of its own, so nothing published
+    }
+    for (const sql::OperationSpec &op : state->second.catalog.operations) {
+      if (op.publish != spec.gather) {
+        continue;
+      }
+      if (const std::string why = published_shape_mismatch(spec, op); !why.empty()) {
+        fail("module '" + r.manifest->name + "' publishes '" + spec.gather + "' as operation " + op.name + " with " +
+             why);
+      }
+      parts.push_back(publisher.prepare(op.name));
+    }
+  }
+  return std::make_unique<GatheredOperation>(spec, std::move(parts));
 }
 
 void Host::check_operations(const Manifest *about_to_run) {

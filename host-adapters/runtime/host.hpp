@@ -90,6 +90,10 @@ private:
   };
   std::map<std::string, ModuleState> module_states_;
 
+  // The rows of every enabled module (but the consumer) that publishes spec.gather, checked
+  // against spec's shape (gathered_operation.hpp).
+  std::unique_ptr<PreparedOperation> gather(const std::string &consumer_id, const sql::OperationSpec &spec);
+
   // Runs the adapter's attach_check (operation-catalog.xsd): refuses a database that is not
   // the host's, or that the host has locked, with every reason it gives.
   void attach_check();

@@ -95,6 +95,18 @@ Catalog parse_catalog(const std::string &xml) {
       const std::string d = s.attribute("dialect").value();
       op.sql[d == "sqlite" ? Dialect::kSqlite : Dialect::kPostgresql] = s.child_value();
     }
+    op.publish = o.attribute("publish").value();
+    op.gather = o.attribute("gather").value();
+    if (!op.gather.empty() && (!op.sql.empty() || !op.publish.empty() || op.writes)) {
+      runtime::fail("operation " + op.name + " gathers '" + op.gather +
+                    "': it reads what modules publish, so it has no SQL, publishes nothing and writes nothing");
+    }
+    if (!op.publish.empty() && op.writes) {
+      runtime::fail("operation " + op.name + " publishes '" + op.publish + "': only a read operation is published");
+    }
+    if (op.gather.empty() && op.sql.empty()) {
+      runtime::fail("operation " + op.name + " has no SQL (only an operation that gathers a contract has none)");
+    }
     c.operations.push_back(std::move(op));
   }
   return c;

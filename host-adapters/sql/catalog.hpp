@@ -25,6 +25,8 @@ struct OperationSpec {
   std::vector<TypedName> params;
   std::vector<TypedName> columns;
   std::map<Dialect, std::string> sql;
+  std::string publish; // the contract this read operation offers other modules, or empty
+  std::string gather;  // the contract whose publishers this operation unites (no SQL), or empty
   [[nodiscard]] const TypedName *find_param(const std::string &n) const;
 };
 

@@ -83,7 +83,7 @@ struct AgingBucket {
 struct Cause {
   std::string kind;        // member-added | member-removed | tariff-change | age-band-change |
                            // billing-other | adjustment | interest | payments-pending |
-                           // payments-ahead
+                           // payments-ahead | returned-check | reclassification
   std::string member_id;   // for the member causes
   std::string description; // es-CO, for the customer
   std::int64_t amount = 0; // signed: positive raises the amount to pay

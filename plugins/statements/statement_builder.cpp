@@ -46,6 +46,10 @@ public:
     return contract_.empty() || contract_id == contract_;
   }
   [[nodiscard]] bool takes_invoice(const std::string &invoice_id) const { return invoices_.count(invoice_id) != 0; }
+  // A row of cartera's: all of them for the customer; for a contract, those on its invoices.
+  [[nodiscard]] bool takes_row(const CarteraRow &r) const {
+    return contract_.empty() || (!r.invoice_id.empty() && takes_invoice(r.invoice_id));
+  }
   // What a payment credits to this scope: all of it for the customer, its applications to the
   // contract's invoices for a contract.
   [[nodiscard]] std::int64_t credit_of(const PaymentRow &p) const {
@@ -89,7 +93,26 @@ std::string payment_description(const PaymentRow &p) {
   return p.method.empty() ? std::string("Pago recibido") : "Pago " + p.method;
 }
 
-void add_movements(Statement &s, const CustomerBooks &books, const Scope &scope, const Period &period) {
+// Cartera's rows this statement shows: in its scope, and not yet told by the host's own books
+// (a payment the host recorded under the movement's key shows as the host's).
+std::vector<const CarteraRow *> cartera_rows(const CustomerBooks &books, const Scope &scope) {
+  std::unordered_set<std::string> host_references;
+  for (const PaymentRow &p : books.payments) {
+    if (!p.reference.empty()) {
+      host_references.insert(p.reference);
+    }
+  }
+  std::vector<const CarteraRow *> out;
+  for (const CarteraRow &r : books.cartera) {
+    if (scope.takes_row(r) && (r.until_host_reference.empty() || host_references.count(r.until_host_reference) == 0)) {
+      out.push_back(&r);
+    }
+  }
+  return out;
+}
+
+void add_movements(Statement &s, const CustomerBooks &books, const Scope &scope, const Period &period,
+                   const std::vector<const CarteraRow *> &cartera) {
   for (const InvoiceRow &i : books.invoices) {
     if (scope.takes(i.contract_id) && i.issue_date >= period.start && i.issue_date <= period.end) {
       s.movements.push_back(Movement{i.issue_date, "invoice", i.invoice_id, "", invoice_description(i, books.lines),
@@ -105,6 +128,22 @@ void add_movements(Statement &s, const CustomerBooks &books, const Scope &scope,
       }
       s.movements.push_back(
           Movement{p.paid_on, "payment", p.payment_id, reference, payment_description(p), "", 0, credit, 0});
+    }
+  }
+  std::unordered_map<std::string, std::string> contract_of;
+  for (const InvoiceRow &i : books.invoices) {
+    contract_of.emplace(i.invoice_id, i.contract_id);
+  }
+  for (const CarteraRow *r : cartera) {
+    if (r->date >= period.start && r->date <= period.end) {
+      std::string reference = r->reference;
+      if (!r->invoice_id.empty()) {
+        reference += (reference.empty() ? "" : " · ") + std::string("factura ") + r->invoice_id;
+      }
+      const auto contract = contract_of.find(r->invoice_id);
+      s.movements.push_back(Movement{r->date, r->kind, r->document, reference, r->description,
+                                     contract == contract_of.end() ? std::string() : contract->second,
+                                     std::max<std::int64_t>(r->amount, 0), std::max<std::int64_t>(-r->amount, 0), 0});
     }
   }
   // By date; on one day the charges before the payments, then by document.
@@ -127,8 +166,10 @@ void add_movements(Statement &s, const CustomerBooks &books, const Scope &scope,
   s.closing_balance = balance;
 }
 
-void add_open_items(Statement &s, const CustomerBooks &books, const Scope &scope, std::int64_t end) {
+void add_open_items(Statement &s, const CustomerBooks &books, const Scope &scope, std::int64_t end,
+                    const std::vector<const CarteraRow *> &cartera) {
   std::unordered_map<std::string, std::int64_t> applied;
+  std::int64_t cartera_unapplied = 0; // cartera's credits to no invoice (a credit balance)
   std::unordered_set<std::string> paid_by_end;
   for (const PaymentRow &p : books.payments) {
     if (p.paid_on <= end) {
@@ -138,6 +179,25 @@ void add_open_items(Statement &s, const CustomerBooks &books, const Scope &scope
   for (const ApplicationRow &a : books.applications) {
     if (paid_by_end.count(a.payment_id) != 0 && scope.takes_invoice(a.invoice_id)) {
       applied[a.invoice_id] += a.amount;
+    }
+  }
+  // What the host has applied, by invoice, before cartera's rows move it: the customer's
+  // unapplied money below is the host's payments less the host's own applications.
+  std::int64_t host_applied = 0;
+  for (const auto &[invoice, amount] : applied) {
+    host_applied += amount;
+  }
+  for (const CarteraRow *r : cartera) {
+    if (r->date > end) {
+      continue;
+    }
+    if (!r->invoice_id.empty()) {
+      applied[r->invoice_id] -= r->amount;
+    } else if (r->amount > 0) {
+      s.open_items.push_back(
+          OpenItem{r->document, "", r->date, r->date, r->amount, r->amount, std::max<std::int64_t>(0, end - r->date)});
+    } else {
+      cartera_unapplied -= r->amount;
     }
   }
   for (const InvoiceRow &i : books.invoices) {
@@ -159,12 +219,9 @@ void add_open_items(Statement &s, const CustomerBooks &books, const Scope &scope
   // calls open and overdue is what the customer really owes, and the items add up to the
   // closing balance. The host's own aging still shows them open until it applies the money.
   if (scope.whole_customer()) {
-    std::int64_t unapplied = 0;
+    std::int64_t unapplied = cartera_unapplied - host_applied;
     for (const PaymentRow &p : books.payments) {
       unapplied += p.paid_on <= end ? p.amount : 0;
-    }
-    for (const auto &[invoice, amount] : applied) {
-      unapplied -= amount;
     }
     for (OpenItem &o : s.open_items) {
       const std::int64_t take = std::min(unapplied, o.open_amount);
@@ -262,7 +319,7 @@ void add_member_causes(Statement &s, const PeriodLines &before, const PeriodLine
 }
 
 void add_causes(Statement &s, const CustomerBooks &books, const Scope &scope, const Period &period,
-                std::int64_t credited_now) {
+                std::int64_t credited_now, const std::vector<const CarteraRow *> &cartera) {
   std::int64_t billed_before = 0;
   std::int64_t billed_now = 0;
   for (const InvoiceRow &i : books.invoices) {
@@ -299,6 +356,21 @@ void add_causes(Statement &s, const CustomerBooks &books, const Scope &scope, co
   } else if (carried < 0) {
     s.causes.push_back(
         Cause{"payments-ahead", "", "Pagos del periodo mayores que lo facturado en el periodo anterior", carried});
+  }
+  // What cartera charged back in the period: returned checks (the payment undone, and the
+  // sanction) and reclassified payments taken from this account.
+  std::int64_t returned = 0;
+  std::int64_t reclassified = 0;
+  for (const CarteraRow *r : cartera) {
+    if (r->amount > 0 && r->date >= period.start && r->date <= period.end) {
+      (r->kind == "returned-check" ? returned : reclassified) += r->amount;
+    }
+  }
+  if (returned != 0) {
+    s.causes.push_back(Cause{"returned-check", "", "Cheques devueltos y su sanción", returned});
+  }
+  if (reclassified != 0) {
+    s.causes.push_back(Cause{"reclassification", "", "Pagos reclasificados a otra cuenta u obligación", reclassified});
   }
   if (s.interest_to_date != 0) {
     s.causes.push_back(Cause{"interest", "", "Intereses de mora causados a la fecha", s.interest_to_date});
@@ -402,13 +474,21 @@ Statement build_statement(const CustomerBooks &books, const Period &period, cons
       credited_now += credit;
     }
   }
-  add_movements(s, books, scope, period);
-  add_open_items(s, books, scope, period.end);
+  const std::vector<const CarteraRow *> cartera = cartera_rows(books, scope);
+  for (const CarteraRow *r : cartera) {
+    if (r->date < period.start) {
+      s.opening_balance += r->amount;
+    } else if (r->date <= period.end && r->amount < 0) {
+      credited_now -= r->amount;
+    }
+  }
+  add_movements(s, books, scope, period, cartera);
+  add_open_items(s, books, scope, period.end, cartera);
   s.amount_due = std::max<std::int64_t>(0, s.closing_balance + s.interest_to_date);
   s.previous_amount_due = std::max<std::int64_t>(0, s.opening_balance);
   s.difference = s.amount_due - s.previous_amount_due;
   s.due_date = due_date_of(s, period);
-  add_causes(s, books, scope, period, credited_now);
+  add_causes(s, books, scope, period, credited_now, cartera);
   return s;
 }
 

@@ -12,6 +12,10 @@
 //   (billed before - credited now) payments pending (> 0) or payments ahead (< 0)
 //   interest to date              interest
 //   the two max(0, ...)           payments ahead: a credit balance absorbed
+// Cartera's own movements (CarteraRow) count where the host's would: its credits with the
+// payments, its debits (returned checks, reversals) as causes of their own. On the open
+// items, a row with an invoice moves that invoice's balance; without one, a debit is an item
+// of its own and a credit is unapplied money.
 #pragma once
 
 #include "statement.hpp"
@@ -65,6 +69,21 @@ struct LineRow {
   std::int64_t amount = 0;
 };
 
+// A movement cartera itself recorded, published by the module that made it
+// (statements.operations.xml, statement_movements): a payment the lead approved and the host
+// has not recorded yet, its reversal (a returned check, a reclassification), a returned
+// check's sanction. amount > 0 raises what the customer owes.
+struct CarteraRow {
+  std::int64_t date = 0;
+  std::string kind; // a Movement kind: payment | adjustment | reclassification | returned-check
+  std::string document;
+  std::string reference;
+  std::string invoice_id; // empty: the customer's, not one invoice's
+  std::int64_t amount = 0;
+  std::string description;
+  std::string until_host_reference; // not shown once a host payment carries this reference
+};
+
 // Everything the host's books say about one customer, up to the statement's end.
 struct CustomerBooks {
   Holder holder;
@@ -73,6 +92,7 @@ struct CustomerBooks {
   std::vector<PaymentRow> payments;         // paid on or before the end
   std::vector<ApplicationRow> applications; // of those payments
   std::vector<LineRow> lines;               // of invoices issued in the previous period and this one
+  std::vector<CarteraRow> cartera;          // on or before the end
 };
 
 struct Period {

@@ -17,6 +17,7 @@
 #include <cartera/sdk/money.hpp>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -110,6 +111,27 @@ st::CustomerBooks read_books(Sources &src, const cartera::Operation &customer_ro
   return b;
 }
 
+// What cartera's modules published for statements (statement_movements), by customer. The
+// publishers' rows come one module after another, each in customer order, so they are
+// gathered whole: they are the few the host has not recorded yet, not the books.
+std::map<std::string, std::vector<st::CarteraRow>> cartera_movements(Context &ctx, const std::string &customer,
+                                                                     std::int64_t to) {
+  std::map<std::string, std::vector<st::CarteraRow>> out;
+  cartera::Operation op = ctx.operation("statement_movements");
+  op.bind("customer", std::string_view(customer)).bind("to", cartera::Date{to}).execute();
+  while (op.step()) {
+    out[std::string(op.text(0))].push_back(st::CarteraRow{
+        op.date(1).days, std::string(op.text(2)), std::string(op.text(3)), std::string(op.text(4)),
+        std::string(op.text(5)), op.centavos(6).value, std::string(op.text(7)), std::string(op.text(8))});
+  }
+  for (auto &[id, rows] : out) {
+    std::stable_sort(rows.begin(), rows.end(), [](const st::CarteraRow &a, const st::CarteraRow &b) {
+      return a.date != b.date ? a.date < b.date : a.document < b.document;
+    });
+  }
+  return out;
+}
+
 st::Issuer issuer(const Context &ctx) {
   return st::Issuer{ctx.config("company-name").value_or("Compañía"), ctx.config("company-nit").value_or(""),
                     ctx.config("company-address").value_or(""),      ctx.config("company-city").value_or(""),
@@ -189,12 +211,20 @@ private:
     if (contacts) {
       src.contacts.emplace(ctx, "customer_contacts", customer, std::nullopt, std::nullopt);
     }
+    std::map<std::string, std::vector<st::CarteraRow>> cartera;
+    if (lines) {
+      cartera = cartera_movements(ctx, customer, p.end);
+    }
     cartera::Operation customers = ctx.operation("statement_customers");
     customers.bind("customer", std::string_view(customer)).execute();
     std::uint64_t n = 0;
     while (customers.step()) {
       ctx.throw_if_cancelled();
       st::CustomerBooks books = read_books(src, customers);
+      if (const auto found = cartera.find(books.holder.customer_id); found != cartera.end()) {
+        books.cartera = std::move(found->second);
+        cartera.erase(found);
+      }
       std::vector<std::pair<std::string, std::string>> mail; // channel, address
       if (src.contacts) {
         src.contacts->take(books.holder.customer_id, [&](const cartera::Operation &o) {
@@ -205,6 +235,10 @@ private:
       if (++n % 1000 == 0) {
         ctx.progress(n, 0, "statements");
       }
+    }
+    if (!cartera.empty() && customer.empty()) {
+      throw Error(CARTERA_E_INTERNAL, "statement_movements gave rows of customer '" + cartera.begin()->first +
+                                          "', whom the host's statement_customers does not list");
     }
     src.contracts.expect_done("statement_contracts");
     src.invoices.expect_done("statement_invoices");

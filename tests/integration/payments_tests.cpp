@@ -386,6 +386,29 @@ TEST_P(PaymentsReview, AReturnedCheckReopensWhatItPaidAndCarriesItsSanction) {
       as("analista", {"payments", "assign", row.substr(0, row.find(',')), "--invoice", "F7", "--format", "csv"});
   ASSERT_EQ(assign.code, 0) << assign.err;
   EXPECT_TRUE(contains(assign.out, ",C3,F7,invoice,777.77\n")) << assign.out;
+
+  // C2's statement tells it: the check paid in and approved here (the host has not recorded
+  // it), the bank's return, and the sanction owed; the causes still add up to the difference.
+  ASSERT_EQ(as("sistemas", {"modules", "enable", "statements", "--department", "cartera"}).code, 0);
+  for (const std::string format : {"xml", "html"}) {
+    const Outcome st =
+        as("analista", {"statements", "generate", "--customer", "C2", "--as-of", "2026-11-23", "--format", format});
+    ASSERT_EQ(st.code, 0) << st.err;
+    const fs::path golden =
+        fs::path(CARTERA_SOURCE_DIR) / ("tests/golden/statements/returned-check-C2-2026-11." + format);
+    if (std::getenv("CARTERA_UPDATE_GOLDEN") != nullptr) {
+      std::ofstream(golden, std::ios::binary) << st.out;
+    }
+    EXPECT_EQ(st.out, read_text(golden)) << format << " differs from " << golden;
+    if (format == "xml") {
+      EXPECT_TRUE(contains(st.out, "kind=\"returned-check\"")) << st.out;
+      std::ofstream(work_.path() / "s.xml", std::ios::binary) << st.out;
+      EXPECT_EQ(std::system(("xmllint --noout --nonet --schema " + std::string(CARTERA_SOURCE_DIR) +
+                             "/schemas/xml/statement.xsd " + (work_.path() / "s.xml").string() + " 2>/dev/null")
+                                .c_str()),
+                0);
+    }
+  }
 }
 
 TEST_P(PaymentsReview, AMisappliedPaymentIsReclassifiedAndTheOfficerGetsTheAdjustment) {

@@ -1,4 +1,5 @@
 #include "runtime/elf_exports.hpp"
+#include "runtime/gathered_operation.hpp"
 #include "runtime/host.hpp"
 #include "runtime/outbox.hpp"
 
@@ -55,4 +56,60 @@ TEST(ElfExports, RefusesWhatIsNotASharedObject) {
   d.write_file("t.so", "hello");
   EXPECT_EQ(read_elf_exports(d.path() / "t.so").error, "not an ELF file");
   EXPECT_FALSE(read_elf_exports(d.path() / "missing.so").ok);
+}
+
+namespace {
+
+cartera::sql::Catalog catalog_of(const std::string &operations) {
+  return cartera::sql::parse_catalog(R"(<catalog xmlns="urn:cartera:operations:1" adapter="m">)" + operations +
+                                     "</catalog>");
+}
+
+} // namespace
+
+// What one module reads of another's is only a published contract, and only in the shape the
+// reader declares: params in any order, columns in order, types alike.
+TEST(GatheredOperation, APublisherMustHaveTheShapeTheGathererDeclares) {
+  const auto gatherer = catalog_of(R"(<operation name="moves" kind="read" gather="moves"><summary/>
+      <param name="customer" type="text"/><param name="to" type="date"/>
+      <column name="customer_id" type="text"/><column name="amount" type="centavos"/></operation>)");
+  const auto good = catalog_of(R"(<operation name="pay_moves" kind="read" publish="moves"><summary/>
+      <param name="to" type="date"/><param name="customer" type="text"/>
+      <column name="customer_id" type="text"/><column name="amount" type="centavos"/>
+      <sql dialect="sqlite">SELECT 'C1', 100</sql></operation>)");
+  const auto bad_type = catalog_of(R"(<operation name="pay_moves" kind="read" publish="moves"><summary/>
+      <param name="to" type="date"/><param name="customer" type="text"/>
+      <column name="customer_id" type="text"/><column name="amount" type="integer"/>
+      <sql dialect="sqlite">SELECT 'C1', 100</sql></operation>)");
+  const auto bad_param = catalog_of(R"(<operation name="pay_moves" kind="read" publish="moves"><summary/>
+      <param name="customer" type="text"/>
+      <column name="customer_id" type="text"/><column name="amount" type="centavos"/>
+      <sql dialect="sqlite">SELECT 'C1', 100</sql></operation>)");
+  const auto &g = gatherer.operations.front();
+  EXPECT_EQ(g.gather, "moves");
+  EXPECT_EQ(good.operations.front().publish, "moves");
+  EXPECT_EQ(cartera::runtime::published_shape_mismatch(g, good.operations.front()), "");
+  EXPECT_EQ(cartera::runtime::published_shape_mismatch(g, bad_type.operations.front()),
+            "columns (customer_id text, amount integer), where moves declares (customer_id text, amount centavos)");
+  EXPECT_EQ(cartera::runtime::published_shape_mismatch(g, bad_param.operations.front()),
+            "params (customer text), where moves declares (customer text, to date)");
+
+  // No publisher enabled: no rows, and the columns still as declared.
+  cartera::runtime::GatheredOperation none(g, {});
+  none.bind("customer", cartera::runtime::OwnedValue{});
+  EXPECT_THROW(none.bind("nope", cartera::runtime::OwnedValue{}), std::invalid_argument);
+  none.execute();
+  EXPECT_FALSE(none.step());
+  EXPECT_EQ(none.column_count(), 2U);
+  EXPECT_EQ(none.column_name(1), "amount");
+}
+
+TEST(GatheredOperation, AGatheringOperationHasNoSqlAndWritesNothing) {
+  EXPECT_THROW(catalog_of(R"(<operation name="moves" kind="read" gather="moves"><summary/>
+      <sql dialect="sqlite">SELECT 1</sql></operation>)"),
+               std::exception);
+  EXPECT_THROW(catalog_of(R"(<operation name="moves" kind="write" publish="moves"><summary/>
+      <sql dialect="sqlite">DELETE FROM t</sql></operation>)"),
+               std::exception);
+  EXPECT_THROW(catalog_of(R"(<operation name="moves" kind="read"><summary/></operation>)"), std::exception);
 }
