@@ -24,14 +24,14 @@ public:
       return;
     }
     struct stat st {};
-    if (::fstat(fd, &st) == 0 && st.st_size > 0) {
-      void *p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    if (::fstat(fd, &st) == 0) {
+      empty_ = st.st_size == 0; // readable, and "not an ELF file" below
+      void *p =
+          empty_ ? MAP_FAILED : ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
       if (p != MAP_FAILED) {
         data_ = static_cast<const char *>(p);
         size_ = static_cast<std::size_t>(st.st_size);
       }
-    } else if (st.st_size == 0) {
-      empty_ = true;
     }
     ::close(fd);
   }

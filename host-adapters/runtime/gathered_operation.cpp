@@ -7,27 +7,10 @@ namespace cartera::runtime {
 
 namespace {
 
-std::string type_name(std::int32_t type) {
-  switch (type) {
-  case CARTERA_TYPE_TEXT:
-    return "text";
-  case CARTERA_TYPE_INTEGER:
-    return "integer";
-  case CARTERA_TYPE_CENTAVOS:
-    return "centavos";
-  case CARTERA_TYPE_DATE:
-    return "date";
-  case CARTERA_TYPE_BOOLEAN:
-    return "boolean";
-  default:
-    return "type " + std::to_string(type);
-  }
-}
-
 std::string shape(const std::vector<sql::TypedName> &names) {
   std::string out;
   for (const auto &n : names) {
-    out += (out.empty() ? "" : ", ") + n.name + " " + type_name(n.type);
+    out += (out.empty() ? "" : ", ") + n.name + " " + sql::type_word(n.type);
   }
   return "(" + out + ")";
 }

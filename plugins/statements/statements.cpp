@@ -236,7 +236,7 @@ private:
         ctx.progress(n, 0, "statements");
       }
     }
-    if (!cartera.empty() && customer.empty()) {
+    if (!cartera.empty()) {
       throw Error(CARTERA_E_INTERNAL, "statement_movements gave rows of customer '" + cartera.begin()->first +
                                           "', whom the host's statement_customers does not list");
     }
