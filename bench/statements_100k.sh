@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-run benchmark of issue 8: about 100,000 statements of account (every customer's, and
 # every family and collective contract's) built, validated, rendered as HTML and archived with
-# their XML, in one `statements generate --all --format html` run on SQLite (target: 60 s); then
+# their XML, in one `statements generate --all --format html` run on SQLite (target: 60 s), then
+# again with the interest module enabled (interest to date liquidated for every invoice); then
 # PDF throughput on a smaller company (measured, no target). Peak memory from /usr/bin/time.
 # Usage: bench/statements_100k.sh [WORKDIR] (CUSTOMERS=N to change the size; default 58,000
 # customers give about 100,000 statements).
@@ -42,6 +43,9 @@ step "statements generate --all --format html (XML + HTML)" \
   "$cartera" --quiet --now 2026-12-01T06:00:00 statements generate --as-of 2026-11-30 --all --format html
 statements=$("$cartera" --quiet archive list --format csv | grep -c ',application/xml,')
 echo "statements: $statements; files in the archive: $(find archive -type f | wc -l); $(du -sh archive | cut -f1)"
+"$cartera" --quiet modules enable interest --department cartera >/dev/null
+step "the same with interest to date (interest enabled)" \
+  "$cartera" --quiet --now 2026-12-01T06:00:00 statements generate --as-of 2026-11-30 --all --format html
 
 echo "== PDF throughput: 2,000 customers (not timed: generate and import)"
 mkdir -p pdf && cd pdf && config

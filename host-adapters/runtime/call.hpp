@@ -100,6 +100,9 @@ struct cartera_call {
   cartera::runtime::DataAccess *data = nullptr;
   const std::atomic<int> *cancel_flag = nullptr;
   bool saturday_is_business_day = false; // cartera.xml <calendar saturdays="business"/>
+  // A job run to publish a contract inside another module's run (published_job.hpp): it
+  // gives rows, and may neither emit documents nor queue messages.
+  bool publishing = false;
 
   // A deque: the checker validates documents in place while the module appends more.
   std::deque<cartera::runtime::EmittedDocument> documents;
@@ -120,10 +123,15 @@ struct cartera_call {
   std::string error_message;
   std::string error_detail;
 
+  // Whether error_message is the host's (a service that failed said why) rather than the
+  // module's own set_error.
+  bool error_from_host = false;
+
   void record_error(cartera_status code, std::string message, std::string detail = {}) {
     error_code = code;
     error_message = std::move(message);
     error_detail = std::move(detail);
+    error_from_host = true;
   }
 };
 

@@ -1,6 +1,7 @@
 #include "runtime/host.hpp"
 
 #include "runtime/gathered_operation.hpp"
+#include "runtime/published_job.hpp"
 
 #include "runtime/failure.hpp"
 
@@ -324,7 +325,21 @@ std::unique_ptr<PreparedOperation> Host::gather(const std::string &consumer_id, 
         fail("module '" + r.manifest->name + "' publishes '" + spec.gather + "' as operation " + op.name + " with " +
              why);
       }
-      parts.push_back(publisher.prepare(op.name));
+      if (op.job.empty()) {
+        parts.push_back(publisher.prepare(op.name));
+        continue;
+      }
+      if (!r.ok()) {
+        fail(r.label() + " publishes '" + spec.gather + "' by a job, and is refused: " + r.refusal);
+      }
+      const JobSpec *job = r.manifest->find_job(op.job);
+      const std::string why =
+          job == nullptr ? "no job " + op.job + " in its manifest" : published_job_mismatch(op, *job);
+      if (!why.empty()) {
+        fail("module '" + r.manifest->name + "' publishes '" + spec.gather + "' as operation " + op.name + " with " +
+             why);
+      }
+      parts.push_back(std::make_unique<PublishedJobOperation>(*this, r, *job, op));
     }
   }
   return std::make_unique<GatheredOperation>(spec, std::move(parts));

@@ -4,6 +4,7 @@
 #include "runtime/archive.hpp"
 #include "runtime/call.hpp"
 #include "runtime/document_checker.hpp"
+#include "runtime/published_job.hpp"
 #include "runtime/sha256.hpp"
 #include "sql/catalog.hpp"
 
@@ -64,13 +65,14 @@ void svc_set_error(cartera_call *call, cartera_status code, cartera_str message,
   guarded(call, [&] {
     if (call != nullptr) {
       std::string why = text(message);
-      // A host service that failed on an exception said why ("host: archive: ... altered"); the
-      // module's wrapper only knows the status. Keep both.
-      if (call->error_code == code && call->error_message.rfind("host: ", 0) == 0 &&
+      // A host service that failed said why ("host: archive: ... altered", a database's or a
+      // publisher's reason); the module's wrapper often knows only the status. Keep both.
+      if (call->error_from_host && call->error_code == code && !call->error_message.empty() &&
           why.find(call->error_message) == std::string::npos) {
         why += " (" + call->error_message + ")";
       }
       call->record_error(code, std::move(why), text(detail));
+      call->error_from_host = false;
     }
     return CARTERA_OK;
   });
@@ -79,6 +81,11 @@ void svc_set_error(cartera_call *call, cartera_status code, cartera_str message,
 cartera_status svc_emit_document(cartera_call *call, cartera_str type, cartera_str key, cartera_str content) noexcept {
   return guarded(call, [&] {
     const std::string t = text(type);
+    if (call->publishing) {
+      call->record_error(CARTERA_E_UNSUPPORTED,
+                         "a job run to publish rows for another module emits no documents ('" + t + "')");
+      return CARTERA_E_UNSUPPORTED;
+    }
     const DocTypeSpec *spec = call->manifest->find_doc_type(t);
     if (spec == nullptr || spec->direction != CARTERA_DOC_OUT) {
       call->record_error(CARTERA_E_UNSUPPORTED,
@@ -279,6 +286,9 @@ template <class F> cartera_status op_guarded(cartera_op *op, F &&f) noexcept {
       return f();
     } catch (const std::bad_alloc &) {
       throw;
+    } catch (const PublishedJobError &e) {
+      op->call->record_error(e.status(), e.what());
+      return e.status();
     } catch (const std::exception &e) {
       op->call->record_error(CARTERA_E_DATABASE, e.what());
       return CARTERA_E_DATABASE;
@@ -403,6 +413,10 @@ cartera_status svc_queue_message(cartera_call *call, const cartera_message *mess
         message->struct_size < offsetof(cartera_message, attach_media_type) + sizeof(cartera_str)) {
       call->record_error(CARTERA_E_ABI, "queue_message: the message struct is smaller than ABI 1.2's");
       return CARTERA_E_ABI;
+    }
+    if (call->publishing) {
+      call->record_error(CARTERA_E_UNSUPPORTED, "a job run to publish rows for another module queues no messages");
+      return CARTERA_E_UNSUPPORTED;
     }
     QueuedMessage m{text(message->customer),
                     text(message->channel),

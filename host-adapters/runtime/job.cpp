@@ -2,6 +2,8 @@
 
 #include "runtime/contact_policy.hpp"
 #include "runtime/job_archive.hpp"
+#include "runtime/module_instance.hpp"
+#include "runtime/published_job.hpp"
 
 #include "runtime/document_checker.hpp"
 #include "runtime/failure.hpp"
@@ -106,6 +108,8 @@ std::string read_file(const std::filesystem::path &p) {
   return bytes;
 }
 
+} // namespace
+
 std::string status_words(cartera_status s) {
   switch (s) {
   case CARTERA_E_INVALID_ARGUMENT:
@@ -133,31 +137,7 @@ std::string status_words(cartera_status s) {
   }
 }
 
-// Owns a module instance for the length of a run; destroy() runs even when handle() fails.
-class Instance {
-public:
-  Instance(const LoadedModule &mod, cartera_call &call) : mod_(mod) {
-    const cartera_status s = mod.descriptor.create(host_services(), &call, &instance_);
-    if (s != CARTERA_OK) {
-      instance_ = nullptr;
-      status_ = s;
-    }
-  }
-  ~Instance() {
-    if (instance_ != nullptr) {
-      mod_.descriptor.destroy(instance_);
-    }
-  }
-  Instance(const Instance &) = delete;
-  Instance &operator=(const Instance &) = delete;
-  [[nodiscard]] cartera_status create_status() const noexcept { return status_; }
-  [[nodiscard]] void *get() const noexcept { return instance_; }
-
-private:
-  const LoadedModule &mod_;
-  void *instance_ = nullptr;
-  cartera_status status_ = CARTERA_OK;
-};
+namespace {
 
 // A file written under a temporary name in its final folder, renamed into place by commit();
 // removed if never committed.
@@ -440,17 +420,13 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
   // The journal row is finished as failed by the handler below, after the transaction has
   // rolled back (inside it, the update would be rolled back too).
   const auto failed = [](ExitCode code, const std::string &message) { throw Failure(code, message); };
+  const ReaderObserverScope observing(observer);
   try {
     soci::transaction tr(store.session());
     cartera_status status = CARTERA_OK;
     {
       Instance instance(*mod, call);
-      status = instance.create_status();
-      if (status == CARTERA_OK) {
-        const std::string_view job_name = job->name;
-        status = mod->descriptor.handle(instance.get(), &call, cartera_str{job_name.data(), job_name.size()},
-                                        cartera_str{input.data(), input.size()});
-      }
+      status = instance.handle(call, job->name, input);
     }
     call.ops.clear();
     if (status != CARTERA_OK) {

@@ -56,6 +56,9 @@ std::size_t flush_outbox(const std::filesystem::path &outbox, RuntimeStore &stor
 std::vector<bool> record_and_queue(Host &host, std::vector<DocumentEntry> &docs, const std::string &at,
                                    const std::string &skip_recipient = "");
 
+// A module's status in words, for a message when the module gave none.
+std::string status_words(cartera_status s);
+
 // The status a module returned, as an exit code.
 ExitCode exit_code_for(cartera_status status) noexcept;
 

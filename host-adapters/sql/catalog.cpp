@@ -104,8 +104,14 @@ Catalog parse_catalog(const std::string &xml) {
     if (!op.publish.empty() && op.writes) {
       runtime::fail("operation " + op.name + " publishes '" + op.publish + "': only a read operation is published");
     }
-    if (op.gather.empty() && op.sql.empty()) {
-      runtime::fail("operation " + op.name + " has no SQL (only an operation that gathers a contract has none)");
+    op.job = o.attribute("job").value();
+    if (!op.job.empty() && (op.publish.empty() || !op.sql.empty())) {
+      runtime::fail("operation " + op.name + " is answered by job " + op.job +
+                    ": only a published operation is, and then it has no SQL");
+    }
+    if (op.gather.empty() && op.job.empty() && op.sql.empty()) {
+      runtime::fail("operation " + op.name +
+                    " has no SQL (only an operation that gathers a contract, or one a job publishes, has none)");
     }
     c.operations.push_back(std::move(op));
   }

@@ -27,6 +27,7 @@ struct OperationSpec {
   std::map<Dialect, std::string> sql;
   std::string publish; // the contract this read operation offers other modules, or empty
   std::string gather;  // the contract whose publishers this operation unites (no SQL), or empty
+  std::string job;     // published by running this job of the module (no SQL), or empty
   [[nodiscard]] const TypedName *find_param(const std::string &n) const;
 };
 

@@ -114,6 +114,10 @@ struct InvoiceRow {
   ci::Invoice facts;
 };
 
+// What a liquidation run gives: its table (detail: one row per sub-period), the charge
+// requests, or the interest owed at a date for other modules (to-date, published).
+enum class Mode { kLiquidate, kDetail, kCharge, kToDate };
+
 struct Charged {
   std::int64_t through = 0;
   std::int64_t amount = 0;
@@ -129,9 +133,11 @@ public:
     } else if (job == "rates-import") {
       rates_import(ctx);
     } else if (job == "liquidate") {
-      liquidate(ctx, false);
+      liquidate(ctx, ctx.flag("detail") ? Mode::kDetail : Mode::kLiquidate);
     } else if (job == "charge") {
-      liquidate(ctx, true);
+      liquidate(ctx, Mode::kCharge);
+    } else if (job == "to-date") {
+      liquidate(ctx, Mode::kToDate);
     } else {
       throw Error(CARTERA_E_UNSUPPORTED, "interest has no job '" + std::string(job) + "'");
     }
@@ -227,16 +233,29 @@ private:
     return out;
   }
 
-  static void liquidate(Context &ctx, bool charge) {
+  static void liquidate(Context &ctx, Mode mode) {
     const Settings s = settings(ctx);
-    const std::int64_t as_of = ctx.date_param("as-of").value_or(cartera::Date{}).days;
+    const bool charge = mode == Mode::kCharge;
+    const bool detail = mode == Mode::kDetail;
+    const bool to_date = mode == Mode::kToDate;
+    std::int64_t as_of = ctx.date_param(to_date ? "to" : "as-of").value_or(cartera::Date{}).days;
     const std::string customer = ctx.text_param("customer").value_or("");
-    const bool detail = !charge && ctx.flag("detail");
     const ci::RateTable rates = rate_table(ctx);
+    if (to_date && !rates.empty() && rates.periods().back().to < as_of) {
+      // What a statement shows before the SFC's next certification is imported: the interest
+      // exact through the last certified day, with that day, rather than no statement at all.
+      // liquidate and charge refuse instead: nothing is charged on a guess.
+      as_of = rates.periods().back().to;
+      ctx.warn("interest: no certified rate after " + iso(as_of) + "; interest to date is liquidated through it");
+    }
     const std::unordered_map<std::string, Charged> before = charged(ctx);
     const std::vector<InvoiceRow> rows = invoices(ctx, as_of, customer, s);
 
-    if (detail) {
+    if (to_date) {
+      // The contract interest_to_date (statements.operations.xml): these names and types, in order.
+      ctx.columns({column("customer_id", CARTERA_TYPE_TEXT), column("invoice_id", CARTERA_TYPE_TEXT),
+                   column("through", CARTERA_TYPE_DATE), column("owed", CARTERA_TYPE_CENTAVOS)});
+    } else if (detail) {
       ctx.columns({column("invoice", CARTERA_TYPE_TEXT), column("customer", CARTERA_TYPE_TEXT),
                    column("from", CARTERA_TYPE_DATE), column("to", CARTERA_TYPE_DATE),
                    column("days", CARTERA_TYPE_INTEGER), column("rate_ea", CARTERA_TYPE_TEXT),
@@ -276,6 +295,14 @@ private:
       const auto prior = before.find(r.id);
       const Charged c = prior != before.end() ? prior->second : Charged{};
       const std::int64_t owed = std::max<std::int64_t>(0, l.interest_owed() - c.amount);
+      if (to_date) {
+        if (owed > 0) {
+          total_owed += owed;
+          ctx.row({make_value(std::string_view(r.customer)), make_value(std::string_view(r.id)),
+                   make_value(cartera::Date{as_of}), make_value(cartera::Centavos{owed})});
+        }
+        continue;
+      }
       if (detail) {
         total_owed += owed;
         for (const ci::SubPeriod &p : l.periods) {

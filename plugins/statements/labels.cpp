@@ -177,6 +177,11 @@ std::string issuer_line(const Issuer &issuer) {
   return out;
 }
 
+std::string interest_label(std::string_view lead, const Statement &s) {
+  return std::string(lead) +
+         (s.interest_through != 0 ? " al " + sdk::format_co_date(s.interest_through) : std::string(" a la fecha"));
+}
+
 std::vector<SummaryLine> summary_lines(const Statement &s) {
   std::vector<SummaryLine> lines;
   lines.push_back({"Saldo anterior", sdk::format_pesos_co(s.opening_balance), false});
@@ -187,7 +192,7 @@ std::vector<SummaryLine> summary_lines(const Statement &s) {
   } else {
     lines.push_back({"(=) Saldo a la fecha", sdk::format_pesos_co(s.closing_balance), true});
   }
-  lines.push_back({"(+) Intereses de mora a la fecha", sdk::format_pesos_co(s.interest_to_date), false});
+  lines.push_back({interest_label("(+) Intereses de mora", s), sdk::format_pesos_co(s.interest_to_date), false});
   return lines;
 }
 

@@ -97,6 +97,10 @@ struct SummaryLine {
 };
 std::vector<SummaryLine> summary_lines(const Statement &s);
 
+// "<lead> a la fecha", or "<lead> al 31/07/2026" when interest to date stops at the last day
+// with a certified rate.
+std::string interest_label(std::string_view lead, const Statement &s);
+
 // The due date as the summary box shows it: "05/12/2026", or a dash when nothing is due.
 std::string due_date_text(const Statement &s);
 

@@ -105,8 +105,11 @@ struct Statement {
   std::vector<OpenItem> open_items;
   std::vector<AgingBucket> aging;
   std::int64_t interest_to_date = 0; // moratory interest accrued and not yet charged
-  std::int64_t amount_due = 0;       // closing balance + interest to date, never below 0
-  std::int64_t due_date = 0;         // when the amount due must be paid (0: nothing due)
+  // The day interest to date is liquidated through when it is before the period's end (no
+  // certified rate yet for the days after it); 0 when it reaches the end.
+  std::int64_t interest_through = 0;
+  std::int64_t amount_due = 0; // closing balance + interest to date, never below 0
+  std::int64_t due_date = 0;   // when the amount due must be paid (0: nothing due)
   std::int64_t previous_amount_due = 0;
   std::int64_t difference = 0; // amount_due - previous_amount_due
   std::vector<Cause> causes;

@@ -373,7 +373,7 @@ void add_causes(Statement &s, const CustomerBooks &books, const Scope &scope, co
     s.causes.push_back(Cause{"reclassification", "", "Pagos reclasificados a otra cuenta u obligación", reclassified});
   }
   if (s.interest_to_date != 0) {
-    s.causes.push_back(Cause{"interest", "", "Intereses de mora causados a la fecha", s.interest_to_date});
+    s.causes.push_back(Cause{"interest", "", interest_label("Intereses de mora causados", s), s.interest_to_date});
   }
   // The amounts due are never negative: a credit balance on either side is absorbed here, so
   // the causes still add up to the difference to the centavo.
@@ -441,7 +441,6 @@ Statement build_statement(const CustomerBooks &books, const Period &period, cons
   s.period_start = period.start;
   s.period_end = period.end;
   s.issued_on = options.issued_on;
-  s.interest_to_date = options.interest_to_date;
   const std::string month = sdk::format_iso_date(period.start).substr(0, 7);
   if (contract_id.empty()) {
     s.statement_id = "customer/" + books.holder.customer_id + "/" + month;
@@ -459,6 +458,14 @@ Statement build_statement(const CustomerBooks &books, const Period &period, cons
     add_members(s, books, period);
   }
   const Scope scope(books, contract_id);
+  for (const InterestRow &r : books.interest) {
+    if (scope.takes_invoice(r.invoice_id)) {
+      s.interest_to_date += r.owed;
+      if (r.through < period.end && (s.interest_through == 0 || r.through < s.interest_through)) {
+        s.interest_through = r.through;
+      }
+    }
+  }
 
   for (const InvoiceRow &i : books.invoices) {
     if (scope.takes(i.contract_id) && i.issue_date < period.start) {

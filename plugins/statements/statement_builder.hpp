@@ -10,7 +10,7 @@
 //   (billed now - billed before)  member added / removed, age band, tariff, adjustments,
 //                                 interest billed, other billing (what the lines do not explain)
 //   (billed before - credited now) payments pending (> 0) or payments ahead (< 0)
-//   interest to date              interest
+//   interest to date              interest (what the interest rows of the scope's invoices owe)
 //   the two max(0, ...)           payments ahead: a credit balance absorbed
 // Cartera's own movements (CarteraRow) count where the host's would: its credits with the
 // payments, its debits (returned checks, reversals) as causes of their own. On the open
@@ -84,6 +84,14 @@ struct CarteraRow {
   std::string until_host_reference; // not shown once a host payment carries this reference
 };
 
+// Moratory interest an invoice owes at the statement's end and has not been charged yet,
+// published by the module that liquidates it (statements.operations.xml, interest_to_date).
+struct InterestRow {
+  std::string invoice_id;
+  std::int64_t through = 0; // the day it is liquidated through: the end, or the last certified day
+  std::int64_t owed = 0;
+};
+
 // Everything the host's books say about one customer, up to the statement's end.
 struct CustomerBooks {
   Holder holder;
@@ -93,6 +101,7 @@ struct CustomerBooks {
   std::vector<ApplicationRow> applications; // of those payments
   std::vector<LineRow> lines;               // of invoices issued in the previous period and this one
   std::vector<CarteraRow> cartera;          // on or before the end
+  std::vector<InterestRow> interest;        // at the end, per invoice
 };
 
 struct Period {
@@ -108,7 +117,6 @@ Period month_period(std::int64_t as_of);
 struct BuildOptions {
   Issuer issuer;
   std::int64_t issued_on = 0;
-  std::int64_t interest_to_date = 0; // computed by the caller, or 0
 };
 
 // The customer's statement (contract_id empty) or one contract's. Throws std::invalid_argument

@@ -78,6 +78,9 @@ std::string render_xml(const Statement &s) {
   money(x, "credits", s.total_credits);
   money(x, "closing-balance", s.closing_balance);
   money(x, "interest-to-date", s.interest_to_date);
+  if (s.interest_through != 0) {
+    date(x, "interest-through", s.interest_through);
+  }
   money(x, "amount-due", s.amount_due);
   if (s.due_date != 0) {
     date(x, "due-date", s.due_date);

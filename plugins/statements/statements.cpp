@@ -132,6 +132,38 @@ std::map<std::string, std::vector<st::CarteraRow>> cartera_movements(Context &ct
   return out;
 }
 
+// The interest each invoice owes at :to and has not been charged (interest_to_date), by
+// customer: what the interest module computes for the day, published by its to-date job.
+std::map<std::string, std::vector<st::InterestRow>> interest_to_date(Context &ctx, const std::string &customer,
+                                                                     std::int64_t to) {
+  std::map<std::string, std::vector<st::InterestRow>> out;
+  cartera::Operation op = ctx.operation("interest_to_date");
+  op.bind("customer", std::string_view(customer)).bind("to", cartera::Date{to}).execute();
+  while (op.step()) {
+    out[std::string(op.text(0))].push_back(
+        st::InterestRow{std::string(op.text(1)), op.date(2).days, op.centavos(3).value});
+  }
+  return out;
+}
+
+// Moves a customer's published rows into its books. Rows left at the end name a customer the
+// host does not list: the run fails rather than leave someone's figures out.
+template <class Row>
+void take_published(std::map<std::string, std::vector<Row>> &rows, const std::string &customer,
+                    std::vector<Row> &into) {
+  if (const auto found = rows.find(customer); found != rows.end()) {
+    into = std::move(found->second);
+    rows.erase(found);
+  }
+}
+
+template <class Row> void expect_all_taken(const std::map<std::string, std::vector<Row>> &rows, const char *contract) {
+  if (!rows.empty()) {
+    throw Error(CARTERA_E_INTERNAL, std::string(contract) + " gave rows of customer '" + rows.begin()->first +
+                                        "', whom the host's statement_customers does not list");
+  }
+}
+
 st::Issuer issuer(const Context &ctx) {
   return st::Issuer{ctx.config("company-name").value_or("Compañía"), ctx.config("company-nit").value_or(""),
                     ctx.config("company-address").value_or(""),      ctx.config("company-city").value_or(""),
@@ -212,8 +244,10 @@ private:
       src.contacts.emplace(ctx, "customer_contacts", customer, std::nullopt, std::nullopt);
     }
     std::map<std::string, std::vector<st::CarteraRow>> cartera;
+    std::map<std::string, std::vector<st::InterestRow>> interest;
     if (lines) {
       cartera = cartera_movements(ctx, customer, p.end);
+      interest = interest_to_date(ctx, customer, p.end);
     }
     cartera::Operation customers = ctx.operation("statement_customers");
     customers.bind("customer", std::string_view(customer)).execute();
@@ -221,10 +255,8 @@ private:
     while (customers.step()) {
       ctx.throw_if_cancelled();
       st::CustomerBooks books = read_books(src, customers);
-      if (const auto found = cartera.find(books.holder.customer_id); found != cartera.end()) {
-        books.cartera = std::move(found->second);
-        cartera.erase(found);
-      }
+      take_published(cartera, books.holder.customer_id, books.cartera);
+      take_published(interest, books.holder.customer_id, books.interest);
       std::vector<std::pair<std::string, std::string>> mail; // channel, address
       if (src.contacts) {
         src.contacts->take(books.holder.customer_id, [&](const cartera::Operation &o) {
@@ -236,10 +268,8 @@ private:
         ctx.progress(n, 0, "statements");
       }
     }
-    if (!cartera.empty()) {
-      throw Error(CARTERA_E_INTERNAL, "statement_movements gave rows of customer '" + cartera.begin()->first +
-                                          "', whom the host's statement_customers does not list");
-    }
+    expect_all_taken(cartera, "statement_movements");
+    expect_all_taken(interest, "interest_to_date");
     src.contracts.expect_done("statement_contracts");
     src.invoices.expect_done("statement_invoices");
     src.payments.expect_done("statement_payments");
@@ -286,7 +316,7 @@ private:
                " with --all archives every statement; the list is on --format table");
     }
     const st::Period period = st::month_period(as_of);
-    const st::BuildOptions options{issuer(ctx), as_of, 0};
+    const st::BuildOptions options{issuer(ctx), as_of};
     if (format == "table") {
       summary_columns(ctx);
     }
@@ -353,7 +383,7 @@ private:
     const std::int64_t as_of = ctx.date_param("as-of")->days;
     const std::string customer = ctx.text_param("customer").value_or("");
     const st::Period period = st::month_period(as_of);
-    const st::BuildOptions options{issuer(ctx), as_of, 0};
+    const st::BuildOptions options{issuer(ctx), as_of};
     ctx.columns({column("customer", CARTERA_TYPE_TEXT), column("statement", CARTERA_TYPE_TEXT),
                  column("address", CARTERA_TYPE_TEXT), column("amount_due", CARTERA_TYPE_CENTAVOS)});
     std::uint64_t queued = 0;
@@ -408,7 +438,7 @@ private:
   static void call_list(Context &ctx) {
     const std::int64_t as_of = ctx.date_param("as-of")->days;
     const st::Period period = st::month_period(as_of);
-    const st::BuildOptions options{issuer(ctx), as_of, 0};
+    const st::BuildOptions options{issuer(ctx), as_of};
     ctx.columns({column("customer", CARTERA_TYPE_TEXT), column("name", CARTERA_TYPE_TEXT),
                  column("phone", CARTERA_TYPE_TEXT), column("overdue", CARTERA_TYPE_CENTAVOS),
                  column("oldest_days", CARTERA_TYPE_INTEGER), column("invoices", CARTERA_TYPE_INTEGER)});

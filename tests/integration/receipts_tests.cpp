@@ -6,6 +6,7 @@
 #include "cartera_process.hpp"
 #include "module_dir.hpp"
 #include "postgres.hpp"
+#include "statement_golden.hpp"
 
 #include <gtest/gtest.h>
 
@@ -119,6 +120,47 @@ TEST_P(Receipts, ACreditNoteByHandCarriesTheInvoiceTheConceptTheVatSplitAndASign
   EXPECT_TRUE(contains(s.out, id + ",credit-note-request,manual/")) << s.out;
   EXPECT_TRUE(contains(s.out, ",contabilidad,acknowledged,0,1,")) << s.out;
   EXPECT_TRUE(contains(s.out, ",NC-000777,")) << s.out;
+
+  // The customer's statement shows the note accounting issued, dated by the request, as a
+  // credit on the invoice (receipts publishes it for statements); the causes still add up.
+  ASSERT_EQ(as("sistemas", {"modules", "enable", "statements", "--department", "cartera"}).code, 0);
+  const Outcome st =
+      as("analista", {"statements", "generate", "--as-of", "2026-11-30", "--customer", "C1", "--format", "xml"});
+  ASSERT_EQ(st.code, 0) << st.err;
+  EXPECT_TRUE(contains(st.out, R"(<movement date="2026-11-22" kind="credit-note" document="NC-000777" )"
+                               R"(reference="Solicitud 1 · factura F2" description="Nota crédito: Descuento pactado )"
+                               R"(por pronto pago" contract="K1" debit="0.00" credit="119.00")"))
+      << st.out;
+  cartera::testing::check_statement(st.out, "C1's statement with its credit note");
+}
+
+// A request accounting has not answered, or rejected, lowers nothing on the statement.
+TEST_P(Receipts, ACreditNoteNotIssuedIsNotOnTheStatement) {
+  ASSERT_EQ(as("analista", {"receipts", "credit-note", "--invoice", "F2", "--reason", "3", "--amount", "119.00",
+                            "--note", "Descuento"})
+                .code,
+            0);
+  ASSERT_EQ(as("sistemas", {"modules", "enable", "statements", "--department", "cartera"}).code, 0);
+  const auto statement = [&] {
+    const Outcome st =
+        as("analista", {"statements", "generate", "--as-of", "2026-11-30", "--customer", "C1", "--format", "xml"});
+    EXPECT_EQ(st.code, 0) << st.err;
+    return st.out;
+  };
+  EXPECT_FALSE(contains(statement(), R"(kind="credit-note")")) << "pending: not issued yet";
+  ASSERT_EQ(as("sistemas", {"exchange", "deliver"}).code, 0);
+  const auto files = delivered_to("contabilidad");
+  ASSERT_EQ(files.size(), 1U);
+  fs::create_directories(work_.path() / "inbox");
+  std::ofstream(work_.path() / "inbox/nc.xml") << R"(<?xml version="1.0" encoding="UTF-8"?>
+<acknowledgement xmlns="urn:cartera:acknowledgement:1" document=")" +
+                                                      files.front().stem().string() +
+                                                      R"(" from="contabilidad" at="2026-11-23T09:00:00-05:00">
+  <rejected reason="El descuento no fue aprobado por la gerencia"/>
+</acknowledgement>
+)";
+  ASSERT_EQ(as("sistemas", {"exchange", "receive"}).code, 0);
+  EXPECT_FALSE(contains(statement(), R"(kind="credit-note")")) << "rejected: never issued";
 }
 
 TEST_P(Receipts, ABadCreditNoteIsRefusedWithWhyAndNothingIsRequested) {

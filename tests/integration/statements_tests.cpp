@@ -18,6 +18,7 @@
 #include <thread>
 
 #include <iterator>
+#include <sstream>
 #include <sys/wait.h>
 
 namespace fs = std::filesystem;
@@ -131,6 +132,106 @@ TEST_P(Statements, GoldenStatementsOfAFamilyACollectiveInterestAndACreditBalance
     if (f.path().extension() == ".xml") {
       check_statement(read_text(f.path()), f.path().string());
     }
+  }
+}
+
+namespace {
+
+// The sum, in centavos, of a CSV column of plain pesos ("1234.56") in a job's output.
+std::int64_t csv_column_sum(const std::string &csv, std::size_t column) {
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line); // the header
+  std::int64_t total = 0;
+  while (std::getline(in, line)) {
+    std::istringstream cells(line);
+    std::string cell;
+    for (std::size_t i = 0; i <= column; ++i) {
+      std::getline(cells, cell, ',');
+    }
+    const auto dot = cell.find('.');
+    total += std::stoll(cell.substr(0, dot)) * 100 + std::stoll(cell.substr(dot + 1));
+  }
+  return total;
+}
+
+std::int64_t interest_to_date_of(const std::string &statement_xml) {
+  pugi::xml_document doc;
+  EXPECT_TRUE(doc.load_string(statement_xml.c_str()));
+  const std::string pesos = doc.document_element().child("summary").attribute("interest-to-date").value();
+  const auto dot = pesos.find('.');
+  return std::stoll(pesos.substr(0, dot)) * 100 + std::stoll(pesos.substr(dot + 1));
+}
+
+} // namespace
+
+// Interest to date is the interest module's own liquidation at the statement's date, read
+// through the contract it publishes by its to-date job (interest_to_date): the same figure as
+// `interest to-date`; what was charged to accounting leaves it, so nothing counts twice; and a
+// day without a certified rate fails the statement as it fails the liquidation.
+TEST_P(Statements, InterestToDateIsTheInterestModulesLiquidation) {
+  ASSERT_EQ(as("sistemas", {"host", "import", (kData / "overdue").string()}).code, 0);
+  const auto statement = [&](const std::string &format) {
+    return as("analista",
+              {"statements", "generate", "--as-of", "2026-02-28", "--customer", "C-0005", "--format", format});
+  };
+  Outcome r = statement("xml");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(interest_to_date_of(r.out), 0) << "no interest module enabled, no interest to date";
+
+  ASSERT_EQ(as("sistemas", {"modules", "enable", "interest", "--department", "cartera"}).code, 0);
+  const Outcome owed =
+      as("analista", {"interest", "to-date", "--to", "2026-02-28", "--customer", "C-0005", "--format", "csv"});
+  ASSERT_EQ(owed.code, 0) << owed.err;
+  EXPECT_EQ(count_lines(owed.out), 1U + 3U) << owed.out; // the three invoices owe interest
+  const std::int64_t liquidated = csv_column_sum(owed.out, 3);
+  EXPECT_GT(liquidated, 0);
+  for (const std::string format : {"xml", "html"}) {
+    r = statement(format);
+    ASSERT_EQ(r.code, 0) << r.err;
+    expect_golden_statement(r.out, kGolden / ("interest-to-date-C-0005-2026-02." + format), format, work_.path());
+    if (format == "xml") {
+      EXPECT_EQ(interest_to_date_of(r.out), liquidated) << r.out;
+    }
+  }
+
+  // Charged through January: February's statement keeps only what was not charged.
+  const Outcome charged =
+      as("analista", {"interest", "charge", "--as-of", "2026-01-31", "--customer", "C-0005", "--format", "csv"});
+  ASSERT_EQ(charged.code, 0) << charged.err;
+  const std::int64_t charged_amount = csv_column_sum(charged.out, 11);
+  EXPECT_GT(charged_amount, 0) << charged.out;
+  r = statement("xml");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(interest_to_date_of(r.out), liquidated - charged_amount) << r.out;
+  check_statement(r.out, "after the charge");
+
+  // No certified rate ships after July 2026. The August statement shows the interest exact
+  // through 31 July and says so; liquidate (and charge) refuse, since nothing is charged on a
+  // guess.
+  r = as("analista", {"statements", "generate", "--as-of", "2026-08-31", "--customer", "C-0005", "--format", "xml"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, R"(interest-through="2026-07-31")")) << r.out;
+  EXPECT_TRUE(contains(r.out, "Intereses de mora causados al 31/07/2026")) << r.out;
+  const Outcome july =
+      as("analista", {"interest", "to-date", "--to", "2026-07-31", "--customer", "C-0005", "--format", "csv"});
+  ASSERT_EQ(july.code, 0) << july.err;
+  EXPECT_EQ(interest_to_date_of(r.out), csv_column_sum(july.out, 3)) << r.out << july.out; // less the charge
+  EXPECT_EQ(as("analista", {"interest", "liquidate", "--as-of", "2026-08-31"}).code, 3);
+
+  // A publisher that fails fails the statement, with its own words, and nothing is archived.
+  std::string config = read_text(work_.path() / "cartera.xml");
+  config.replace(config.find("</cartera>"), std::string::npos, R"(<module-settings module="org.cartera.interest">
+    <setting key="year-base" value="366"/>
+  </module-settings>
+</cartera>
+)");
+  std::ofstream(work_.path() / "cartera.xml") << config;
+  r = as("analista", {"statements", "generate", "--as-of", "2026-03-31", "--customer", "C-0005"});
+  EXPECT_NE(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "interest to-date: interest: setting 'year-base' is 365 or 360, not '366'")) << r.err;
+  for (const auto &f : fs::recursive_directory_iterator(work_.path() / "archive")) {
+    EXPECT_FALSE(contains(f.path().filename().string(), "estado-de-cuenta-C-0005-2026-03")) << f.path();
   }
 }
 

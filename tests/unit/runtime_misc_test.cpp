@@ -2,6 +2,7 @@
 #include "runtime/gathered_operation.hpp"
 #include "runtime/host.hpp"
 #include "runtime/outbox.hpp"
+#include "runtime/published_job.hpp"
 
 #include "module_dir.hpp"
 
@@ -112,4 +113,41 @@ TEST(GatheredOperation, AGatheringOperationHasNoSqlAndWritesNothing) {
       <sql dialect="sqlite">DELETE FROM t</sql></operation>)"),
                std::exception);
   EXPECT_THROW(catalog_of(R"(<operation name="moves" kind="read"><summary/></operation>)"), std::exception);
+}
+
+// What is computed, not stored, is published by a read-only job whose parameters are the
+// contract's: the runtime runs it inside the reader's run (published_job.hpp).
+TEST(PublishedJob, AJobPublishesOnlyWithTheContractsParametersAndNoWrites) {
+  const auto published = catalog_of(R"(<operation name="int_owed" kind="read" publish="owed" job="to-date">
+      <summary/><param name="customer" type="text"/><param name="to" type="date"/>
+      <column name="customer_id" type="text"/><column name="owed" type="centavos"/></operation>)");
+  const auto &op = published.operations.front();
+  EXPECT_EQ(op.job, "to-date");
+  EXPECT_TRUE(op.sql.empty());
+
+  JobSpec job;
+  job.name = "to-date";
+  job.params = {ParamSpec{"to", "date", "", true, {}, {}, false, ""},
+                ParamSpec{"customer", "text", "", false, {}, {}, false, ""}};
+  EXPECT_EQ(published_job_mismatch(op, job), "");
+
+  JobSpec writes = job;
+  writes.writes = true;
+  EXPECT_EQ(published_job_mismatch(op, writes), "job to-date writes; only a read-only job is published");
+  JobSpec typed = job;
+  typed.params[0].type = "text";
+  EXPECT_EQ(published_job_mismatch(op, typed), "job to-date's --to is text, where int_owed declares date");
+  JobSpec extra = job;
+  extra.params.push_back(ParamSpec{"detail", "boolean", "", false, {}, {}, false, ""});
+  EXPECT_EQ(published_job_mismatch(op, extra),
+            "job to-date has the parameter --detail, which int_owed does not declare");
+  JobSpec fewer = job;
+  fewer.params.pop_back();
+  EXPECT_EQ(published_job_mismatch(op, fewer), "job to-date has no parameter --customer, which int_owed declares");
+
+  // job= only on a published operation, and then without SQL.
+  EXPECT_THROW(catalog_of(R"(<operation name="x" kind="read" job="to-date"><summary/></operation>)"), std::exception);
+  EXPECT_THROW(catalog_of(R"(<operation name="x" kind="read" publish="owed" job="to-date"><summary/>
+      <sql dialect="sqlite">SELECT 1</sql></operation>)"),
+               std::exception);
 }

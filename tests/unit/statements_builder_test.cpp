@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <numeric>
 #include <random>
 
@@ -69,7 +70,7 @@ TEST(StatementCauses, EachChangeOfAFamilyContractWithItsAmount) {
   b.payments = {PaymentRow{"P1", day("2026-01-10"), 250000, "PSE", "REF"}};
   b.applications = {ApplicationRow{"P1", "F-DIC", 250000}};
 
-  const Statement s = build_statement(b, month_period(day("2026-01-31")), BuildOptions{{}, day("2026-01-31"), 0}, "K1");
+  const Statement s = build_statement(b, month_period(day("2026-01-31")), BuildOptions{{}, day("2026-01-31")}, "K1");
   EXPECT_EQ(s.opening_balance, 300000);
   EXPECT_EQ(s.closing_balance, 300000 + 324000 - 250000);
   ASSERT_NE(find(s, "member-added"), nullptr);
@@ -99,7 +100,7 @@ TEST(StatementCauses, ACreditBalanceCoversTheOldestItemsAndTheAmountDueIsZero) {
   b.invoices = {InvoiceRow{"K4", "F1", day("2026-01-01"), day("2026-01-31"), 200000},
                 InvoiceRow{"K4", "F2", day("2026-02-01"), day("2026-02-28"), 200000}};
   b.payments = {PaymentRow{"P1", day("2025-12-20"), 500000, "PSE", "ANTICIPO"}};
-  const Statement s = build_statement(b, month_period(day("2026-02-28")), BuildOptions{{}, day("2026-02-28"), 0}, "");
+  const Statement s = build_statement(b, month_period(day("2026-02-28")), BuildOptions{{}, day("2026-02-28")}, "");
   EXPECT_EQ(s.closing_balance, -100000);
   EXPECT_EQ(s.amount_due, 0);
   EXPECT_EQ(s.due_date, 0);
@@ -178,13 +179,24 @@ TEST(StatementProperties, OnRandomCustomersEverythingAddsUp) {
                std::none_of(upto.invoices.begin(), upto.invoices.end(),
                             [&](const InvoiceRow &i) { return i.invoice_id == a.invoice_id; });
       });
+      // Interest to date on some overdue invoices: each statement counts its own invoices'.
+      std::map<std::string, std::int64_t> interest_of; // scope -> expected interest to date
+      for (const InvoiceRow &i : upto.invoices) {
+        if (i.due_date < p.end && interest(rng) < 20000) {
+          const std::int64_t owed = interest(rng);
+          upto.interest.push_back(InterestRow{i.invoice_id, p.end, owed});
+          interest_of[""] += owed;
+          interest_of[i.contract_id] += owed;
+        }
+      }
       std::vector<std::string> scopes = {""};
       for (const ContractRow &c : b.contracts) {
         scopes.push_back(c.contract_id);
       }
       for (const std::string &scope : scopes) {
-        const Statement s = build_statement(upto, p, BuildOptions{{}, p.end, scope.empty() ? interest(rng) : 0}, scope);
+        const Statement s = build_statement(upto, p, BuildOptions{{}, p.end}, scope);
         const std::string what = b.holder.customer_id + " " + scope + " " + as_of;
+        ASSERT_EQ(s.interest_to_date, interest_of[scope]) << what;
         ASSERT_EQ(sum_causes(s), s.difference) << what;
         ASSERT_EQ(s.difference, s.amount_due - s.previous_amount_due) << what;
         ASSERT_EQ(s.closing_balance, s.opening_balance + s.total_debits - s.total_credits) << what;
