@@ -44,6 +44,18 @@ step "statements generate --all --format html (XML + HTML)" \
 statements=$("$cartera" --quiet archive list --format csv | grep -c ',application/xml,')
 echo "statements: $statements; files in the archive: $(find archive -type f | wc -l); $(du -sh archive | cut -f1)"
 "$cartera" --quiet modules enable interest --department cartera >/dev/null
+# No certification ships after July 2026; so that interest to date reaches 30 November (October's
+# invoices are overdue then), the bench imports July's rates again for August to November.
+# Bench data only: these are not SFC certifications.
+cat >bench-rates.csv <<'CSV'
+# Bench only: July 2026's rates repeated for August-November 2026. NOT SFC certifications.
+from,to,bank_rate_ea,usury_rate_ea,resolution,source
+2026-08-01,2026-08-31,19.19,28.79,,bench/statements_100k.sh (July repeated)
+2026-09-01,2026-09-30,19.19,28.79,,bench/statements_100k.sh (July repeated)
+2026-10-01,2026-10-31,19.19,28.79,,bench/statements_100k.sh (July repeated)
+2026-11-01,2026-11-30,19.19,28.79,,bench/statements_100k.sh (July repeated)
+CSV
+"$cartera" --quiet interest rates import bench-rates.csv >/dev/null
 step "the same with interest to date (interest enabled)" \
   "$cartera" --quiet --now 2026-12-01T06:00:00 statements generate --as-of 2026-11-30 --all --format html
 

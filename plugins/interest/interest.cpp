@@ -9,6 +9,7 @@
 #include <cartera/sdk/money.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -223,9 +224,14 @@ private:
     return out;
   }
 
-  static std::unordered_map<std::string, Charged> charged(Context &ctx) {
+  // What was charged per invoice: all of it, or (to) the requests through that day that
+  // accounting has not rejected, which statements show as movements of their own.
+  static std::unordered_map<std::string, Charged> charged(Context &ctx, std::optional<std::int64_t> to) {
     std::unordered_map<std::string, Charged> out;
-    cartera::Operation op = ctx.operation("int_charged");
+    cartera::Operation op = ctx.operation(to ? "int_charged_through" : "int_charged");
+    if (to) {
+      op.bind("to", cartera::Date{*to});
+    }
     op.execute();
     while (op.step()) {
       out.emplace(std::string(op.text(0)), Charged{op.date(1).days, op.centavos(2).value});
@@ -248,7 +254,8 @@ private:
       as_of = rates.periods().back().to;
       ctx.warn("interest: no certified rate after " + iso(as_of) + "; interest to date is liquidated through it");
     }
-    const std::unordered_map<std::string, Charged> before = charged(ctx);
+    const std::unordered_map<std::string, Charged> before =
+        charged(ctx, to_date ? std::optional<std::int64_t>(as_of) : std::nullopt);
     const std::vector<InvoiceRow> rows = invoices(ctx, as_of, customer, s);
 
     if (to_date) {

@@ -96,11 +96,17 @@ std::string payment_description(const PaymentRow &p) {
 // Cartera's rows this statement shows: in its scope, and not yet told by the host's own books
 // (a payment the host recorded under the movement's key shows as the host's).
 std::vector<const CarteraRow *> cartera_rows(const CustomerBooks &books, const Scope &scope) {
+  // A row stops showing once the host's books carry its key: as a payment's reference (a
+  // payment approved here, a credit note issued), or as an invoice's number (a debit note of
+  // interest accounting issued).
   std::unordered_set<std::string> host_references;
   for (const PaymentRow &p : books.payments) {
     if (!p.reference.empty()) {
       host_references.insert(p.reference);
     }
+  }
+  for (const InvoiceRow &i : books.invoices) {
+    host_references.insert(i.invoice_id);
   }
   std::vector<const CarteraRow *> out;
   for (const CarteraRow &r : books.cartera) {
@@ -191,7 +197,13 @@ void add_open_items(Statement &s, const CustomerBooks &books, const Scope &scope
     if (r->date > end) {
       continue;
     }
-    if (!r->invoice_id.empty()) {
+    if (r->kind == "interest" && r->amount > 0) {
+      // Interest charged is owed beside its invoice, not on it: an item of its own.
+      const auto invoice = std::find_if(books.invoices.begin(), books.invoices.end(),
+                                        [&](const InvoiceRow &i) { return i.invoice_id == r->invoice_id; });
+      s.open_items.push_back(OpenItem{r->document, invoice != books.invoices.end() ? invoice->contract_id : "", r->date,
+                                      r->date, r->amount, r->amount, std::max<std::int64_t>(0, end - r->date)});
+    } else if (!r->invoice_id.empty()) {
       applied[r->invoice_id] -= r->amount;
     } else if (r->amount > 0) {
       s.open_items.push_back(
@@ -361,10 +373,14 @@ void add_causes(Statement &s, const CustomerBooks &books, const Scope &scope, co
   // sanction) and reclassified payments taken from this account.
   std::int64_t returned = 0;
   std::int64_t reclassified = 0;
+  std::int64_t interest_charged = 0;
   for (const CarteraRow *r : cartera) {
     if (r->amount > 0 && r->date >= period.start && r->date <= period.end) {
-      (r->kind == "returned-check" ? returned : reclassified) += r->amount;
+      (r->kind == "returned-check" ? returned : r->kind == "interest" ? interest_charged : reclassified) += r->amount;
     }
+  }
+  if (interest_charged != 0) {
+    s.causes.push_back(Cause{"interest", "", "Intereses de mora cobrados en el periodo", interest_charged});
   }
   if (returned != 0) {
     s.causes.push_back(Cause{"returned-check", "", "Cheques devueltos y su sanción", returned});

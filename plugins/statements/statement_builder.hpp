@@ -13,9 +13,10 @@
 //   interest to date              interest (what the interest rows of the scope's invoices owe)
 //   the two max(0, ...)           payments ahead: a credit balance absorbed
 // Cartera's own movements (CarteraRow) count where the host's would: its credits with the
-// payments, its debits (returned checks, reversals) as causes of their own. On the open
-// items, a row with an invoice moves that invoice's balance; without one, a debit is an item
-// of its own and a credit is unapplied money.
+// payments, its debits (returned checks, reversals, interest charged) as causes of their own.
+// On the open items, interest charged is an item of its own; another row with an invoice moves
+// that invoice's balance; without one, a debit is an item of its own and a credit is unapplied
+// money.
 #pragma once
 
 #include "statement.hpp"
@@ -75,13 +76,14 @@ struct LineRow {
 // check's sanction. amount > 0 raises what the customer owes.
 struct CarteraRow {
   std::int64_t date = 0;
-  std::string kind; // a Movement kind: payment | adjustment | reclassification | returned-check
+  std::string kind; // a Movement kind: payment | adjustment | reclassification | returned-check |
+                    // credit-note | interest
   std::string document;
   std::string reference;
   std::string invoice_id; // empty: the customer's, not one invoice's
   std::int64_t amount = 0;
   std::string description;
-  std::string until_host_reference; // not shown once a host payment carries this reference
+  std::string until_host_reference; // not shown once a host payment's reference or invoice's number is this
 };
 
 // Moratory interest an invoice owes at the statement's end and has not been charged yet,

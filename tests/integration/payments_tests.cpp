@@ -447,6 +447,34 @@ TEST_P(PaymentsReview, AMisappliedPaymentIsReclassifiedAndTheOfficerGetsTheAdjus
       as("coordinadora", {"payments", "reclassify", gmf, "--to-customer", "C3", "--reason", "x"});
   EXPECT_EQ(difference.code, 2);
   EXPECT_TRUE(contains(difference.err, "records a gmf difference, not money")) << difference.err;
+
+  // C2's statement: the payment taken from F5, half of it on F4, the rest the customer's.
+  ASSERT_EQ(as("sistemas", {"modules", "enable", "statements", "--department", "cartera"}).code, 0);
+  const auto statement = [&] {
+    const Outcome st =
+        as("analista", {"statements", "generate", "--customer", "C2", "--as-of", "2026-11-30", "--format", "xml"});
+    EXPECT_EQ(st.code, 0) << st.err;
+    cartera::testing::check_statement(st.out, "C2 after the reclassification");
+    return st.out;
+  };
+  std::string st = statement();
+  EXPECT_TRUE(contains(st, R"(kind="reclassification" document=")" + f5 + "\"")) << st;
+  EXPECT_TRUE(contains(st, R"(description="Reclasificación del pago: la cliente pagó la factura de mayo")")) << st;
+  // The host records the bank's movement as a payment on F5, as the ERP had it before the
+  // officer moves it: its books tell it now, and cartera's rows of that movement step aside
+  // together, the reversal too (before, it stayed and counted the money twice).
+  const std::string entry = as("analista", {"payments", "entries", "--format", "csv"}).out;
+  const std::size_t at = entry.find(",2026-11-22,16000.00,");
+  ASSERT_NE(at, std::string::npos) << entry;
+  const std::string key = entry.substr(entry.rfind('\n', at) + 1, at - entry.rfind('\n', at) - 1);
+  const fs::path company = work_.path() / "company-later";
+  fs::copy(fs::path(CARTERA_SOURCE_DIR) / "tests/integration/data/small-company", company);
+  std::ofstream(company / "payments.csv", std::ios::app)
+      << "P9,C2,2026-11-22,16000.00,transferencia," << key << ",F5\n";
+  ASSERT_EQ(as("sistemas", {"host", "import", company.string()}).code, 0);
+  st = statement();
+  EXPECT_FALSE(contains(st, R"(kind="reclassification")")) << st;
+  EXPECT_TRUE(contains(st, R"(kind="payment" document="P9")")) << st;
 }
 
 TEST_P(PaymentsReview, TheHostsOwnAdvanceIsOffsetByARequestToTheOfficerOnce) {

@@ -155,10 +155,11 @@ std::int64_t csv_column_sum(const std::string &csv, std::size_t column) {
   return total;
 }
 
-std::int64_t interest_to_date_of(const std::string &statement_xml) {
+// A summary amount of a statement, in centavos ("interest-to-date", "amount-due").
+std::int64_t summary_amount(const std::string &statement_xml, const char *attribute) {
   pugi::xml_document doc;
   EXPECT_TRUE(doc.load_string(statement_xml.c_str()));
-  const std::string pesos = doc.document_element().child("summary").attribute("interest-to-date").value();
+  const std::string pesos = doc.document_element().child("summary").attribute(attribute).value();
   const auto dot = pesos.find('.');
   return std::stoll(pesos.substr(0, dot)) * 100 + std::stoll(pesos.substr(dot + 1));
 }
@@ -177,7 +178,7 @@ TEST_P(Statements, InterestToDateIsTheInterestModulesLiquidation) {
   };
   Outcome r = statement("xml");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(interest_to_date_of(r.out), 0) << "no interest module enabled, no interest to date";
+  EXPECT_EQ(summary_amount(r.out, "interest-to-date"), 0) << "no interest module enabled, no interest to date";
 
   ASSERT_EQ(as("sistemas", {"modules", "enable", "interest", "--department", "cartera"}).code, 0);
   const Outcome owed =
@@ -185,17 +186,21 @@ TEST_P(Statements, InterestToDateIsTheInterestModulesLiquidation) {
   ASSERT_EQ(owed.code, 0) << owed.err;
   EXPECT_EQ(count_lines(owed.out), 1U + 3U) << owed.out; // the three invoices owe interest
   const std::int64_t liquidated = csv_column_sum(owed.out, 3);
+  std::int64_t due_before_charge = 0;
   EXPECT_GT(liquidated, 0);
   for (const std::string format : {"xml", "html"}) {
     r = statement(format);
     ASSERT_EQ(r.code, 0) << r.err;
     expect_golden_statement(r.out, kGolden / ("interest-to-date-C-0005-2026-02." + format), format, work_.path());
     if (format == "xml") {
-      EXPECT_EQ(interest_to_date_of(r.out), liquidated) << r.out;
+      EXPECT_EQ(summary_amount(r.out, "interest-to-date"), liquidated) << r.out;
+      due_before_charge = summary_amount(r.out, "amount-due");
     }
   }
 
-  // Charged through January: February's statement keeps only what was not charged.
+  // Charged through January: February's statement keeps as interest to date only what was not
+  // charged, and carries the charge itself (dated 31 January, so in the opening balance) as an
+  // item of its own: the amount due does not move.
   const Outcome charged =
       as("analista", {"interest", "charge", "--as-of", "2026-01-31", "--customer", "C-0005", "--format", "csv"});
   ASSERT_EQ(charged.code, 0) << charged.err;
@@ -203,8 +208,19 @@ TEST_P(Statements, InterestToDateIsTheInterestModulesLiquidation) {
   EXPECT_GT(charged_amount, 0) << charged.out;
   r = statement("xml");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(interest_to_date_of(r.out), liquidated - charged_amount) << r.out;
+  EXPECT_EQ(summary_amount(r.out, "interest-to-date"), liquidated - charged_amount) << r.out;
+  EXPECT_EQ(summary_amount(r.out, "amount-due"), due_before_charge) << r.out;
+  EXPECT_TRUE(contains(r.out, R"(<item invoice="Intereses FE-40002" contract="K-0005" issue-date="2026-01-31")"))
+      << r.out;
   check_statement(r.out, "after the charge");
+  // January's statement shows the charge among its movements.
+  r = as("analista", {"statements", "generate", "--as-of", "2026-01-31", "--customer", "C-0005", "--format", "xml"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, R"(kind="interest" document="Intereses FE-40001" reference="factura FE-40001" )"
+                              R"(description="Intereses de mora del 16/12/2025 al 31/01/2026 (cobro solicitado a )"
+                              R"(contabilidad)"))
+      << r.out;
+  check_statement(r.out, "January, with the charge");
 
   // No certified rate ships after July 2026. The August statement shows the interest exact
   // through 31 July and says so; liquidate (and charge) refuse, since nothing is charged on a
@@ -216,7 +232,8 @@ TEST_P(Statements, InterestToDateIsTheInterestModulesLiquidation) {
   const Outcome july =
       as("analista", {"interest", "to-date", "--to", "2026-07-31", "--customer", "C-0005", "--format", "csv"});
   ASSERT_EQ(july.code, 0) << july.err;
-  EXPECT_EQ(interest_to_date_of(r.out), csv_column_sum(july.out, 3)) << r.out << july.out; // less the charge
+  EXPECT_EQ(summary_amount(r.out, "interest-to-date"), csv_column_sum(july.out, 3))
+      << r.out << july.out; // less the charge
   EXPECT_EQ(as("analista", {"interest", "liquidate", "--as-of", "2026-08-31"}).code, 3);
 
   // A publisher that fails fails the statement, with its own words, and nothing is archived.

@@ -108,6 +108,38 @@ TEST(StatementCauses, ACreditBalanceCoversTheOldestItemsAndTheAmountDueIsZero) {
   EXPECT_EQ(sum_causes(s), s.difference);
 }
 
+// Interest the interest module charged is an item of its own beside its invoice, a cause of
+// the period it falls in, and gone once the host carries the number accounting issued for it.
+TEST(StatementCauses, InterestChargedIsAnItemOfItsOwnUntilTheHostBillsIt) {
+  CustomerBooks b;
+  b.holder = Holder{"C5", "CC", "8", "Andrés", "", ""};
+  b.contracts = {ContractRow{"K5", "individual", "Plan", "activo"}};
+  b.invoices = {InvoiceRow{"K5", "F1", day("2026-01-01"), day("2026-01-15"), 450000}};
+  b.cartera = {CarteraRow{day("2026-02-20"), "interest", "ND-7", "", "F1", 5000, "Intereses de mora", "ND-7"}};
+  b.interest = {InterestRow{"F1", day("2026-02-28"), 1200}};
+  const Period feb = month_period(day("2026-02-28"));
+  for (const std::string scope : {"", "K5"}) {
+    const Statement s = build_statement(b, feb, BuildOptions{{}, day("2026-02-28")}, scope);
+    ASSERT_EQ(s.open_items.size(), 2U) << scope;
+    EXPECT_EQ(s.open_items[0].invoice_id, "F1");
+    EXPECT_EQ(s.open_items[0].open_amount, 450000) << "the charge does not sit on the invoice";
+    EXPECT_EQ(s.open_items[1].invoice_id, "ND-7");
+    EXPECT_EQ(s.open_items[1].contract_id, "K5");
+    EXPECT_EQ(s.open_items[1].open_amount, 5000);
+    ASSERT_NE(find(s, "interest"), nullptr);
+    EXPECT_EQ(s.closing_balance, 455000);
+    EXPECT_EQ(s.interest_to_date, 1200);
+    EXPECT_EQ(s.amount_due, 456200);
+    EXPECT_EQ(sum_causes(s), s.difference);
+  }
+  // The host bills the debit note ND-7: its invoice tells it now, and the row steps aside.
+  b.invoices.push_back(InvoiceRow{"K5", "ND-7", day("2026-02-21"), day("2026-02-21"), 5000});
+  const Statement s = build_statement(b, feb, BuildOptions{{}, day("2026-02-28")}, "");
+  EXPECT_EQ(s.closing_balance, 455000);
+  EXPECT_EQ(s.open_items.size(), 2U);
+  EXPECT_EQ(sum_causes(s), s.difference);
+}
+
 TEST(StatementCauses, AnUnknownContractIsRefused) {
   CustomerBooks b;
   b.holder.customer_id = "C1";
