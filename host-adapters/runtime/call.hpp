@@ -41,7 +41,7 @@ public:
   virtual void progress(std::uint64_t done, std::uint64_t total, std::string_view label) = 0;
 };
 
-class DocumentChecker;
+class DocumentWork;
 
 struct EmittedDocument {
   std::string type;
@@ -49,8 +49,9 @@ struct EmittedDocument {
   std::string content;
 };
 
-// A rendering of an emitted document (ABI 1.2 attach_rendition), already placed in the
-// customer's folder (a run of 100,000 PDFs does not hold them in memory); indexed at the commit.
+// A rendering of an emitted document (ABI 1.2 attach_rendition), placed in the customer's folder
+// by the run's workers, who fill path and sha256 (a run of 100,000 PDFs does not hold them in
+// memory); indexed at the commit.
 struct Rendition {
   std::size_t document = 0; // index into cartera_call::documents
   std::string path;         // relative to the archive root
@@ -104,15 +105,15 @@ struct cartera_call {
   // gives rows, and may neither emit documents nor queue messages.
   bool publishing = false;
 
-  // A deque: the checker validates documents in place while the module appends more.
+  // Deques: the run's workers read documents and fill renditions in place while the module
+  // appends more.
   std::deque<cartera::runtime::EmittedDocument> documents;
   // "type NUL key" -> index in documents, for attach_rendition and queue_message.
   std::unordered_map<std::string, std::size_t> document_index;
   std::deque<cartera::runtime::Rendition> renditions;
   std::vector<cartera::runtime::QueuedMessage> messages;
   cartera::runtime::ContactChecker *contacts = nullptr; // owned by run_job
-  std::filesystem::path archive_dir;                    // cartera.xml <archive dir>
-  cartera::runtime::DocumentChecker *checker = nullptr; // owned by run_job
+  cartera::runtime::DocumentWork *work = nullptr;       // owned by run_job
   std::vector<cartera::runtime::ResultColumn> columns;
   bool columns_declared = false;
   std::uint64_t rows = 0;

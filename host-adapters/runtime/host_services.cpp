@@ -3,7 +3,7 @@
 // (DuckDB's ExtensionAccess rule).
 #include "runtime/archive.hpp"
 #include "runtime/call.hpp"
-#include "runtime/document_checker.hpp"
+#include "runtime/document_work.hpp"
 #include "runtime/published_job.hpp"
 #include "runtime/sha256.hpp"
 #include "sql/catalog.hpp"
@@ -98,8 +98,8 @@ cartera_status svc_emit_document(cartera_call *call, cartera_str type, cartera_s
     }
     call->documents.push_back(EmittedDocument{t, text(key), text(content)});
     call->document_index.emplace(t + '\0' + call->documents.back().key, call->documents.size() - 1);
-    if (call->checker != nullptr) {
-      call->checker->submit(call->documents.size() - 1);
+    if (call->work != nullptr) {
+      call->work->emitted(call->documents.size() - 1);
     }
     return CARTERA_OK;
   });
@@ -388,21 +388,22 @@ cartera_status svc_attach_rendition(cartera_call *call, cartera_str doc_type, ca
       call->record_error(CARTERA_E_INVALID_ARGUMENT, "the rendition '" + name + "' needs a media type");
       return CARTERA_E_INVALID_ARGUMENT;
     }
-    // Placed now, indexed at the commit: a rendition is not validated, and a run that fails
-    // leaves a file the next run adopts (runtime/archive.hpp).
-    const ArchiveFolder folder =
-        archive_folder(call->documents[*doc].content, spec->customer_path, spec->period_path, call->now_us);
-    const std::string_view bytes(content.ptr == nullptr ? "" : content.ptr, content.len);
-    const std::string sha = sha256_hex(bytes);
-    std::string path;
     try {
-      path = folder.dir + "/" + versioned_file_name(name, sha);
+      (void)versioned_file_name(name, std::string(64, '0'));
     } catch (const std::invalid_argument &e) {
       call->record_error(CARTERA_E_INVALID_ARGUMENT, e.what());
       return CARTERA_E_INVALID_ARGUMENT;
     }
-    place_archive_file(call->archive_dir, path, bytes);
-    call->renditions.push_back(Rendition{*doc, path, media, sha, static_cast<long long>(bytes.size())});
+    if (call->work == nullptr) {
+      call->record_error(CARTERA_E_UNSUPPORTED, "this call archives nothing");
+      return CARTERA_E_UNSUPPORTED;
+    }
+    // Placed by the run's workers (its path and hash are theirs to fill), indexed at the
+    // commit: a rendition is not validated, and a run that fails leaves a file the next run
+    // adopts (runtime/archive.hpp). The bytes are the module's only for this call: copied.
+    call->renditions.push_back(Rendition{*doc, "", media, "", static_cast<long long>(content.len)});
+    call->work->attached(*doc, call->renditions.back(), name,
+                         std::string(content.ptr == nullptr ? "" : content.ptr, content.len));
     return CARTERA_OK;
   });
 }
@@ -438,9 +439,12 @@ cartera_status svc_queue_message(cartera_call *call, const cartera_message *mess
       const std::string k = text(message->attach_key);
       const std::string media = text(message->attach_media_type);
       const std::size_t *doc = find_emitted(call, t, k);
-      for (std::size_t i = 0; doc != nullptr && i < call->renditions.size(); ++i) {
+      // The latest rendition of that type, looked for from the end: it is usually the last
+      // one attached (a run of 100,000 statements and their e-mails stays linear).
+      for (std::size_t i = call->renditions.size(); doc != nullptr && i-- > 0;) {
         if (call->renditions[i].document == *doc && call->renditions[i].media_type == media) {
           m.rendition = static_cast<std::ptrdiff_t>(i);
+          break;
         }
       }
       if (m.rendition < 0) {

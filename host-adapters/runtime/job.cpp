@@ -5,7 +5,7 @@
 #include "runtime/module_instance.hpp"
 #include "runtime/published_job.hpp"
 
-#include "runtime/document_checker.hpp"
+#include "runtime/document_work.hpp"
 #include "runtime/failure.hpp"
 #include "runtime/outbox.hpp"
 #include "runtime/render.hpp"
@@ -210,7 +210,7 @@ std::vector<bool> record_and_queue(Host &host, std::vector<DocumentEntry> &docs,
     return ids;
   };
   for (auto &d : docs) {
-    d.to_outbox = takers(d).empty();
+    d.to_outbox = d.to_outbox && takers(d).empty();
   }
   std::vector<bool> fresh = host.store().record_new_documents(docs);
   std::vector<std::pair<std::string, std::string>> owed; // document, recipient
@@ -409,11 +409,10 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
   call.cancel_flag = &Host::cancel_flag();
   call.saturday_is_business_day = host.config().saturday_is_business_day;
 
-  DocumentChecker checker(host.schemas(), m, call.documents);
-  call.checker = &checker;
+  DocumentWork work(host.schemas(), m, call.documents, host.config().archive_dir, call.now_us);
+  call.work = &work;
   StoreContactPolicy contacts(store);
   call.contacts = &contacts;
-  call.archive_dir = host.config().archive_dir;
 
   JobOutcome outcome;
   outcome.run_id = run_id;
@@ -439,27 +438,29 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
     }
     sink->finish();
 
-    // Recorded in the run's transaction while the checker's threads still validate (a
+    // Recorded in the run's transaction while the workers still validate and place files (a
     // hundred thousand receipts take a second of their own): the content is copied, because
     // they are still reading it. Every document validates, or the rollback below takes
-    // these rows back and nothing is archived. An invalid one is the module's fault, not the
-    // caller's input: exit 1. The outbox files follow the commit (flush_outbox).
+    // these rows back and no file is indexed. An invalid one is the module's fault, not the
+    // caller's input: exit 1. The outbox files follow the commit (flush_outbox), for the
+    // types that have them.
     std::vector<DocumentEntry> entries;
     entries.reserve(call.documents.size());
     for (const auto &doc : call.documents) {
       const std::string id = document_id(m.id, doc.type, doc.key);
       entries.push_back(DocumentEntry{id, run_id, m.id, doc.type, doc.key, id + ".xml", sha256_hex(doc.content),
                                       static_cast<long long>(doc.content.size()), host.now_iso(), doc.content});
+      entries.back().to_outbox = m.find_doc_type(doc.type)->outbox;
     }
     for (const bool fresh : record_and_queue(host, entries, host.now_iso())) {
       ++(fresh ? outcome.documents_emitted : outcome.documents_already_present);
     }
-    if (const std::string invalid = checker.finish(); !invalid.empty()) {
-      failed(ExitCode::kFailure, "module emitted an invalid document, nothing was written: " + invalid);
+    if (const std::string failure = work.finish(); !failure.empty()) {
+      failed(ExitCode::kFailure, failure);
     }
     call.documents.clear();
     const ArchiveOutcome archived =
-        archive_and_queue(host, m, entries, call.renditions, call.messages, run_id, who.user);
+        archive_and_queue(host, m, entries, work, call.renditions, call.messages, run_id, who.user);
     outcome.archived = archived.files_new;
     outcome.messages_queued = archived.messages_new;
     outcome.messages_offered = call.messages.size();

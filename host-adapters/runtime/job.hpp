@@ -51,8 +51,9 @@ std::size_t flush_outbox(const std::filesystem::path &outbox, RuntimeStore &stor
 // Records documents not recorded before (in the caller's transaction) and owes each new one to
 // every recipient of cartera.xml that takes its type, except skip_recipient (an alert about a
 // recipient is not sent to it). A document some recipient takes reaches it by that recipient's
-// transport and gets no outbox file; the outbox is for the documents nobody takes. Returns
-// whether each was new.
+// transport and gets no outbox file; the outbox is for the documents nobody takes, unless the
+// caller cleared to_outbox (a type whose manifest says outbox="false"). Returns whether each
+// was new.
 std::vector<bool> record_and_queue(Host &host, std::vector<DocumentEntry> &docs, const std::string &at,
                                    const std::string &skip_recipient = "");
 

@@ -1,47 +1,33 @@
 #include "runtime/job_archive.hpp"
 
 #include "runtime/archive.hpp"
-#include "runtime/failure.hpp"
 #include "runtime/outbox.hpp"
 #include "runtime/sha256.hpp"
-
-#include <unordered_map>
 
 namespace cartera::runtime {
 
 ArchiveOutcome archive_and_queue(Host &host, const Manifest &m, const std::vector<DocumentEntry> &docs,
-                                 const std::deque<Rendition> &renditions, const std::vector<QueuedMessage> &messages,
-                                 const std::string &run_id, const std::string &user) {
+                                 const DocumentWork &work, const std::deque<Rendition> &renditions,
+                                 const std::vector<QueuedMessage> &messages, const std::string &run_id,
+                                 const std::string &user) {
   const std::filesystem::path &root = host.config().archive_dir;
   const std::string now = host.now_iso();
   std::vector<ArchiveEntry> index;
-  std::unordered_map<std::string, std::size_t> archived_at; // document id -> its XML's row in index
-  for (const DocumentEntry &doc : docs) {
-    const DocTypeSpec *spec = m.find_doc_type(doc.doc_type);
-    if (spec == nullptr || spec->customer_path.empty()) {
-      continue;
+  index.reserve(docs.size() + renditions.size());
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    const DocumentWork::Done &placed = work.done(i);
+    if (!placed.archive_path.empty()) {
+      const DocumentEntry &doc = docs[i];
+      index.push_back(ArchiveEntry{placed.archive_path, placed.customer_id, doc.doc_type, placed.period,
+                                   "application/xml", doc.document_id, doc.sha256, doc.size_bytes, run_id, user, now});
     }
-    ArchiveFolder f;
-    std::string relative;
-    try {
-      f = archive_folder(doc.content, spec->customer_path, spec->period_path, host.now_us());
-      relative =
-          f.dir + "/" + versioned_file_name(doc.doc_type + "-" + customer_folder(doc.doc_key) + ".xml", doc.sha256);
-    } catch (const std::exception &e) {
-      fail(m.name + ": a '" + doc.doc_type + "' document (key '" + doc.doc_key + "'): " + e.what() +
-           "; nothing was written");
-    }
-    place_archive_file(root, relative, doc.content);
-    archived_at.emplace(doc.document_id, index.size());
-    index.push_back(ArchiveEntry{relative, f.customer, doc.doc_type, f.period, "application/xml", doc.document_id,
-                                 doc.sha256, doc.size_bytes, run_id, user, now});
   }
   std::vector<std::string> rendition_paths(renditions.size());
   for (std::size_t r = 0; r < renditions.size(); ++r) {
     const Rendition &rd = renditions[r];
     const DocumentEntry &doc = docs.at(rd.document);
-    // attach_rendition accepted it only for a document of an archived type, indexed above.
-    const ArchiveEntry parent = index.at(archived_at.at(doc.document_id));
+    // attach_rendition accepted it only for a document of an archived type, placed above.
+    const DocumentWork::Done &parent = work.done(rd.document);
     index.push_back(ArchiveEntry{rd.path, parent.customer_id, doc.doc_type, parent.period, rd.media_type,
                                  doc.document_id, rd.sha256, rd.size_bytes, run_id, user, now});
     rendition_paths[r] = rd.path;

@@ -1,9 +1,11 @@
 // What a run leaves in the customers' folders and owes them, done inside the run's transaction
-// once its documents validated: archive files placed (then flushed once), their index rows,
-// and the messages queued with their attachments' archive paths (ABI 1.2; runtime/archive.hpp).
+// once its documents validated and its workers placed their files (document_work.hpp): the
+// files flushed once, their index rows, and the messages queued with their attachments'
+// archive paths (ABI 1.2; runtime/archive.hpp).
 #pragma once
 
 #include "runtime/call.hpp"
+#include "runtime/document_work.hpp"
 #include "runtime/host.hpp"
 #include "runtime/store.hpp"
 
@@ -18,11 +20,12 @@ struct ArchiveOutcome {
   std::size_t messages_new = 0; // messages queued (one queued before is not new)
 };
 
-// docs are the run's documents as recorded (ids and content), in emission order, so that
-// docs[i] is the document renditions and messages refer to by index i. Throws Failure when a
-// document of an archived type names no customer where its manifest says.
+// docs are the run's documents as recorded, in emission order, so that docs[i] is the document
+// renditions and messages refer to by index i and work.done(i) says where it was placed; work
+// has finished without a failure.
 ArchiveOutcome archive_and_queue(Host &host, const Manifest &m, const std::vector<DocumentEntry> &docs,
-                                 const std::deque<Rendition> &renditions, const std::vector<QueuedMessage> &messages,
-                                 const std::string &run_id, const std::string &user);
+                                 const DocumentWork &work, const std::deque<Rendition> &renditions,
+                                 const std::vector<QueuedMessage> &messages, const std::string &run_id,
+                                 const std::string &user);
 
 } // namespace cartera::runtime

@@ -149,7 +149,8 @@ Manifest read_manifest(const std::filesystem::path &path, SchemaSet &schemas) {
     const std::string dir = d.attribute("direction").value();
     m.doc_types.push_back(DocTypeSpec{d.attribute("name").value(), d.attribute("namespace").value(),
                                       d.attribute("schema").value(), dir == "out" ? CARTERA_DOC_OUT : CARTERA_DOC_IN,
-                                      d.attribute("customer").value(), d.attribute("period").value()});
+                                      d.attribute("customer").value(), d.attribute("period").value(),
+                                      d.attribute("outbox").as_bool(true)});
   }
   for (auto o : root.child("operations").children("operation")) {
     m.operations.emplace_back(o.attribute("name").value());

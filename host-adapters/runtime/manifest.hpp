@@ -45,6 +45,7 @@ struct DocTypeSpec {
   int direction = 0;         // CARTERA_DOC_OUT / CARTERA_DOC_IN
   std::string customer_path; // "holder/@customer": archived in that customer's folder (ABI 1.2)
   std::string period_path;   // a date in the document choosing the folder's year and month
+  bool outbox = true;        // written to the outbox when no recipient takes it
 };
 
 struct Manifest {

@@ -52,8 +52,10 @@ struct DocumentEntry {
   std::string sha256;
   long long size_bytes = 0;
   std::string created_at;
-  std::string content;   // the document itself; empty when listing
-  bool to_outbox = true; // false when a recipient's transport takes it (no outbox file is owed)
+  std::string content; // the document itself; empty when listing
+  // false when a recipient's transport takes it, or its type is kept out of the outbox
+  // (manifest outbox="false"): no outbox file is owed
+  bool to_outbox = true;
 };
 
 // A document owed to a recipient (schemas/sql/runtime/*/003_exchange.sql), with what it is.

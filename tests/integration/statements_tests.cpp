@@ -260,6 +260,10 @@ TEST_P(Statements, TheFolderKeepsEachVersionOnceAndVerifyFindsWhatChanged) {
   EXPECT_TRUE(
       contains(list.out, "C-0001,2026-02,statement,application/pdf,C-0001/2026/02/estado-de-cuenta-K-0001-2026-02-"))
       << list.out;
+  // Statements are the customers': in their folders and their e-mail, not in the outbox that
+  // departments take documents from (manifest outbox="false").
+  std::error_code ec;
+  EXPECT_TRUE(!fs::exists(work_.path() / "outbox", ec) || fs::is_empty(work_.path() / "outbox", ec));
   // The same statements again: the same bytes, so the same files, and no new index rows.
   ASSERT_EQ(as("analista", {"statements", "generate", "--as-of", "2026-02-28", "--all"}).code, 0);
   EXPECT_EQ(count_lines(as("analista", {"archive", "list", "--format", "csv"}).out), 13U);
@@ -286,6 +290,26 @@ TEST_P(Statements, TheFolderKeepsEachVersionOnceAndVerifyFindsWhatChanged) {
   const Outcome again = as("analista", {"statements", "generate", "--as-of", "2026-02-28", "--customer", "C-0003"});
   EXPECT_NE(again.code, 0);
   EXPECT_TRUE(contains(again.err, "altered")) << again.err;
+}
+
+// A customer's folder that cannot be made (a file stands where it goes) fails the run on the
+// worker that places it: the message names the folder, and nothing is indexed or recorded.
+TEST_P(Statements, AFolderThatCannotBeMadeFailsTheRunAndNothingIsKept) {
+  fs::create_directories(work_.path() / "archive");
+  std::ofstream(work_.path() / "archive/C-0003") << "not a folder";
+  const Outcome r = as("analista", {"statements", "generate", "--as-of", "2026-02-28", "--all", "--format", "html"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_TRUE(contains(r.err, "archive/C-0003/2026/02")) << r.err;
+  EXPECT_TRUE(contains(r.err, "nothing was written")) << r.err;
+  EXPECT_EQ(count_lines(as("analista", {"archive", "list", "--format", "csv"}).out), 1U);
+  const Outcome runs = as("analista", {"runs", "--format", "csv"});
+  EXPECT_TRUE(contains(runs.out, "failed")) << runs.out;
+  // Put right, the same run makes every statement, adopting the files the failed one placed.
+  fs::remove(work_.path() / "archive/C-0003");
+  ASSERT_EQ(as("analista", {"statements", "generate", "--as-of", "2026-02-28", "--all", "--format", "html"}).code, 0);
+  const Outcome verify = as("analista", {"archive", "verify"});
+  EXPECT_EQ(verify.code, 0) << verify.err;
+  EXPECT_TRUE(contains(verify.err, "12 files verified, 0 missing or altered, 0 not in the index")) << verify.err;
 }
 
 TEST_P(Statements, AnUnknownCustomerOrContractIsRefused) {
