@@ -30,14 +30,13 @@ void DocumentWork::check_and_place(const EmittedDocument &doc, Done &out) {
     // The module's fault, not the caller's input.
     throw std::runtime_error(std::string("module emitted an invalid document, nothing was written: ") + e.what());
   }
-  out.sha256 = sha256_hex(doc.content);
   if (spec->customer_path.empty()) {
     return;
   }
   try {
     const ArchiveFolder f = archive_folder(doc.content, spec->customer_path, spec->period_path, now_us_);
     std::string relative =
-        f.dir + "/" + versioned_file_name(doc.type + "-" + customer_folder(doc.key) + ".xml", out.sha256);
+        f.dir + "/" + versioned_file_name(doc.type + "-" + customer_folder(doc.key) + ".xml", sha256_hex(doc.content));
     place_archive_file(archive_root_, relative, doc.content);
     out.archive_path = std::move(relative);
     out.customer_id = f.customer;

@@ -1,6 +1,6 @@
 // What the host does with each document a module emits, on the run's workers while the module
-// goes on (run_workers.hpp): checks it against its manifest (root namespace, XSD) and hashes it;
-// a document of a type archived per customer (manifest customer=) is placed in the customer's
+// goes on (run_workers.hpp): checks it against its manifest (root namespace, XSD); a document
+// of a type archived per customer (manifest customer=) is placed in the customer's
 // folder, and so are the renditions attached to it. Placed, not indexed: the index rows are
 // written in the run's transaction once every document validated (job_archive.hpp); a run that
 // fails leaves files the next run adopts (archive.hpp).
@@ -27,7 +27,6 @@ class DocumentWork {
 public:
   // What became of an emitted document; read after finish().
   struct Done {
-    std::string sha256;
     std::string archive_path; // relative to the archive root; empty when its type is not archived
     std::string customer_id;
     std::string period; // YYYY-MM

@@ -439,6 +439,10 @@ TEST_P(PaymentsReview, AMisappliedPaymentIsReclassifiedAndTheOfficerGetsTheAdjus
       << document;
   EXPECT_TRUE(contains(document, "<to>contabilidad</to>")) << document;
   EXPECT_TRUE(contains(document, "<reason>reclasificación: la cliente pagó la factura de mayo</reason>")) << document;
+  // Kept in the folder of the customer the payment was taken from, as every request about one
+  // customer's account is.
+  const Outcome folder = as("analista", {"archive", "list", "--customer", "C2", "--format", "csv"});
+  EXPECT_TRUE(contains(folder.out, ",adjustment-request,application/xml,C2/")) << folder.out;
 
   const Outcome again = as("coordinadora", {"payments", "reclassify", f5, "--to-invoice", "F4", "--reason", "x"});
   EXPECT_EQ(again.code, 2);
