@@ -139,6 +139,7 @@ Config load_config(const std::optional<fs::path> &path, const InstallPaths &inst
   const pugi::xml_node root = doc.document_element();
   if (auto n = root.child("database")) {
     c.database_url = resolve_database(base, n.attribute("url").value());
+    c.sqlite_cache_mb = n.attribute("cache-mb").as_int(64);
   }
   if (auto n = root.child("host")) {
     c.host_adapter = n.attribute("adapter").value();

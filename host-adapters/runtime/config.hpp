@@ -76,6 +76,7 @@ struct MailConfig {
 struct Config {
   std::filesystem::path source; // the cartera.xml read; empty when defaults apply
   std::string database_url;     // sqlite3:PATH | postgresql://... | odbc:DSN=...
+  int sqlite_cache_mb = 64;     // <database cache-mb>: SQLite's page cache per connection
   std::string host_adapter = "reference";
   // The host system's own database for adapters that read it (a GnuCash book); empty when
   // the adapter keeps its tables in cartera's database (the reference host).

@@ -151,7 +151,8 @@ const ModuleCatalog &Host::catalog() {
 
 RuntimeStore &Host::store() {
   if (!store_) {
-    store_ = std::make_unique<RuntimeStore>(config_.database_url, install_.schema_dir / "sql", now_iso());
+    store_ = std::make_unique<RuntimeStore>(config_.database_url, install_.schema_dir / "sql", now_iso(),
+                                            config_.sqlite_cache_mb);
   }
   return *store_;
 }

@@ -12,8 +12,9 @@ namespace cartera::runtime {
 
 using detail::db_call;
 
-RuntimeStore::RuntimeStore(const std::string &url, const std::filesystem::path &sql_root, const std::string &now_iso)
-    : db_(sql::open_database(url)) {
+RuntimeStore::RuntimeStore(const std::string &url, const std::filesystem::path &sql_root, const std::string &now_iso,
+                           int sqlite_cache_mb)
+    : db_(sql::open_database(url, sql::Access::kReadWrite, sqlite_cache_mb)) {
   sql::migrate(db_, "runtime", sql_root, now_iso);
 }
 

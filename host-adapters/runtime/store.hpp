@@ -115,7 +115,8 @@ struct ContactEntry {
 class RuntimeStore {
 public:
   // Opens url and brings the runtime tables to this build's version.
-  RuntimeStore(const std::string &url, const std::filesystem::path &sql_root, const std::string &now_iso);
+  RuntimeStore(const std::string &url, const std::filesystem::path &sql_root, const std::string &now_iso,
+               int sqlite_cache_mb = 64);
 
   sql::Database &database() noexcept { return db_; }
   soci::session &session() noexcept { return *db_.session; }

@@ -35,8 +35,9 @@ struct Database {
 enum class Access { kReadWrite, kReadOnly };
 
 // Throws runtime::Failure(kFailure) with the URL (password removed) and the driver's reason.
-// A read-only SQLite URL must name an existing file (none is created).
-Database open_database(const std::string &url, Access access = Access::kReadWrite);
+// A read-only SQLite URL must name an existing file (none is created). sqlite_cache_mb is
+// SQLite's page cache (cartera.xml <database cache-mb>); other drivers ignore it.
+Database open_database(const std::string &url, Access access = Access::kReadWrite, int sqlite_cache_mb = 64);
 
 // Applies schemas/sql/<component>/<dialect>/NNN_*.sql files whose number is above the
 // version recorded in cartera_schema_version, each in its own transaction. A database whose

@@ -4,10 +4,11 @@
 // Data flow: the host's statement_* operations are read once each, ordered by customer, and
 // merged customer by customer (no query per customer: 100,000 statements are one pass);
 // statement_builder computes each Statement; statement_xml renders the document the host
-// validates and archives; the HTML or PDF rendering is attached to it (ABI 1.2); send queues the
-// e-mails the host delivers after the commit.
+// validates and archives; the HTML or PDF rendering is attached to it (ABI 1.2), PDFs rendered
+// on the other cores (render_pool.hpp); send queues the e-mails the host delivers after the commit.
 #include "html_renderer.hpp"
 #include "pdf_renderer.hpp"
+#include "render_pool.hpp"
 #include "statement_builder.hpp"
 #include "statement_xml.hpp"
 
@@ -321,20 +322,32 @@ private:
       summary_columns(ctx);
     }
     std::uint64_t made = 0;
+    // A PDF per statement (table, pdf) with --all is rendered on the other cores; the HTML costs
+    // little, and one statement is wanted now.
+    st::RenderPool pdfs(all && (format == "table" || format == "pdf") ? st::RenderPool::threads_for_this_machine() : 0);
     const auto make = [&](const st::CustomerBooks &books, const std::string &contract_id) {
       st::Statement s = st::build_statement(books, period, options, contract_id);
       const Emitted e = emit(ctx, s);
+      ++made;
+      if (format == "table") {
+        summary_row(ctx, s);
+      }
       const bool html = format == "html";
+      if (format == "table" || (format == "pdf" && !single)) {
+        std::string name = file_name(s, "pdf");
+        pdfs.submit([s = std::move(s)] { return st::render_pdf(s); },
+                    [&ctx, key = e.key, name = std::move(name)](const std::string &pdf) {
+                      ctx.attach_rendition("statement", key, name, "application/pdf", pdf);
+                    });
+        return;
+      }
       const std::string rendering =
           html ? st::render_html(s) : (format == "xml" || format == "csv" ? "" : st::render_pdf(s));
       if (!rendering.empty()) {
         ctx.attach_rendition("statement", e.key, file_name(s, html ? "html" : "pdf"),
                              html ? "text/html" : "application/pdf", rendering);
       }
-      ++made;
-      if (format == "table") {
-        summary_row(ctx, s);
-      } else if (format == "csv") {
+      if (format == "csv") {
         // Many statements' movements, one table: the header once.
         const std::string csv = st::render_csv(s);
         ctx.output("text/csv", made == 1 ? std::string_view(csv) : std::string_view(csv).substr(csv.find('\n') + 1));
@@ -360,6 +373,7 @@ private:
                       }
                     }
                   });
+    pdfs.finish();
     if (made == 0) {
       throw Error(CARTERA_E_INPUT_REJECTED, "statements generate: no customer '" +
                                                 (contract.empty() ? customer : contract) + "' in the host's books");
@@ -387,6 +401,7 @@ private:
     ctx.columns({column("customer", CARTERA_TYPE_TEXT), column("statement", CARTERA_TYPE_TEXT),
                  column("address", CARTERA_TYPE_TEXT), column("amount_due", CARTERA_TYPE_CENTAVOS)});
     std::uint64_t queued = 0;
+    st::RenderPool pdfs(customer.empty() ? st::RenderPool::threads_for_this_machine() : 0);
     each_customer(
         ctx, customer, period, true, true,
         [&](const st::CustomerBooks &books, const std::vector<std::pair<std::string, std::string>> &contacts) {
@@ -399,21 +414,28 @@ private:
           if (addresses.empty()) {
             return;
           }
-          const st::Statement s = st::build_statement(books, period, options, "");
+          st::Statement s = st::build_statement(books, period, options, "");
           const Emitted e = emit(ctx, s);
-          ctx.attach_rendition("statement", e.key, file_name(s, "pdf"), "application/pdf", st::render_pdf(s));
-          const std::string subject = "Estado de cuenta de " +
-                                      std::string(sdk::format_iso_date(period.start)).substr(0, 7) + " - " +
-                                      s.issuer.name;
-          const std::string body = mail_body(s);
-          for (const std::string &address : addresses) {
-            ctx.queue_message(
-                {s.holder.customer_id, "email", address, e.key, subject, body, "statement", e.key, "application/pdf"});
-            ctx.row({make_value(s.holder.customer_id), make_value(s.statement_id), make_value(address),
-                     make_value(cartera::Centavos{s.amount_due})});
-            ++queued;
-          }
+          std::string name = file_name(s, "pdf");
+          std::string subject = "Estado de cuenta de " + std::string(sdk::format_iso_date(period.start)).substr(0, 7) +
+                                " - " + s.issuer.name;
+          std::string body = mail_body(s);
+          // The e-mails carry the PDF: queued once it is attached.
+          auto mail = [&ctx, &queued, key = e.key, name = std::move(name), subject = std::move(subject),
+                       body = std::move(body), addresses = std::move(addresses), customer_id = s.holder.customer_id,
+                       statement_id = s.statement_id, amount_due = s.amount_due](const std::string &pdf) {
+            ctx.attach_rendition("statement", key, name, "application/pdf", pdf);
+            for (const std::string &address : addresses) {
+              ctx.queue_message(
+                  {customer_id, "email", address, key, subject, body, "statement", key, "application/pdf"});
+              ctx.row({make_value(customer_id), make_value(statement_id), make_value(address),
+                       make_value(cartera::Centavos{amount_due})});
+              ++queued;
+            }
+          };
+          pdfs.submit([s = std::move(s)] { return st::render_pdf(s); }, std::move(mail));
         });
+    pdfs.finish();
     ctx.info("statements: " + std::to_string(queued) + " e-mails queued");
   }
 
