@@ -68,6 +68,16 @@ TEST(Config, ReadsEverythingAndResolvesRelativePathsAgainstItsFolder) {
   EXPECT_EQ(c.users_with_role("it").size(), 1u);
 }
 
+TEST(Config, SqlitesPageCacheIs64MbUnlessTheDatabaseSaysAndZeroIsRefused) {
+  EXPECT_EQ(load(std::nullopt).sqlite_cache_mb, 64);
+  ConfigFile f(R"(  <database url="sqlite3:c.db" cache-mb="512"/>
+)");
+  EXPECT_EQ(load(f.path).sqlite_cache_mb, 512);
+  const std::string why = refusal(R"(  <database url="sqlite3:c.db" cache-mb="0"/>
+)");
+  EXPECT_NE(why.find("cache-mb"), std::string::npos) << why;
+}
+
 TEST(Config, UnknownRoleIsRefusedWithFileAndLine) {
   const std::string why = refusal(R"(  <departments><department id="cartera" name="C"/></departments>
   <users><user id="ana" name="Ana" departments="cartera" roles="boss"/></users>
