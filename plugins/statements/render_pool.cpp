@@ -38,7 +38,9 @@ RenderPool::~RenderPool() {
 }
 
 std::size_t RenderPool::threads_for_this_machine() {
-  return std::max(2U, std::thread::hardware_concurrency()) - 1;
+  // At most seven: a pango font map per thread, and a machine's count of cores is not this
+  // process's share of them.
+  return std::min(std::max(2U, std::thread::hardware_concurrency()), 8U) - 1;
 }
 
 RenderPool::Slot *RenderPool::untaken() {

@@ -40,7 +40,8 @@ public:
   // Renders what is left (this thread too) and runs every `then` still owed.
   void finish();
 
-  // One fewer than the cores: the module's thread is the other (it renders too when behind).
+  // One fewer than the cores, at most seven: the module's thread is the other (it renders too
+  // when behind).
   static std::size_t threads_for_this_machine();
 
 private:
