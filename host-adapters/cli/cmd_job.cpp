@@ -137,12 +137,20 @@ int cmd_module_job(const Args &args) {
   const JobOutcome outcome = run_job(host, inv, std::cout, observer);
   observer.clear_line();
   if (!host.quiet() && (outcome.documents_emitted > 0 || outcome.documents_already_present > 0)) {
-    // Where they went: queued for the recipients cartera.xml names, or the outbox for the rest.
-    std::cerr << "cartera: run " << outcome.run_id << ": documents: " << outcome.documents_emitted << " new ("
-              << (host.config().recipients.empty()
-                      ? "in " + host.config().outbox_dir.string()
-                      : std::string("queued for their recipients, the rest in ") + host.config().outbox_dir.string())
-              << "), " << outcome.documents_already_present << " emitted by an earlier run\n";
+    // Where they went: queued for the recipients cartera.xml names, the outbox, or nowhere
+    // but the database (types kept out of the outbox, such as statements).
+    std::string where;
+    const auto part = [&where](std::size_t n, const std::string &what) {
+      if (n > 0) {
+        where += (where.empty() ? " (" : ", ") + std::to_string(n) + " " + what;
+      }
+    };
+    part(outcome.documents_for_recipients, "queued for their recipients");
+    part(outcome.documents_to_outbox, "in " + host.config().outbox_dir.string());
+    part(outcome.documents_kept, "kept in the database");
+    std::cerr << "cartera: run " << outcome.run_id << ": documents: " << outcome.documents_emitted << " new"
+              << (where.empty() ? "" : where + ")") << ", " << outcome.documents_already_present
+              << " emitted by an earlier run\n";
   }
   if (!host.quiet() && outcome.archived > 0) {
     std::cerr << "cartera: run " << outcome.run_id << ": " << outcome.archived << " files archived in "

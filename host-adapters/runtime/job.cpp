@@ -452,8 +452,19 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
                                       static_cast<long long>(doc.content.size()), host.now_iso(), doc.content});
       entries.back().to_outbox = m.find_doc_type(doc.type)->outbox;
     }
-    for (const bool fresh : record_and_queue(host, entries, host.now_iso())) {
-      ++(fresh ? outcome.documents_emitted : outcome.documents_already_present);
+    const std::vector<bool> fresh = record_and_queue(host, entries, host.now_iso());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (!fresh[i]) {
+        ++outcome.documents_already_present;
+        continue;
+      }
+      ++outcome.documents_emitted;
+      const auto &recipients = host.config().recipients;
+      const bool taken = std::any_of(recipients.begin(), recipients.end(),
+                                     [&](const auto &r) { return r.documents.count(entries[i].doc_type) != 0; });
+      ++(entries[i].to_outbox ? outcome.documents_to_outbox
+         : taken              ? outcome.documents_for_recipients
+                              : outcome.documents_kept);
     }
     if (const std::string failure = work.finish(); !failure.empty()) {
       failed(ExitCode::kFailure, failure);

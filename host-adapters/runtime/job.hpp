@@ -30,6 +30,11 @@ struct JobOutcome {
   std::string run_id;
   std::size_t documents_emitted = 0;
   std::size_t documents_already_present = 0;
+  // Where the new ones went: owed to recipients of cartera.xml, written to the outbox, or kept
+  // in the database (and the customers' folders) only (manifest outbox="false").
+  std::size_t documents_for_recipients = 0;
+  std::size_t documents_to_outbox = 0;
+  std::size_t documents_kept = 0;
   std::uint64_t rows = 0;
   std::size_t archived = 0;         // files added to the customers' folders
   std::size_t messages_queued = 0;  // messages owed to customers, sent after the commit

@@ -165,6 +165,7 @@ TEST_F(Cli, JobRunsAreJournaledAndReRunsEmitNoDuplicateDocuments) {
                                    "1500.75", "--on", "2026-11-30", "--format", "csv"});
   ASSERT_EQ(first.code, 0) << first.err;
   EXPECT_EQ(first.out, "key,amount,on,greeting\nK-1,1500.75,2026-11-30,buenos días\n");
+  EXPECT_TRUE(contains(first.err, "documents: 1 new (1 in ")) << first.err;
   ASSERT_EQ(outbox().size(), 1u);
   const std::string doc = cartera::testing::read_text(outbox()[0]);
   EXPECT_TRUE(contains(doc, "<key>K-1</key>")) << doc;
@@ -173,7 +174,7 @@ TEST_F(Cli, JobRunsAreJournaledAndReRunsEmitNoDuplicateDocuments) {
   ASSERT_EQ(again.code, 0) << again.err;
   EXPECT_EQ(outbox().size(), 1u);
   EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_document"), 1);
-  EXPECT_TRUE(contains(again.err, "documents: 0 new (in ")) << again.err;
+  EXPECT_TRUE(contains(again.err, "documents: 0 new, 1 emitted by an earlier run")) << again.err;
 
   const Outcome runs = as("luis", {"runs", "--format", "csv"});
   EXPECT_TRUE(contains(runs.out,

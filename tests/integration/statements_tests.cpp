@@ -253,7 +253,12 @@ TEST_P(Statements, InterestToDateIsTheInterestModulesLiquidation) {
 }
 
 TEST_P(Statements, TheFolderKeepsEachVersionOnceAndVerifyFindsWhatChanged) {
-  ASSERT_EQ(as("analista", {"statements", "generate", "--as-of", "2026-02-28", "--all"}).code, 0);
+  // Not quiet: the run says where its documents went.
+  const Outcome made =
+      cartera::testing::run_cartera(work_.path(), {"--user", "analista", "--now", kWeekday, "statements", "generate",
+                                                   "--as-of", "2026-02-28", "--all"});
+  ASSERT_EQ(made.code, 0) << made.err;
+  EXPECT_TRUE(contains(made.err, "documents: 6 new (6 kept in the database), 0 emitted by an earlier run")) << made.err;
   Outcome list = as("analista", {"archive", "list", "--format", "csv"});
   ASSERT_EQ(list.code, 0) << list.err;
   EXPECT_EQ(count_lines(list.out), 1U + 12U) << list.out; // 6 statements, XML and PDF each
