@@ -20,7 +20,7 @@ using namespace cartera::runtime;
 
 namespace {
 
-int list(const Args &args) {
+int list_archive(const Args &args) {
   args.only({"customer"}, "archive list");
   Host host(args.global);
   std::vector<std::vector<std::string>> rows;
@@ -80,7 +80,7 @@ int verify(const Args &args) {
 int cmd_archive(const Args &args) {
   const std::string sub = args.words.size() > 1 ? args.words[1] : "";
   if (sub == "list") {
-    return list(args);
+    return list_archive(args);
   }
   if (sub == "verify") {
     return verify(args);

@@ -73,7 +73,7 @@ int log(const Args &args) {
   return 0;
 }
 
-int list(const Args &args) {
+int list_contacts(const Args &args) {
   args.only({"customer", "since"}, "contacts list");
   Host host(args.global);
   std::string since;
@@ -140,7 +140,7 @@ int cmd_contacts(const Args &args) {
     return log(args);
   }
   if (sub == "list") {
-    return list(args);
+    return list_contacts(args);
   }
   if (sub == "messages") {
     return messages(args);

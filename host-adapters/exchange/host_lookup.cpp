@@ -11,18 +11,17 @@ namespace cartera::exchange {
 
 HostLookup look_up_host(const std::string &host, std::uint16_t port, std::chrono::steady_clock::time_point deadline) {
   namespace net = boost::asio;
-  using tcp = net::ip::tcp;
   boost::system::error_code ec;
   const auto address = net::ip::make_address(host, ec);
   if (!ec) {
-    return {{}, {tcp::endpoint(address, port)}};
+    return {{}, {net::ip::tcp::endpoint(address, port)}};
   }
   auto promise = std::make_shared<std::promise<HostLookup>>();
   auto answer = promise->get_future();
   std::thread([promise, host, port] {
     HostLookup lookup;
     net::io_context ioc;
-    tcp::resolver resolver(ioc);
+    net::ip::tcp::resolver resolver(ioc);
     for (const auto &entry : resolver.resolve(host, std::to_string(port), lookup.ec)) {
       lookup.endpoints.push_back(entry.endpoint());
     }

@@ -4,6 +4,7 @@
 // together, which Beast's blocking calls cannot do.
 #include "exchange/http_post.hpp"
 #include "exchange/host_lookup.hpp"
+#include "exchange/rfc_text.hpp"
 
 #include "runtime/failure.hpp"
 
@@ -53,14 +54,6 @@ bool is_ip_address(const std::string &host) {
 bool is_host_name(std::string_view host) {
   return std::all_of(host.begin(), host.end(),
                      [](unsigned char c) { return std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_'; });
-}
-
-// RFC 9110 token characters, for header names.
-bool is_token(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isalnum(c) != 0 ||
-           std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-  });
 }
 
 std::string authority(const HttpTarget &t) {
@@ -245,7 +238,7 @@ HttpResult post_document(const HttpTarget &target, std::string_view body,
   request.set(http::field::content_type, "application/xml; charset=utf-8");
   request.set(http::field::connection, "close");
   for (const auto &[name, value] : headers) {
-    if (!is_token(name) || value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+    if (!is_rfc_token(name) || value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
       throw std::invalid_argument("post_document: header \"" + name + "\" would break the request");
     }
     request.set(name, value);

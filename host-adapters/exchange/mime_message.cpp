@@ -1,4 +1,5 @@
 #include "exchange/mime_message.hpp"
+#include "exchange/rfc_text.hpp"
 
 #include "cartera/sdk/text.hpp"
 
@@ -38,11 +39,6 @@ void require_header_text(const std::string &field, std::string_view value) {
   }
 }
 
-// ASCII only, whatever locale the program set: <cctype> may call é alphanumeric in Latin-1.
-bool is_ascii_alnum(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
 bool is_atext(unsigned char c) {
   return is_ascii_alnum(c) ||
          std::string_view("!#$%&'*+-/=?^_`{|}~").find(static_cast<char>(c)) != std::string_view::npos;
@@ -77,19 +73,13 @@ void require_file_name(const std::string &field, std::string_view name) {
   }
 }
 
-bool is_token(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return is_ascii_alnum(c) ||
-           std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-  });
-}
-
 std::string media_type_of(const std::string &field, const std::string &media_type) {
   if (media_type.empty()) {
     return "application/octet-stream";
   }
   const auto slash = media_type.find('/');
-  if (slash == std::string::npos || !is_token(media_type.substr(0, slash)) || !is_token(media_type.substr(slash + 1))) {
+  if (slash == std::string::npos || !is_rfc_token(media_type.substr(0, slash)) ||
+      !is_rfc_token(media_type.substr(slash + 1))) {
     refuse(field, "\"" + media_type + "\" is not a type/subtype media type without parameters");
   }
   std::string lower(media_type.substr(0, slash));
@@ -101,23 +91,6 @@ std::string media_type_of(const std::string &field, const std::string &media_typ
     refuse(field, "a " + lower + "/* attachment cannot be sent base64-encoded");
   }
   return media_type;
-}
-
-std::string base64(std::string_view bytes) {
-  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
-    std::uint32_t group = 0;
-    for (std::size_t k = 0; k < 3; ++k) {
-      group = (group << 8) | (k < n ? static_cast<unsigned char>(bytes[i + k]) : 0U);
-    }
-    for (std::size_t k = 0; k < 4; ++k) {
-      out += k <= n ? kAlphabet[(group >> (18 - 6 * k)) & 0x3fU] : '=';
-    }
-  }
-  return out;
 }
 
 // RFC 2045's 76-character lines, each ended by CRLF.

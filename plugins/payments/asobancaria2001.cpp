@@ -16,10 +16,6 @@ namespace {
 
 constexpr std::size_t kRecordLength = 162;
 
-[[noreturn]] void refuse(std::uint64_t line, std::string field, std::string value, const std::string &reason) {
-  throw BankFileError(line, std::move(field), std::move(value), reason);
-}
-
 // Positions are 1-based and inclusive, as in colombia.md's tables, so each call reads like the
 // layout. A field cut short by trimmed filler comes back shorter (or empty).
 std::string_view at(std::string_view record, std::size_t pos, std::size_t len) {

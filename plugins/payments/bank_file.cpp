@@ -8,6 +8,10 @@ BankFileError::BankFileError(std::uint64_t line, std::string field, std::string 
     : std::runtime_error("line " + std::to_string(line) + ": field " + field + ", value '" + value + "': " + reason),
       line_(line), field_(std::move(field)), value_(std::move(value)) {}
 
+void refuse(std::uint64_t line, std::string field, std::string value, const std::string &reason) {
+  throw BankFileError(line, std::move(field), std::move(value), reason);
+}
+
 bool is_digits(std::string_view s) noexcept {
   if (s.empty()) {
     return false;

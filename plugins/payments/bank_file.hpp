@@ -33,6 +33,9 @@ private:
 // an earlier one: a camt entry with RvslInd (its sign is the direction it moved the account),
 // or an Asobancaria detail with a cause of return, which the file still reports positive and
 // counts in its totals: matching must not take it for money received.
+// Throws BankFileError: how the line-oriented readers refuse a file.
+[[noreturn]] void refuse(std::uint64_t line, std::string field, std::string value, const std::string &reason);
+
 struct BankEntry {
   std::uint64_t line = 0;        // where it starts in the file
   std::string key;               // identity across files: the same movement in two files has the same key

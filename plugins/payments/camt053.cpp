@@ -1,4 +1,5 @@
 #include "camt053.hpp"
+#include "xml_names.hpp"
 
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
@@ -53,7 +54,7 @@ bool is_xml_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-std::string trim(std::string_view s) {
+std::string trim_xml_space(std::string_view s) {
   while (!s.empty() && is_xml_space(s.front())) {
     s.remove_prefix(1);
   }
@@ -61,23 +62,6 @@ std::string trim(std::string_view s) {
     s.remove_suffix(1);
   }
   return std::string(s);
-}
-
-// Banks use a default namespace or any prefix (camt:, ns2:); the root's namespace is checked once,
-// and below it elements are recognised by local name alone.
-std::string_view local_name(const char *name) {
-  const std::string_view n(name);
-  const std::size_t colon = n.find(':');
-  return colon == std::string_view::npos ? n : n.substr(colon + 1);
-}
-
-pugi::xml_node child(pugi::xml_node parent, std::string_view name) {
-  for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling()) {
-    if (c.type() == pugi::node_element && local_name(c.name()) == name) {
-      return c;
-    }
-  }
-  return {};
 }
 
 pugi::xml_node descend(pugi::xml_node node, std::initializer_list<std::string_view> path) {
@@ -109,7 +93,7 @@ std::string text_of(pugi::xml_node node) {
       out += c.value();
     }
   }
-  return trim(out);
+  return trim_xml_space(out);
 }
 
 bool is_currency_code(std::string_view s) {
@@ -298,7 +282,7 @@ private:
       if (offset + 1 >= bytes_.size()) {
         const std::size_t last_line = bytes_.find_last_of('\n', bytes_.empty() ? 0 : bytes_.size() - 2);
         const std::size_t start = last_line == std::string_view::npos ? 0 : last_line + 1;
-        throw BankFileError(lines_.line_at(offset), "XML", trim(excerpt(start)),
+        throw BankFileError(lines_.line_at(offset), "XML", trim_xml_space(excerpt(start)),
                             reason + " at the end of the file (is it cut short?)");
       }
       throw BankFileError(lines_.line_at(offset), "XML", excerpt(offset), reason);
@@ -312,7 +296,7 @@ private:
         }
         root = c;
       } else if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
-        refuse(c, "XML", trim(c.value()).substr(0, 40), "text outside the Document element");
+        refuse(c, "XML", trim_xml_space(c.value()).substr(0, 40), "text outside the Document element");
       }
     }
     if (!root) {
@@ -329,7 +313,7 @@ private:
     const std::size_t colon = name.find(':');
     const std::string xmlns =
         colon == std::string_view::npos ? std::string("xmlns") : "xmlns:" + std::string(name.substr(0, colon));
-    const std::string ns = trim(root.attribute(xmlns.c_str()).value());
+    const std::string ns = trim_xml_space(root.attribute(xmlns.c_str()).value());
     if (ns.empty()) {
       refuse(root, "Document@xmlns", "", "no namespace: the file does not say it is a camt.053 statement");
     }
@@ -370,7 +354,7 @@ private:
     if (!attr) {
       refuse(amount, field + "@Ccy", "", "missing: every camt amount names its currency");
     }
-    std::string code = trim(attr.value());
+    std::string code = trim_xml_space(attr.value());
     if (!is_currency_code(code)) {
       refuse(amount, field + "@Ccy", code, "not an ISO 4217 currency code (three uppercase letters)");
     }

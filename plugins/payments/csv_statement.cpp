@@ -1,4 +1,5 @@
 #include "csv_statement.hpp"
+#include "xml_names.hpp"
 
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
@@ -37,10 +38,6 @@ constexpr std::string_view kMappingNamespace = "urn:cartera:bank-csv-mapping:1";
   throw std::invalid_argument("bank CSV mapping: " + why);
 }
 
-[[noreturn]] void refuse(std::uint64_t line, std::string field, std::string value, const std::string &reason) {
-  throw BankFileError(line, std::move(field), std::move(value), reason);
-}
-
 std::optional<CsvField> field_by_name(std::string_view name) {
   for (const auto &[f, n] : kFieldNames) {
     if (name == n) {
@@ -50,7 +47,7 @@ std::optional<CsvField> field_by_name(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view trim(std::string_view s) {
+std::string_view trim_blanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
     s.remove_prefix(1);
   }
@@ -79,7 +76,7 @@ std::string describe_column(const CsvColumn &c) {
 }
 
 void check_mapping(const CsvMapping &m) {
-  if (trim(m.account).empty()) {
+  if (trim_blanks(m.account).empty()) {
     bad_mapping("no account (CSV exports rarely name it, so the mapping must)");
   }
   if (m.currency.size() != 3 || m.currency.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) {
@@ -134,25 +131,8 @@ void check_mapping(const CsvMapping &m) {
 
 // ---- The mapping document ----
 
-std::string_view local_name(const pugi::xml_node &n) {
-  const std::string_view name = n.name();
-  const std::size_t colon = name.find(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-// pugixml does not resolve namespaces; a schema-valid document has every element in the
-// mapping namespace, so children are found by local name and only the root's is checked.
-pugi::xml_node child(const pugi::xml_node &parent, std::string_view name) {
-  for (const pugi::xml_node c : parent.children()) {
-    if (c.type() == pugi::node_element && local_name(c) == name) {
-      return c;
-    }
-  }
-  return {};
-}
-
-std::string_view text_of(const pugi::xml_node &n) {
-  return trim(n.child_value());
+std::string_view mapping_text(const pugi::xml_node &n) {
+  return trim_blanks(n.child_value());
 }
 
 char separator(std::string_view word, std::string_view what) {
@@ -247,7 +227,7 @@ std::vector<Record> split_records(std::string_view text, char delimiter) {
       if (c != ' ' && c != '\t') {
         refuse(line, "record", std::string(1, c), "text after the closing quote of a quoted field");
       }
-    } else if (c == '"' && trim(field).empty()) {
+    } else if (c == '"' && trim_blanks(field).empty()) {
       field.clear();
       quoted = true;
     } else {
@@ -377,7 +357,7 @@ private:
 BankFile StatementReader::read(std::string_view bytes) {
   check_mapping(m_);
   file_.format = "csv";
-  file_.account = std::string(trim(m_.account));
+  file_.account = std::string(trim_blanks(m_.account));
   file_.currency = m_.currency;
   file_.has_balances = false;
 
@@ -422,7 +402,7 @@ void StatementReader::resolve_columns(const std::vector<Record> &records) {
     }
     std::vector<std::size_t> found;
     for (std::size_t i = 0; i < first.fields.size(); ++i) {
-      if (equal_ignoring_ascii_case(trim(first.fields[i]), trim(column.header))) {
+      if (equal_ignoring_ascii_case(trim_blanks(first.fields[i]), trim_blanks(column.header))) {
         found.push_back(i);
       }
     }
@@ -441,7 +421,7 @@ void StatementReader::resolve_columns(const std::vector<Record> &records) {
 
 std::string_view StatementReader::cell(const Record &r, CsvField f) const {
   const auto it = index_.find(f);
-  return it == index_.end() ? std::string_view{} : trim(r.fields[it->second]);
+  return it == index_.end() ? std::string_view{} : trim_blanks(r.fields[it->second]);
 }
 
 std::int64_t StatementReader::date(const Record &r, CsvField f) const {
@@ -598,9 +578,9 @@ CsvMapping parse_csv_mapping(std::string_view xml) {
   }
 
   CsvMapping m;
-  m.bank = text_of(child(root, "bank"));
-  m.account = text_of(child(root, "account"));
-  m.currency = text_of(child(root, "currency"));
+  m.bank = mapping_text(child(root, "bank"));
+  m.account = mapping_text(child(root, "account"));
+  m.currency = mapping_text(child(root, "currency"));
   const pugi::xml_node format = child(root, "format");
   m.delimiter = separator(format.attribute("delimiter").as_string("comma"), "delimiter");
   const std::string_view header_row = format.attribute("header-row").as_string("true");
@@ -632,9 +612,9 @@ CsvMapping parse_csv_mapping(std::string_view xml) {
     }
     CsvColumn c;
     if (const pugi::xml_node header = child(column, "header")) {
-      c.header = text_of(header);
+      c.header = mapping_text(header);
     } else {
-      const std::string_view position = text_of(child(column, "position"));
+      const std::string_view position = mapping_text(child(column, "position"));
       if (!is_digits(position) || position.size() > 6) {
         bad_mapping("field " + std::string(name) + ": position '" + std::string(position) + "' is not a number");
       }
@@ -646,9 +626,9 @@ CsvMapping parse_csv_mapping(std::string_view xml) {
     if (f.type() != pugi::node_element) {
       continue;
     }
-    const std::optional<CsvField> field = field_by_name(text_of(f));
+    const std::optional<CsvField> field = field_by_name(mapping_text(f));
     if (!field) {
-      bad_mapping("key field '" + std::string(text_of(f)) + "' is not known");
+      bad_mapping("key field '" + std::string(mapping_text(f)) + "' is not known");
     }
     m.key_fields.push_back(*field);
   }

@@ -1,4 +1,5 @@
 #include "matcher.hpp"
+#include "xml_names.hpp"
 
 #include <cartera/sdk/money.hpp>
 #include <cartera/sdk/tax_id.hpp>
@@ -157,12 +158,6 @@ std::string_view rule_kind_name(Rule::Kind k) {
 
 [[noreturn]] void bad_rules(const std::string &why) {
   throw std::invalid_argument("payment rules: " + why);
-}
-
-std::string_view local_name(const pugi::xml_node &n) {
-  const std::string_view name = n.name();
-  const std::size_t colon = name.find(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
 }
 
 Rule::Kind parse_rule_kind(std::string_view text, std::string_view rule) {

@@ -72,7 +72,7 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 )css";
 
 // One table cell: its text and its CSS class ("num" right-aligns a figure).
-struct Cell {
+struct HtmlCell {
   std::string text;
   std::string_view cls;
   int colspan = 1;
@@ -97,7 +97,7 @@ void element(std::string &out, std::string_view tag, std::string_view cls, std::
   out += '>';
 }
 
-void cell(std::string &out, std::string_view tag, const Cell &c) {
+void cell(std::string &out, std::string_view tag, const HtmlCell &c) {
   out += '<';
   out += tag;
   if (!c.cls.empty()) {
@@ -115,9 +115,9 @@ void cell(std::string &out, std::string_view tag, const Cell &c) {
   out += '>';
 }
 
-void row(std::string &out, std::string_view row_cls, std::initializer_list<Cell> cells) {
+void row(std::string &out, std::string_view row_cls, std::initializer_list<HtmlCell> cells) {
   open_tag(out, "tr", row_cls);
-  for (const Cell &c : cells) {
+  for (const HtmlCell &c : cells) {
     cell(out, "td", c);
   }
   out += "</tr>\n";

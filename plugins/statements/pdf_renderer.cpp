@@ -282,7 +282,7 @@ struct Column {
   int max_lines = 1;
 };
 
-struct Cell {
+struct PdfCell {
   std::string text;
   int span = 1;
   bool alert = false;
@@ -311,10 +311,10 @@ public:
     flow_.add_kept(*header_, 0, true);
   }
 
-  void row(std::initializer_list<Cell> cells, RowKind kind = RowKind::kBody) {
-    add_row(std::span<const Cell>(cells.begin(), cells.size()), kind);
+  void row(std::initializer_list<PdfCell> cells, RowKind kind = RowKind::kBody) {
+    add_row(std::span<const PdfCell>(cells.begin(), cells.size()), kind);
   }
-  void add_row(std::span<const Cell> cells, RowKind kind) { flow_.add(body_row(cells, kind), 0, false, header_); }
+  void add_row(std::span<const PdfCell> cells, RowKind kind) { flow_.add(body_row(cells, kind), 0, false, header_); }
 
 private:
   [[nodiscard]] Piece header_row() const {
@@ -331,13 +331,13 @@ private:
     return p;
   }
 
-  [[nodiscard]] Piece body_row(std::span<const Cell> cells, RowKind kind) {
+  [[nodiscard]] Piece body_row(std::span<const PdfCell> cells, RowKind kind) {
     Piece p;
     const Style style = kind == RowKind::kTotal ? Style::kCellBold : Style::kCell;
     double x = kMargin;
     std::size_t col = 0;
     double tallest = 0;
-    for (const Cell &cell : cells) {
+    for (const PdfCell &cell : cells) {
       double width = 0;
       for (int k = 0; k < cell.span && col < columns_.size(); ++k, ++col) {
         width += columns_[col].width;
@@ -599,7 +599,7 @@ private:
       columns.push_back({b.label, 0, Align::kRight});
     }
     Table t(ts_, flow_, std::move(columns));
-    std::vector<Cell> cells;
+    std::vector<PdfCell> cells;
     for (const AgingBucket &b : s_.aging) {
       cells.push_back({format_pesos_co(b.amount)});
     }

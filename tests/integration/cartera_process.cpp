@@ -65,4 +65,14 @@ std::size_t count_lines(const std::string &s) {
   return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
 }
 
+std::string acknowledgement_xml(const std::string &document, const std::string &answer) {
+  return R"(<?xml version="1.0" encoding="UTF-8"?>
+<acknowledgement xmlns="urn:cartera:acknowledgement:1" document=")" +
+         document + R"(" from="tesoreria" at="2026-11-23T09:00:00-05:00">
+  )" + answer +
+         R"(
+</acknowledgement>
+)";
+}
+
 } // namespace cartera::testing

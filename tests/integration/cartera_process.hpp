@@ -25,4 +25,10 @@ pid_t spawn_cartera(const std::filesystem::path &cwd, const std::vector<std::str
 bool contains(const std::string &s, const std::string &part);
 std::size_t count_lines(const std::string &s);
 
+// The source tree's tests/data, where the bank files, rule files and companies are.
+inline const std::filesystem::path kTestData = std::filesystem::path(CARTERA_SOURCE_DIR) / "tests/data";
+
+// A treasury acknowledgement (acknowledgement.xsd) of document, from "tesoreria", holding answer.
+std::string acknowledgement_xml(const std::string &document, const std::string &answer);
+
 } // namespace cartera::testing

@@ -24,9 +24,11 @@
 extern char **environ;
 
 namespace fs = std::filesystem;
+using cartera::testing::acknowledgement_xml;
 using cartera::testing::contains;
 using cartera::testing::count_lines;
 using cartera::testing::have_postgres;
+using cartera::testing::kTestData;
 using cartera::testing::ModuleDir;
 using cartera::testing::new_postgres_database;
 using cartera::testing::Outcome;
@@ -34,8 +36,6 @@ using cartera::testing::postgres_url;
 using cartera::testing::read_text;
 
 namespace {
-
-const fs::path kData = fs::path(CARTERA_SOURCE_DIR) / "tests/data";
 
 // tests/exchange/receiver.py as a child process on an ephemeral port.
 class Receiver {
@@ -136,7 +136,7 @@ protected:
 
   // The small company's differences statement, matched and approved: five payments, five
   // cash receipts owed to treasury.
-  void approve_the_day(const fs::path &statement = kData / "camt053/small-company-differences.xml") {
+  void approve_the_day(const fs::path &statement = kTestData / "camt053/small-company-differences.xml") {
     ASSERT_EQ(as("sistemas",
                  {"host", "import", (fs::path(CARTERA_SOURCE_DIR) / "tests/integration/data/small-company").string()})
                   .code,
@@ -144,8 +144,9 @@ protected:
     ASSERT_EQ(as("sistemas", {"modules", "enable", "payments", "--department", "cartera"}).code, 0);
     const Outcome i = as("analista", {"payments", "import", statement.string()});
     ASSERT_EQ(i.code, 0) << i.err;
-    ASSERT_EQ(as("analista", {"payments", "match", "--rules", (kData / "rules/differences-by-size.xml").string()}).code,
-              0);
+    ASSERT_EQ(
+        as("analista", {"payments", "match", "--rules", (kTestData / "rules/differences-by-size.xml").string()}).code,
+        0);
     const Outcome a = as("coordinador", {"payments", "approve", "--all"});
     ASSERT_EQ(a.code, 0) << a.err;
   }
@@ -173,16 +174,6 @@ protected:
   std::string db_url_ = "sqlite3:cartera.db"; // cartera's own database
 };
 
-std::string ack(const std::string &document, const std::string &answer) {
-  return R"(<?xml version="1.0" encoding="UTF-8"?>
-<acknowledgement xmlns="urn:cartera:acknowledgement:1" document=")" +
-         document + R"(" from="tesoreria" at="2026-11-23T09:00:00-05:00">
-  )" + answer +
-         R"(
-</acknowledgement>
-)";
-}
-
 } // namespace
 
 TEST_F(Exchange, TheApprovalOwesTreasuryOneReceiptPerPaymentDeliveredToItsFolderAndAnswered) {
@@ -208,13 +199,13 @@ TEST_F(Exchange, TheApprovalOwesTreasuryOneReceiptPerPaymentDeliveredToItsFolder
 
   // Treasury answers: one receipt issued, one refused.
   const std::string first = first_document("delivered");
-  write_ack("a1.xml", ack(first, R"(<accepted number="RC-2026-000123"/>)"));
+  write_ack("a1.xml", acknowledgement_xml(first, R"(<accepted number="RC-2026-000123"/>)"));
   const Outcome r = as("sistemas", {"exchange", "receive", "--format", "csv"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "a1.xml," + first + ",tesoreria,acknowledged,RC-2026-000123,recorded\n")) << r.out;
   EXPECT_TRUE(fs::exists(work_.path() / "inbox/processed/a1.xml"));
   const std::string second = first_document("delivered");
-  write_ack("a2.xml", ack(second, R"(<rejected reason="la cuenta bancaria no es de la empresa"/>)"));
+  write_ack("a2.xml", acknowledgement_xml(second, R"(<rejected reason="la cuenta bancaria no es de la empresa"/>)"));
   ASSERT_EQ(as("sistemas", {"exchange", "receive"}).code, 0);
   const std::string rejected = status("rejected");
   EXPECT_TRUE(contains(rejected, second + ",cash-receipt-request,tesoreria,rejected,")) << rejected;
@@ -223,15 +214,16 @@ TEST_F(Exchange, TheApprovalOwesTreasuryOneReceiptPerPaymentDeliveredToItsFolder
 
   // The same answer again is recorded once; a different one, an unknown document, a DOCTYPE
   // and a wrong schema are refused, moved aside with why, and change nothing.
-  write_ack("b1.xml", ack(first, R"(<accepted number="RC-2026-000123"/>)"));
+  write_ack("b1.xml", acknowledgement_xml(first, R"(<accepted number="RC-2026-000123"/>)"));
   const Outcome same = as("sistemas", {"exchange", "receive", "--format", "csv"});
   EXPECT_EQ(same.code, 0) << same.err;
   EXPECT_TRUE(contains(same.out, ",already recorded\n")) << same.out;
-  write_ack("c1.xml", ack(first, R"(<accepted number="RC-OTRO"/>)"));
-  write_ack("c2.xml", ack("cash-receipt-request-000000000000000000000000", R"(<accepted number="RC-1"/>)"));
+  write_ack("c1.xml", acknowledgement_xml(first, R"(<accepted number="RC-OTRO"/>)"));
+  write_ack("c2.xml",
+            acknowledgement_xml("cash-receipt-request-000000000000000000000000", R"(<accepted number="RC-1"/>)"));
   write_ack("c3.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
                       "<acknowledgement xmlns=\"urn:cartera:acknowledgement:1\">&x;</acknowledgement>\n");
-  write_ack("c4.xml", ack(first, R"(<accepted/>)"));
+  write_ack("c4.xml", acknowledgement_xml(first, R"(<accepted/>)"));
   const std::string before = status();
   const Outcome bad = as("sistemas", {"exchange", "receive"});
   EXPECT_EQ(bad.code, 3) << bad.err;

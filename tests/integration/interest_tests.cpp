@@ -22,7 +22,7 @@ using cartera::testing::read_text;
 
 namespace {
 
-const fs::path kData = fs::path(CARTERA_SOURCE_DIR) / "tests/data/interest";
+const fs::path kInterestData = fs::path(CARTERA_SOURCE_DIR) / "tests/data/interest";
 
 class Interest : public ::testing::TestWithParam<std::string> {
 protected:
@@ -32,7 +32,7 @@ protected:
       GTEST_SKIP() << kNoPostgres;
     }
     write_config(*url, "");
-    ASSERT_EQ(as("sistemas", {"host", "import", (kData / "oracle-company").string()}).code, 0);
+    ASSERT_EQ(as("sistemas", {"host", "import", (kInterestData / "oracle-company").string()}).code, 0);
     const Outcome e = as("sistemas", {"modules", "enable", "interest", "--department", "cartera"});
     ASSERT_EQ(e.code, 0) << e.err;
   }

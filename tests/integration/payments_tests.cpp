@@ -26,13 +26,12 @@ using cartera::testing::env_or_empty;
 using cartera::testing::expect_golden_statement;
 using cartera::testing::have_postgres;
 using cartera::testing::kNoPostgres;
+using cartera::testing::kTestData;
 using cartera::testing::ModuleDir;
 using cartera::testing::new_postgres_database;
 using cartera::testing::Outcome;
 using cartera::testing::postgres_url;
 using cartera::testing::read_text;
-
-const fs::path kData = fs::path(CARTERA_SOURCE_DIR) / "tests/data";
 
 std::size_t lines(const std::string &s) {
   std::size_t n = 0;
@@ -99,7 +98,7 @@ protected:
 TEST_P(Payments, ACamtStatementIsStoredOnceAndTheSameFileAgainAddsNothing) {
   for (const char *name : {"cop-001.02.xml", "cop-001.08.xml"}) {
     SCOPED_TRACE(name);
-    const fs::path file = kData / "camt053" / name;
+    const fs::path file = kTestData / "camt053" / name;
     const Outcome first = import(file);
     ASSERT_EQ(first.code, 0) << first.err;
     const auto s = summary(first);
@@ -117,12 +116,12 @@ TEST_P(Payments, ACamtStatementIsStoredOnceAndTheSameFileAgainAddsNothing) {
 }
 
 TEST_P(Payments, OverlappingAsobancariaFilesStoreEachCollectionOnce) {
-  const Outcome a = import(kData / "asobancaria/recaudo-2026-11-20.txt");
+  const Outcome a = import(kTestData / "asobancaria/recaudo-2026-11-20.txt");
   ASSERT_EQ(a.code, 0) << a.err;
   const auto sa = summary(a);
   EXPECT_EQ(sa[1], "asobancaria2001");
   EXPECT_EQ(sa[5], sa[4]) << "all new the first time: " << a.out;
-  const Outcome b = import(kData / "asobancaria/recaudo-2026-11-20-B.txt");
+  const Outcome b = import(kTestData / "asobancaria/recaudo-2026-11-20-B.txt");
   ASSERT_EQ(b.code, 0) << b.err;
   const auto sb = summary(b);
   EXPECT_EQ(sb[5], "2") << b.out;
@@ -131,8 +130,8 @@ TEST_P(Payments, OverlappingAsobancariaFilesStoreEachCollectionOnce) {
 }
 
 TEST_P(Payments, ACsvStatementIsReadThroughTheBanksMapping) {
-  const Outcome o =
-      import(kData / "csv/bancolombia-2026-11-20.csv", {"--mapping", (kData / "csv/bancolombia-mapping.xml").string()});
+  const Outcome o = import(kTestData / "csv/bancolombia-2026-11-20.csv",
+                           {"--mapping", (kTestData / "csv/bancolombia-mapping.xml").string()});
   ASSERT_EQ(o.code, 0) << o.err;
   const auto s = summary(o);
   EXPECT_EQ(s[1], "csv");
@@ -143,19 +142,19 @@ TEST_P(Payments, ACsvStatementIsReadThroughTheBanksMapping) {
   std::ofstream(work_.path() / "bad-mapping.xml") << "<mapping xmlns=\"urn:cartera:bank-csv-mapping:1\"/>\n";
   const std::string before = stored();
   const Outcome bad =
-      import(kData / "csv/bancolombia-2026-11-20.csv", {"--mapping", (work_.path() / "bad-mapping.xml").string()});
+      import(kTestData / "csv/bancolombia-2026-11-20.csv", {"--mapping", (work_.path() / "bad-mapping.xml").string()});
   EXPECT_EQ(bad.code, 3);
   EXPECT_TRUE(contains(bad.err, "bad-mapping.xml")) << bad.err;
   EXPECT_EQ(stored(), before);
 }
 
 TEST_P(Payments, EveryBadFileIsRefusedWithWhereAndWhyAndNothingIsStored) {
-  ASSERT_EQ(import(kData / "camt053/cop-001.02.xml").code, 0);
+  ASSERT_EQ(import(kTestData / "camt053/cop-001.02.xml").code, 0);
   const std::string before = stored();
   std::vector<fs::path> bad;
   for (const char *dir : {"camt053", "asobancaria", "csv"}) {
     std::vector<fs::path> in_dir;
-    for (const auto &e : fs::directory_iterator(kData / dir)) {
+    for (const auto &e : fs::directory_iterator(kTestData / dir)) {
       if (e.path().filename().string().rfind("bad-", 0) == 0) {
         in_dir.push_back(e.path());
       }
@@ -173,7 +172,7 @@ TEST_P(Payments, EveryBadFileIsRefusedWithWhereAndWhyAndNothingIsStored) {
     SCOPED_TRACE(file.filename().string());
     std::vector<std::string> more;
     if (file.parent_path().filename() == "csv") {
-      more = {"--mapping", (kData / "csv/bancolombia-mapping.xml").string()};
+      more = {"--mapping", (kTestData / "csv/bancolombia-mapping.xml").string()};
     }
     const Outcome o = import(file, more);
     EXPECT_EQ(o.code, 3) << o.err;
@@ -222,7 +221,7 @@ protected:
               0);
     ASSERT_EQ(as("sistemas", {"modules", "enable", "payments", "--department", "cartera"}).code, 0);
     if (*base_statement() != '\0') {
-      const Outcome o = as("analista", {"payments", "import", (kData / base_statement()).string()});
+      const Outcome o = as("analista", {"payments", "import", (kTestData / base_statement()).string()});
       ASSERT_EQ(o.code, 0) << o.err;
     }
   }
@@ -360,8 +359,9 @@ TEST_P(PaymentsReview, AReturnedCheckReopensWhatItPaidAndCarriesItsSanction) {
   const std::string c3_check = key_of("79888777");
 
   // The bank's reversal of C2's check arrives the next day; matching pairs it with the credit.
-  ASSERT_EQ(as("analista", {"payments", "import", (kData / "camt053/small-company-returned-check.xml").string()}).code,
-            0);
+  ASSERT_EQ(
+      as("analista", {"payments", "import", (kTestData / "camt053/small-company-returned-check.xml").string()}).code,
+      0);
   const Outcome m = as("analista", {"payments", "match", "--format", "csv"});
   ASSERT_EQ(m.code, 0) << m.err;
   EXPECT_TRUE(contains(m.out, ",(returned checks),,1,0,16000.00\n")) << m.out;
@@ -534,7 +534,8 @@ TEST_P(PaymentsReview, TheDailyReportShowsAppliedPendingAndUnidentifiedByRuleAnd
 }
 
 TEST_P(PaymentsReview, PartialsManyLinesToOneInvoiceAndOverpaymentsFromAnAsobancariaFile) {
-  const Outcome i = as("analista", {"payments", "import", (kData / "asobancaria/small-company-recaudo.txt").string()});
+  const Outcome i =
+      as("analista", {"payments", "import", (kTestData / "asobancaria/small-company-recaudo.txt").string()});
   ASSERT_EQ(i.code, 0) << i.err;
   ASSERT_EQ(as("analista", {"payments", "match"}).code, 0);
   const std::string p = proposals();
@@ -569,8 +570,8 @@ TEST_P(PaymentsMore, OneLineManyInvoicesOldestTogetherAndShortPaymentsOnACamtFil
 
   // The same movements under a company's own rules: the shortfall is its customer's retención.
   ASSERT_EQ(as("coordinador", {"payments", "reject", "--all", "--reason", "otras reglas"}).code, 0);
-  const Outcome m =
-      as("analista", {"payments", "match", "--rules", (kData / "rules/withholdings.xml").string(), "--format", "csv"});
+  const Outcome m = as(
+      "analista", {"payments", "match", "--rules", (kTestData / "rules/withholdings.xml").string(), "--format", "csv"});
   ASSERT_EQ(m.code, 0) << m.err;
   const std::string q = proposals();
   EXPECT_TRUE(contains(q, ",15600.00,C2,F5,retefuente,400.00,referencia-factura,analista\n")) << q;
@@ -615,7 +616,7 @@ protected:
 
 TEST_P(PaymentsDifferences, RoundingGmfReteicaReteivaAndRetefuenteCloseTheirInvoices) {
   const Outcome m =
-      as("analista", {"payments", "match", "--rules", (kData / "rules/differences-by-size.xml").string()});
+      as("analista", {"payments", "match", "--rules", (kTestData / "rules/differences-by-size.xml").string()});
   ASSERT_EQ(m.code, 0) << m.err;
   const std::string p = proposals();
   EXPECT_TRUE(contains(p, ",1999.50,C1,F2,rounding,0.50,referencia,analista\n")) << p;
@@ -644,8 +645,8 @@ protected:
 };
 
 TEST_P(PaymentsCsv, ACsvStatementIsMatchedApprovedAndItsUnknownCreditQueued) {
-  const Outcome i = as("analista", {"payments", "import", (kData / "csv/small-company-2026-11-22.csv").string(),
-                                    "--mapping", (kData / "csv/bancolombia-mapping.xml").string()});
+  const Outcome i = as("analista", {"payments", "import", (kTestData / "csv/small-company-2026-11-22.csv").string(),
+                                    "--mapping", (kTestData / "csv/bancolombia-mapping.xml").string()});
   ASSERT_EQ(i.code, 0) << i.err;
   ASSERT_EQ(as("analista", {"payments", "match"}).code, 0);
   const std::string p = proposals();

@@ -19,13 +19,12 @@ using cartera::testing::backend_url;
 using cartera::testing::contains;
 using cartera::testing::count_lines;
 using cartera::testing::kNoPostgres;
+using cartera::testing::kTestData;
 using cartera::testing::ModuleDir;
 using cartera::testing::Outcome;
 using cartera::testing::read_text;
 
 namespace {
-
-const fs::path kData = fs::path(CARTERA_SOURCE_DIR) / "tests/data";
 
 class Receipts : public ::testing::TestWithParam<std::string> {
 protected:
@@ -57,7 +56,7 @@ protected:
     // The small company, its invoices with their CUFE and VAT rate (tests/data/receipts/README.md).
     const fs::path company = work_.path() / "small-company";
     fs::copy(fs::path(CARTERA_SOURCE_DIR) / "tests/integration/data/small-company", company);
-    fs::copy_file(kData / "receipts/small-company-invoices-dian.csv", company / "invoices.csv",
+    fs::copy_file(kTestData / "receipts/small-company-invoices-dian.csv", company / "invoices.csv",
                   fs::copy_options::overwrite_existing);
     ASSERT_EQ(as("sistemas", {"host", "import", company.string()}).code, 0);
     ASSERT_EQ(as("sistemas", {"modules", "enable", "payments", "--department", "cartera"}).code, 0);
@@ -204,9 +203,10 @@ TEST_P(Receipts, TheCompanysDataIsRequiredBeforeAnyDraft) {
 }
 
 TEST_P(Receipts, TheLeadsApprovedWriteOffsOweOneCreditNoteEachOnceAndTreasuryItsReceipts) {
-  ASSERT_EQ(as("analista", {"payments", "import", (kData / "camt053/small-company-differences.xml").string()}).code, 0);
-  ASSERT_EQ(as("analista", {"payments", "match", "--rules", (kData / "rules/differences-by-size.xml").string()}).code,
+  ASSERT_EQ(as("analista", {"payments", "import", (kTestData / "camt053/small-company-differences.xml").string()}).code,
             0);
+  ASSERT_EQ(
+      as("analista", {"payments", "match", "--rules", (kTestData / "rules/differences-by-size.xml").string()}).code, 0);
   ASSERT_EQ(as("coordinador", {"payments", "approve", "--all"}).code, 0);
   const Outcome w = as("analista", {"receipts", "write-offs", "--format", "csv"});
   ASSERT_EQ(w.code, 0) << w.err;

@@ -22,8 +22,10 @@
 
 namespace fs = std::filesystem;
 namespace net = boost::asio;
+using cartera::testing::acknowledgement_xml;
 using cartera::testing::contains;
 using cartera::testing::count_lines;
+using cartera::testing::kTestData;
 using cartera::testing::ModuleDir;
 using cartera::testing::Outcome;
 using cartera::testing::read_text;
@@ -31,7 +33,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-const fs::path kData = fs::path(CARTERA_SOURCE_DIR) / "tests/data";
 const char *const kNow = "2026-11-22T18:00:00";
 
 // The exit code of pid once it ends, or nothing if it is still running after timeout.
@@ -134,16 +135,6 @@ Reply http(unsigned short port, const std::string &method, const std::string &ta
   return reply;
 }
 
-std::string ack(const std::string &document, const std::string &answer) {
-  return R"(<?xml version="1.0" encoding="UTF-8"?>
-<acknowledgement xmlns="urn:cartera:acknowledgement:1" document=")" +
-         document + R"(" from="tesoreria" at="2026-11-23T09:00:00-05:00">
-  )" + answer +
-         R"(
-</acknowledgement>
-)";
-}
-
 class Serve : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -176,10 +167,11 @@ protected:
               0);
     ASSERT_EQ(as("sistemas", {"modules", "enable", "payments", "--department", "cartera"}).code, 0);
     const Outcome i =
-        as("analista", {"payments", "import", (kData / "camt053/small-company-differences.xml").string()});
+        as("analista", {"payments", "import", (kTestData / "camt053/small-company-differences.xml").string()});
     ASSERT_EQ(i.code, 0) << i.err;
-    ASSERT_EQ(as("analista", {"payments", "match", "--rules", (kData / "rules/differences-by-size.xml").string()}).code,
-              0);
+    ASSERT_EQ(
+        as("analista", {"payments", "match", "--rules", (kTestData / "rules/differences-by-size.xml").string()}).code,
+        0);
     const Outcome a = as("coordinador", {"payments", "approve", "--all"});
     ASSERT_EQ(a.code, 0) << a.err;
   }
@@ -230,8 +222,8 @@ TEST_F(Serve, ItsTimerDeliversThePendingReceiptsAndAnAcknowledgementPostedToItIs
 
   // Treasury answers by POST: the receipt it issued.
   const std::string first = first_document("delivered");
-  const Reply r =
-      http(served.port(), "POST", "/acknowledgements", ack(first, R"(<accepted number="RC-2026-000123"/>)"));
+  const Reply r = http(served.port(), "POST", "/acknowledgements",
+                       acknowledgement_xml(first, R"(<accepted number="RC-2026-000123"/>)"));
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body, "recorded " + first + " acknowledged\n");
   const std::string acknowledged = status("acknowledged");
@@ -241,14 +233,14 @@ TEST_F(Serve, ItsTimerDeliversThePendingReceiptsAndAnAcknowledgementPostedToItIs
       << served.log();
 
   // Sent again (the recipient did not see our reply): recorded once.
-  const Reply again =
-      http(served.port(), "POST", "/acknowledgements", ack(first, R"(<accepted number="RC-2026-000123"/>)"));
+  const Reply again = http(served.port(), "POST", "/acknowledgements",
+                           acknowledgement_xml(first, R"(<accepted number="RC-2026-000123"/>)"));
   EXPECT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(again.body, "already recorded " + first + " acknowledged\n");
   // A rejection for another one.
   const std::string second = first_document("delivered");
-  const Reply rejected =
-      http(served.port(), "POST", "/acknowledgements", ack(second, R"(<rejected reason="cuenta desconocida"/>)"));
+  const Reply rejected = http(served.port(), "POST", "/acknowledgements",
+                              acknowledgement_xml(second, R"(<rejected reason="cuenta desconocida"/>)"));
   EXPECT_EQ(rejected.status, 200) << rejected.body;
   EXPECT_EQ(rejected.body, "recorded " + second + " rejected\n");
   EXPECT_TRUE(contains(status("rejected"), second + ",cash-receipt-request,tesoreria,rejected,")) << status("rejected");
@@ -283,11 +275,12 @@ TEST_F(Serve, AMalformedOrUnknownAcknowledgementIsRefusedWith422AndChangesNothin
                              "<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
                              "<acknowledgement xmlns=\"urn:cartera:acknowledgement:1\">&x;</acknowledgement>\n");
   EXPECT_EQ(doctype.status, 422) << doctype.body;
-  const Reply unknown = http(served.port(), "POST", "/acknowledgements",
-                             ack("cash-receipt-request-000000000000000000000000", R"(<accepted number="RC-1"/>)"));
+  const Reply unknown =
+      http(served.port(), "POST", "/acknowledgements",
+           acknowledgement_xml("cash-receipt-request-000000000000000000000000", R"(<accepted number="RC-1"/>)"));
   EXPECT_EQ(unknown.status, 422) << unknown.body;
   EXPECT_TRUE(contains(unknown.body, "was never sent to recipient 'tesoreria'")) << unknown.body;
-  const Reply no_number = http(served.port(), "POST", "/acknowledgements", ack(first, "<accepted/>"));
+  const Reply no_number = http(served.port(), "POST", "/acknowledgements", acknowledgement_xml(first, "<accepted/>"));
   EXPECT_EQ(no_number.status, 422) << no_number.body;
   const Reply empty = http(served.port(), "POST", "/acknowledgements");
   EXPECT_EQ(empty.status, 422) << empty.body;
@@ -295,9 +288,12 @@ TEST_F(Serve, AMalformedOrUnknownAcknowledgementIsRefusedWith422AndChangesNothin
   EXPECT_TRUE(contains(served.log(), "cartera: serve: refused: HTTP POST from 127.0.0.1:")) << served.log();
 
   // An answer contradicting the recorded one is refused too.
-  ASSERT_EQ(http(served.port(), "POST", "/acknowledgements", ack(first, R"(<accepted number="RC-1"/>)")).status, 200);
+  ASSERT_EQ(http(served.port(), "POST", "/acknowledgements", acknowledgement_xml(first, R"(<accepted number="RC-1"/>)"))
+                .status,
+            200);
   const std::string answered = status();
-  const Reply other = http(served.port(), "POST", "/acknowledgements", ack(first, R"(<accepted number="RC-2"/>)"));
+  const Reply other =
+      http(served.port(), "POST", "/acknowledgements", acknowledgement_xml(first, R"(<accepted number="RC-2"/>)"));
   EXPECT_EQ(other.status, 422) << other.body;
   EXPECT_TRUE(contains(other.body, "a different answer is refused")) << other.body;
   EXPECT_EQ(status(), answered);

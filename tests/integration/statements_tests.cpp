@@ -34,7 +34,7 @@ using cartera::testing::read_text;
 
 namespace {
 
-const fs::path kData = fs::path(CARTERA_SOURCE_DIR) / "tests/data/statements";
+const fs::path kStatementsData = fs::path(CARTERA_SOURCE_DIR) / "tests/data/statements";
 const fs::path kGolden = fs::path(CARTERA_SOURCE_DIR) / "tests/golden/statements";
 
 // Monday 2 March 2026, 10:00 in Bogotá: inside the contact hours.
@@ -50,7 +50,7 @@ protected:
     url_ = *url;
     write_config("");
     for (const char *company : {"family-company", "credit-balance"}) {
-      const Outcome i = as("sistemas", {"host", "import", (kData / company).string()});
+      const Outcome i = as("sistemas", {"host", "import", (kStatementsData / company).string()});
       ASSERT_EQ(i.code, 0) << i.err;
     }
     const Outcome e = as("sistemas", {"modules", "enable", "statements", "--department", "cartera"});
@@ -171,7 +171,7 @@ std::int64_t summary_amount(const std::string &statement_xml, const char *attrib
 // `interest to-date`; what was charged to accounting leaves it, so nothing counts twice; and a
 // day without a certified rate fails the statement as it fails the liquidation.
 TEST_P(Statements, InterestToDateIsTheInterestModulesLiquidation) {
-  ASSERT_EQ(as("sistemas", {"host", "import", (kData / "overdue").string()}).code, 0);
+  ASSERT_EQ(as("sistemas", {"host", "import", (kStatementsData / "overdue").string()}).code, 0);
   const auto statement = [&](const std::string &format) {
     return as("analista",
               {"statements", "generate", "--as-of", "2026-02-28", "--customer", "C-0005", "--format", format});

@@ -2,6 +2,8 @@
 
 #include "runtime/sha256.hpp"
 
+#include <cartera/sdk/date.hpp>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -83,6 +85,10 @@ std::string read_text(const fs::path &p) {
   std::stringstream buf;
   buf << in.rdbuf();
   return buf.str();
+}
+
+std::int64_t iso_day(std::string_view iso) {
+  return cartera::sdk::parse_iso_date(iso).value();
 }
 
 } // namespace cartera::testing

@@ -2,9 +2,11 @@
 // them (or broken on purpose), removed at the end.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace cartera::testing {
 
@@ -43,5 +45,8 @@ private:
 };
 
 std::string read_text(const std::filesystem::path &p);
+
+// Days since 1970-01-01 of an ISO date the test itself writes (throws on a bad one).
+std::int64_t iso_day(std::string_view iso);
 
 } // namespace cartera::testing

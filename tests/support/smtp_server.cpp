@@ -219,6 +219,12 @@ ScratchDir::~ScratchDir() {
   fs::remove_all(path_, ignored);
 }
 
+std::string ScratchDir::write(const std::string &name, const std::string &bytes) const {
+  const fs::path p = path_ / name;
+  std::ofstream(p, std::ios::binary) << bytes;
+  return p.string();
+}
+
 Certificate make_self_signed_certificate(const fs::path &dir, const std::string &name,
                                          const std::string &subject_alt_names) {
   Certificate c{dir / (name + ".pem"), dir / (name + ".key")};

@@ -70,6 +70,8 @@ public:
   ScratchDir(const ScratchDir &) = delete;
   ScratchDir &operator=(const ScratchDir &) = delete;
   [[nodiscard]] const std::filesystem::path &path() const noexcept { return path_; }
+  // Writes the bytes to a file of the folder; its path.
+  [[nodiscard]] std::string write(const std::string &name, const std::string &bytes) const;
 
 private:
   std::filesystem::path path_;

@@ -27,7 +27,7 @@ Config load(const std::optional<fs::path> &p) {
   return load_config(p, install, schemas);
 }
 
-std::string refusal(const std::string &body) {
+std::string config_refusal(const std::string &body) {
   ConfigFile f(body);
   try {
     load(f.path);
@@ -73,13 +73,13 @@ TEST(Config, SqlitesPageCacheIs64MbUnlessTheDatabaseSaysAndZeroIsRefused) {
   ConfigFile f(R"(  <database url="sqlite3:c.db" cache-mb="512"/>
 )");
   EXPECT_EQ(load(f.path).sqlite_cache_mb, 512);
-  const std::string why = refusal(R"(  <database url="sqlite3:c.db" cache-mb="0"/>
+  const std::string why = config_refusal(R"(  <database url="sqlite3:c.db" cache-mb="0"/>
 )");
   EXPECT_NE(why.find("cache-mb"), std::string::npos) << why;
 }
 
 TEST(Config, UnknownRoleIsRefusedWithFileAndLine) {
-  const std::string why = refusal(R"(  <departments><department id="cartera" name="C"/></departments>
+  const std::string why = config_refusal(R"(  <departments><department id="cartera" name="C"/></departments>
   <users><user id="ana" name="Ana" departments="cartera" roles="boss"/></users>
 )");
   EXPECT_NE(why.find("cartera.xml:4:"), std::string::npos) << why;
@@ -87,7 +87,7 @@ TEST(Config, UnknownRoleIsRefusedWithFileAndLine) {
 }
 
 TEST(Config, UserInAnUndeclaredDepartmentIsRefusedWithLine) {
-  const std::string why = refusal(R"(  <departments><department id="cartera" name="C"/></departments>
+  const std::string why = config_refusal(R"(  <departments><department id="cartera" name="C"/></departments>
   <users>
     <user id="ana" name="Ana" departments="ventas" roles="analyst"/>
   </users>
@@ -96,7 +96,7 @@ TEST(Config, UserInAnUndeclaredDepartmentIsRefusedWithLine) {
 }
 
 TEST(Config, DuplicateDepartmentIsRefused) {
-  EXPECT_NE(refusal(R"(<departments><department id="a" name="A"/><department id="a" name="B"/></departments>
+  EXPECT_NE(config_refusal(R"(<departments><department id="a" name="A"/><department id="a" name="B"/></departments>
 )")
                 .find("cartera.xml"),
             std::string::npos);

@@ -144,7 +144,7 @@ TEST(ExchangeHttpUrl, ParsesSchemeHostPortAndTarget) {
   EXPECT_TRUE(parse_http_url("http://h/").ca_file.empty());
 }
 
-std::string refusal(const std::string &url) {
+std::string url_refusal(const std::string &url) {
   try {
     parse_http_url(url);
   } catch (const cartera::runtime::Failure &f) {
@@ -156,28 +156,28 @@ std::string refusal(const std::string &url) {
 }
 
 TEST(ExchangeHttpUrl, RefusesWhatItCannotPostTo) {
-  EXPECT_EQ(refusal("ftp://files.example/in"),
+  EXPECT_EQ(url_refusal("ftp://files.example/in"),
             "URL \"ftp://files.example/in\": the scheme \"ftp\" is not supported; use http:// or https://");
-  EXPECT_NE(refusal("example.com/documents").find("not an http:// or https:// URL"), std::string::npos);
-  EXPECT_NE(refusal("file:///etc/passwd").find("scheme \"file\""), std::string::npos);
+  EXPECT_NE(url_refusal("example.com/documents").find("not an http:// or https:// URL"), std::string::npos);
+  EXPECT_NE(url_refusal("file:///etc/passwd").find("scheme \"file\""), std::string::npos);
 
-  const std::string user_info = refusal("https://cartera:s3cret@receiver.example/");
+  const std::string user_info = url_refusal("https://cartera:s3cret@receiver.example/");
   EXPECT_NE(user_info.find("user information"), std::string::npos);
   EXPECT_EQ(user_info.find("s3cret"), std::string::npos) << "the password is repeated: " << user_info;
 
-  EXPECT_NE(refusal("http:///documents").find("the host is empty"), std::string::npos);
-  EXPECT_NE(refusal("http://:8080/").find("the host is empty"), std::string::npos);
-  EXPECT_NE(refusal("http://[]:8080/").find("the host is empty"), std::string::npos);
+  EXPECT_NE(url_refusal("http:///documents").find("the host is empty"), std::string::npos);
+  EXPECT_NE(url_refusal("http://:8080/").find("the host is empty"), std::string::npos);
+  EXPECT_NE(url_refusal("http://[]:8080/").find("the host is empty"), std::string::npos);
   for (const char *bad : {"http://h:0/", "http://h:65536/", "http://h:99999999/", "http://h:8o/", "http://h:/",
                           "http://h:-1/", "http://[::1]:/"}) {
-    EXPECT_NE(refusal(bad).find("is not a number from 1 to 65535"), std::string::npos) << bad;
+    EXPECT_NE(url_refusal(bad).find("is not a number from 1 to 65535"), std::string::npos) << bad;
   }
-  EXPECT_NE(refusal("http://::1/").find("in brackets"), std::string::npos);
-  EXPECT_NE(refusal("http://[::1/").find("no closing ']'"), std::string::npos);
-  EXPECT_NE(refusal("http://[example.com]/").find("is not an IPv6 address"), std::string::npos);
-  EXPECT_NE(refusal("http://ho st/").find("not a host name"), std::string::npos);
-  EXPECT_NE(refusal("http://h/a b").find("percent-encode"), std::string::npos);
-  EXPECT_NE(refusal("http://h/a\r\nX-Injected: 1").find("percent-encode"), std::string::npos);
+  EXPECT_NE(url_refusal("http://::1/").find("in brackets"), std::string::npos);
+  EXPECT_NE(url_refusal("http://[::1/").find("no closing ']'"), std::string::npos);
+  EXPECT_NE(url_refusal("http://[example.com]/").find("is not an IPv6 address"), std::string::npos);
+  EXPECT_NE(url_refusal("http://ho st/").find("not a host name"), std::string::npos);
+  EXPECT_NE(url_refusal("http://h/a b").find("percent-encode"), std::string::npos);
+  EXPECT_NE(url_refusal("http://h/a\r\nX-Injected: 1").find("percent-encode"), std::string::npos);
 }
 
 TEST(ExchangeHttpPost, RefusesProgrammingErrors) {

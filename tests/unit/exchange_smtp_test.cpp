@@ -81,7 +81,7 @@ std::vector<std::string> lines_of(const std::string &rendered) {
 }
 
 // What render_mime refused, or "" when it rendered.
-std::string refusal(const MailMessage &m) {
+std::string mime_refusal(const MailMessage &m) {
   try {
     render_mime(m);
   } catch (const std::invalid_argument &e) {
@@ -211,7 +211,7 @@ TEST(MimeRender, RefusesHeaderInjectionNamingTheField) {
   for (const auto &[field, spoil] : cases) {
     MailMessage m = statement();
     spoil(m);
-    const std::string why = refusal(m);
+    const std::string why = mime_refusal(m);
     EXPECT_NE(why.find(field + ":"), std::string::npos) << field << ": " << why;
     EXPECT_NE(why.find("CR, LF"), std::string::npos) << field << ": " << why;
   }
@@ -243,7 +243,7 @@ TEST(MimeRender, RefusesWhatCannotBeAMessage) {
   for (const auto &[expected, spoil] : cases) {
     MailMessage m = statement();
     spoil(m);
-    EXPECT_NE(refusal(m).find(expected), std::string::npos) << expected << " → " << refusal(m);
+    EXPECT_NE(mime_refusal(m).find(expected), std::string::npos) << expected << " → " << mime_refusal(m);
   }
 }
 

@@ -14,16 +14,14 @@ using cartera::sdk::parse_iso_date;
 
 namespace {
 
-std::int64_t day(const char *iso) {
-  return *parse_iso_date(iso);
-}
+using cartera::testing::iso_day;
 
 std::string shipped_text() {
   return cartera::testing::read_text(std::filesystem::path(CARTERA_SOURCE_DIR) /
                                      "schemas/data/sfc-consumo-ordinario-rates.csv");
 }
 
-std::string refusal(const std::string &text) {
+std::string rate_file_refusal(const std::string &text) {
   try {
     ci::parse_rate_file(text, "tasas.csv");
   } catch (const ci::RateFileError &e) {
@@ -40,15 +38,15 @@ TEST(InterestRates, TheShippedTableIsContiguousAndHoldsTheConfirmedMonths) {
   const auto periods = ci::parse_rate_file(shipped_text(), "shipped");
   const ci::RateTable table(periods);
   // domain/colombia.md §1.3, confirmed rows.
-  const ci::RatePeriod *june = table.find(day("2025-06-15"));
+  const ci::RatePeriod *june = table.find(iso_day("2025-06-15"));
   ASSERT_NE(june, nullptr);
   EXPECT_EQ(june->usury_rate, 2555);
   EXPECT_EQ(june->bank_rate, 1703);
-  EXPECT_EQ(table.find(day("2025-07-31"))->usury_rate, 2478);
-  EXPECT_EQ(table.find(day("2025-08-01"))->usury_rate, 2517);
-  EXPECT_EQ(table.find(day("2023-01-01"))->usury_rate, 4326);
-  EXPECT_EQ(table.find(day("2026-07-31"))->usury_rate, 2879);
-  EXPECT_EQ(table.find(day("2026-08-01")), nullptr);
+  EXPECT_EQ(table.find(iso_day("2025-07-31"))->usury_rate, 2478);
+  EXPECT_EQ(table.find(iso_day("2025-08-01"))->usury_rate, 2517);
+  EXPECT_EQ(table.find(iso_day("2023-01-01"))->usury_rate, 4326);
+  EXPECT_EQ(table.find(iso_day("2026-07-31"))->usury_rate, 2879);
+  EXPECT_EQ(table.find(iso_day("2026-08-01")), nullptr);
   for (const ci::RatePeriod &p : periods) {
     EXPECT_FALSE(p.source.empty());
     EXPECT_GE(p.usury_rate, p.bank_rate);
@@ -70,34 +68,36 @@ TEST(InterestRates, DailyEquivalentsMatchTheWorkedTable) {
 }
 
 TEST(InterestRates, AMalformedFileIsRefusedWithLineFieldAndValue) {
-  EXPECT_EQ(refusal(""), "tasas.csv: no header (from,to,bank_rate_ea,usury_rate_ea,resolution,source)");
-  EXPECT_EQ(refusal(std::string(kHeader)), "tasas.csv: no rate periods");
-  EXPECT_EQ(refusal("from,to,ibc,usura\n"), "tasas.csv:1: the header must be from,to,bank_rate_ea,usury_rate_ea,"
-                                            "resolution,source; column 3 is 'ibc'");
-  EXPECT_EQ(refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.5,28.79,,SFC\n"),
+  EXPECT_EQ(rate_file_refusal(""), "tasas.csv: no header (from,to,bank_rate_ea,usury_rate_ea,resolution,source)");
+  EXPECT_EQ(rate_file_refusal(std::string(kHeader)), "tasas.csv: no rate periods");
+  EXPECT_EQ(rate_file_refusal("from,to,ibc,usura\n"),
+            "tasas.csv:1: the header must be from,to,bank_rate_ea,usury_rate_ea,"
+            "resolution,source; column 3 is 'ibc'");
+  EXPECT_EQ(rate_file_refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.5,28.79,,SFC\n"),
             "tasas.csv:2: field 'bank_rate_ea': '19.5' is not a percentage with two decimals (25.55)");
-  EXPECT_EQ(refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.50,-28.79,,SFC\n"),
+  EXPECT_EQ(rate_file_refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.50,-28.79,,SFC\n"),
             "tasas.csv:2: field 'usury_rate_ea': '-28.79' is not a percentage with two decimals (25.55)");
-  EXPECT_EQ(refusal(std::string(kHeader) + "2026-02-29,2026-03-31,19.50,28.79,,SFC\n"),
+  EXPECT_EQ(rate_file_refusal(std::string(kHeader) + "2026-02-29,2026-03-31,19.50,28.79,,SFC\n"),
             "tasas.csv:2: field 'from': '2026-02-29' is not a date (YYYY-MM-DD)");
-  EXPECT_EQ(refusal(std::string(kHeader) + "2026-08-01,2026-07-31,19.50,28.79,,SFC\n"),
+  EXPECT_EQ(rate_file_refusal(std::string(kHeader) + "2026-08-01,2026-07-31,19.50,28.79,,SFC\n"),
             "tasas.csv:2: field 'to': '2026-07-31' is before 'from' 2026-08-01");
-  EXPECT_EQ(refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.50,18.79,,SFC\n"),
+  EXPECT_EQ(rate_file_refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.50,18.79,,SFC\n"),
             "tasas.csv:2: field 'usury_rate_ea': '18.79' is below the bank rate 19.50");
-  EXPECT_EQ(refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.50,29.25,,\n"),
+  EXPECT_EQ(rate_file_refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.50,29.25,,\n"),
             "tasas.csv:2: field 'source' is empty: say where the certification was read");
-  EXPECT_EQ(refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.50,29.25,\"Res. 1,SFC\n"),
+  EXPECT_EQ(rate_file_refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.50,29.25,\"Res. 1,SFC\n"),
             "tasas.csv:2: a quoted field is not closed");
-  EXPECT_EQ(refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.50,29.25,,SFC,extra\n"),
+  EXPECT_EQ(rate_file_refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.50,29.25,,SFC,extra\n"),
             "tasas.csv:2: 7 fields, not 6");
-  EXPECT_EQ(refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.50,29.25,,SFC\n" +
-                    "2026-09-02,2026-09-30,19.50,29.25,,SFC\n"),
+  EXPECT_EQ(rate_file_refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.50,29.25,,SFC\n" +
+                              "2026-09-02,2026-09-30,19.50,29.25,,SFC\n"),
             "tasas.csv:3: field 'from': '2026-09-02' does not follow the previous period 2026-08-01..2026-08-31 (gap)");
-  EXPECT_EQ(refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.50,29.25,,SFC\n" +
-                    "2026-08-31,2026-09-30,19.50,29.25,,SFC\n"),
+  EXPECT_EQ(rate_file_refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.50,29.25,,SFC\n" +
+                              "2026-08-31,2026-09-30,19.50,29.25,,SFC\n"),
             "tasas.csv:3: field 'from': '2026-08-31' does not follow the previous period 2026-08-01..2026-08-31 "
             "(overlap)");
-  EXPECT_EQ(refusal("from,to,bank_rate_ea,usury_rate_ea,resolution,source\n2026-08-01,2026-08-31,19.50,29.25,,S\xff\n"),
+  EXPECT_EQ(rate_file_refusal(
+                "from,to,bank_rate_ea,usury_rate_ea,resolution,source\n2026-08-01,2026-08-31,19.50,29.25,,S\xff\n"),
             "tasas.csv:2: not UTF-8 (byte 89 of the file); save it as UTF-8");
 }
 

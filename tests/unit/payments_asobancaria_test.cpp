@@ -19,7 +19,7 @@ using cartera::payments::parse_asobancaria2001;
 
 namespace {
 
-std::string fixture(const std::string &name) {
+std::string asobancaria_file(const std::string &name) {
   const std::filesystem::path p = std::filesystem::path(CARTERA_SOURCE_DIR) / "tests/data/asobancaria" / name;
   std::ifstream in(p, std::ios::binary);
   EXPECT_TRUE(in) << p;
@@ -28,7 +28,7 @@ std::string fixture(const std::string &name) {
   return buf.str();
 }
 
-std::optional<BankFileError> refusal(const std::string &bytes) {
+std::optional<BankFileError> asobancaria_refusal(const std::string &bytes) {
   try {
     parse_asobancaria2001(bytes);
   } catch (const BankFileError &e) {
@@ -59,7 +59,7 @@ std::string joined(const std::vector<std::string> &lines, const std::string &eol
 
 // The good file, one record changed: line is 1-based, pos 1-based as in colombia.md.
 std::string with_field(std::size_t line, std::size_t pos, const std::string &value) {
-  std::vector<std::string> lines = lines_of(fixture("recaudo-2026-11-20.txt"));
+  std::vector<std::string> lines = lines_of(asobancaria_file("recaudo-2026-11-20.txt"));
   lines.at(line - 1).replace(pos - 1, value.size(), value);
   return joined(lines);
 }
@@ -77,7 +77,7 @@ std::int64_t total(const BankFile &f) {
 } // namespace
 
 TEST(Asobancaria2001, ReadsBothLotsWithEveryField) {
-  const BankFile f = parse_asobancaria2001(fixture("recaudo-2026-11-20.txt"));
+  const BankFile f = parse_asobancaria2001(asobancaria_file("recaudo-2026-11-20.txt"));
   EXPECT_EQ(f.format, "asobancaria2001");
   EXPECT_EQ(f.statement_id, "9001234568-20261120-A");
   EXPECT_EQ(f.account, "12345678901");
@@ -136,8 +136,8 @@ TEST(Asobancaria2001, ReadsBothLotsWithEveryField) {
 }
 
 TEST(Asobancaria2001, OverlappingFileRepeatsKeys) {
-  const BankFile a = parse_asobancaria2001(fixture("recaudo-2026-11-20.txt"));
-  const BankFile b = parse_asobancaria2001(fixture("recaudo-2026-11-20-B.txt"));
+  const BankFile a = parse_asobancaria2001(asobancaria_file("recaudo-2026-11-20.txt"));
+  const BankFile b = parse_asobancaria2001(asobancaria_file("recaudo-2026-11-20-B.txt"));
   EXPECT_EQ(b.statement_id, "9001234568-20261120-B");
   ASSERT_EQ(b.entries.size(), 5u);
   EXPECT_EQ(total(b), 9650000 + 51200000 + 7525000 + 64000000 + 150000000);
@@ -153,14 +153,14 @@ TEST(Asobancaria2001, OverlappingFileRepeatsKeys) {
   EXPECT_EQ(b.entries[4].key, "aso2001:9001234568:12345678901:20261120:0002:0000010:45009901:150000000");
 
   // The same file twice: the same keys.
-  const BankFile again = parse_asobancaria2001(fixture("recaudo-2026-11-20.txt"));
+  const BankFile again = parse_asobancaria2001(asobancaria_file("recaudo-2026-11-20.txt"));
   for (std::size_t i = 0; i < a.entries.size(); ++i) {
     EXPECT_EQ(again.entries[i].key, a.entries[i].key);
   }
 }
 
 TEST(Asobancaria2001, LineEndingsTrimmedFillerAndTrailingBlankLines) {
-  const std::vector<std::string> lines = lines_of(fixture("recaudo-2026-11-20.txt"));
+  const std::vector<std::string> lines = lines_of(asobancaria_file("recaudo-2026-11-20.txt"));
   EXPECT_EQ(parse_asobancaria2001(joined(lines, "\n")).entries.size(), 8u);
   EXPECT_EQ(parse_asobancaria2001(joined(lines) + "\r\n   \r\n").entries.size(), 8u);
   std::string no_final_eol = joined(lines);
@@ -181,7 +181,7 @@ TEST(Asobancaria2001, LineEndingsTrimmedFillerAndTrailingBlankLines) {
 }
 
 TEST(Asobancaria2001, BadLotTotal) {
-  const auto e = refusal(fixture("bad-lot-total.txt"));
+  const auto e = asobancaria_refusal(asobancaria_file("bad-lot-total.txt"));
   ASSERT_TRUE(e);
   EXPECT_EQ(e->line(), 8u);
   EXPECT_EQ(e->field(), "08 valor total recaudado del lote");
@@ -191,7 +191,7 @@ TEST(Asobancaria2001, BadLotTotal) {
 }
 
 TEST(Asobancaria2001, BadFileCount) {
-  const auto e = refusal(fixture("bad-file-count.txt"));
+  const auto e = asobancaria_refusal(asobancaria_file("bad-file-count.txt"));
   ASSERT_TRUE(e);
   EXPECT_EQ(e->line(), 14u);
   EXPECT_EQ(e->field(), "09 total registros recaudados");
@@ -200,7 +200,7 @@ TEST(Asobancaria2001, BadFileCount) {
 }
 
 TEST(Asobancaria2001, BadRecordLength) {
-  const auto e = refusal(fixture("bad-record-length.txt"));
+  const auto e = asobancaria_refusal(asobancaria_file("bad-record-length.txt"));
   ASSERT_TRUE(e);
   EXPECT_EQ(e->line(), 5u);
   EXPECT_EQ(e->field(), "registro 06");
@@ -209,9 +209,9 @@ TEST(Asobancaria2001, BadRecordLength) {
             std::string::npos)
       << e->what();
 
-  std::vector<std::string> lines = lines_of(fixture("recaudo-2026-11-20.txt"));
+  std::vector<std::string> lines = lines_of(asobancaria_file("recaudo-2026-11-20.txt"));
   lines[0] += " "; // 163
-  const auto longer = refusal(joined(lines));
+  const auto longer = asobancaria_refusal(joined(lines));
   ASSERT_TRUE(longer);
   EXPECT_EQ(longer->line(), 1u);
   EXPECT_EQ(longer->field(), "registro 01");
@@ -219,7 +219,7 @@ TEST(Asobancaria2001, BadRecordLength) {
 }
 
 TEST(Asobancaria2001, BadOrder) {
-  const auto e = refusal(fixture("bad-order.txt"));
+  const auto e = asobancaria_refusal(asobancaria_file("bad-order.txt"));
   ASSERT_TRUE(e);
   EXPECT_EQ(e->line(), 2u);
   EXPECT_EQ(e->field(), "tipo de registro");
@@ -228,7 +228,7 @@ TEST(Asobancaria2001, BadOrder) {
 }
 
 TEST(Asobancaria2001, BadDate) {
-  const auto e = refusal(fixture("bad-date.txt"));
+  const auto e = asobancaria_refusal(asobancaria_file("bad-date.txt"));
   ASSERT_TRUE(e);
   EXPECT_EQ(e->line(), 1u);
   EXPECT_EQ(e->field(), "01 fecha de recaudo");
@@ -237,7 +237,7 @@ TEST(Asobancaria2001, BadDate) {
 }
 
 TEST(Asobancaria2001, BadAmount) {
-  const auto e = refusal(fixture("bad-amount.txt"));
+  const auto e = asobancaria_refusal(asobancaria_file("bad-amount.txt"));
   ASSERT_TRUE(e);
   EXPECT_EQ(e->line(), 4u);
   EXPECT_EQ(e->field(), "06 valor recaudado");
@@ -245,7 +245,7 @@ TEST(Asobancaria2001, BadAmount) {
 }
 
 TEST(Asobancaria2001, BadLatin1) {
-  const auto e = refusal(fixture("bad-latin1.txt"));
+  const auto e = asobancaria_refusal(asobancaria_file("bad-latin1.txt"));
   ASSERT_TRUE(e);
   EXPECT_EQ(e->line(), 9u);
   EXPECT_EQ(e->field(), "registro");
@@ -254,7 +254,7 @@ TEST(Asobancaria2001, BadLatin1) {
 }
 
 TEST(Asobancaria2001, BadTruncated) {
-  const auto e = refusal(fixture("bad-truncated.txt"));
+  const auto e = asobancaria_refusal(asobancaria_file("bad-truncated.txt"));
   ASSERT_TRUE(e);
   EXPECT_EQ(e->line(), 0u);
   EXPECT_EQ(e->field(), "registro 09");
@@ -262,21 +262,21 @@ TEST(Asobancaria2001, BadTruncated) {
 }
 
 TEST(Asobancaria2001, LotControlMismatches) {
-  const auto count = refusal(with_field(8, 3, "000000006"));
+  const auto count = asobancaria_refusal(with_field(8, 3, "000000006"));
   ASSERT_TRUE(count);
   EXPECT_EQ(count->line(), 8u);
   EXPECT_EQ(count->field(), "08 total registros del lote");
   EXPECT_EQ(count->value(), "000000006");
   EXPECT_NE(std::string(count->what()).find("lot 0001 has 5 detail (06) records"), std::string::npos);
 
-  const auto lot = refusal(with_field(13, 30, "0003"));
+  const auto lot = asobancaria_refusal(with_field(13, 30, "0003"));
   ASSERT_TRUE(lot);
   EXPECT_EQ(lot->line(), 13u);
   EXPECT_EQ(lot->field(), "08 número de lote");
   EXPECT_EQ(lot->value(), "0003");
   EXPECT_NE(std::string(lot->what()).find("05 at line 9 is 0002"), std::string::npos) << lot->what();
 
-  const auto file_total = refusal(with_field(14, 12, "000000000663955000"));
+  const auto file_total = asobancaria_refusal(with_field(14, 12, "000000000663955000"));
   ASSERT_TRUE(file_total);
   EXPECT_EQ(file_total->line(), 14u);
   EXPECT_EQ(file_total->field(), "09 valor total recaudado");
@@ -284,51 +284,51 @@ TEST(Asobancaria2001, LotControlMismatches) {
 }
 
 TEST(Asobancaria2001, FieldRefusals) {
-  const auto zero = refusal(with_field(3, 51, "00000000000000"));
+  const auto zero = asobancaria_refusal(with_field(3, 51, "00000000000000"));
   ASSERT_TRUE(zero);
   EXPECT_EQ(zero->line(), 3u);
   EXPECT_EQ(zero->field(), "06 valor recaudado");
   EXPECT_NE(std::string(zero->what()).find("greater than zero"), std::string::npos);
 
-  const auto nit = refusal(with_field(1, 3, "90012345X8"));
+  const auto nit = asobancaria_refusal(with_field(1, 3, "90012345X8"));
   ASSERT_TRUE(nit);
   EXPECT_EQ(nit->field(), "01 NIT empresa facturadora");
 
-  const auto sequence = refusal(with_field(10, 88, "00000A6"));
+  const auto sequence = asobancaria_refusal(with_field(10, 88, "00000A6"));
   ASSERT_TRUE(sequence);
   EXPECT_EQ(sequence->line(), 10u);
   EXPECT_EQ(sequence->field(), "06 secuencia");
 
-  const auto modifier = refusal(with_field(1, 53, "*"));
+  const auto modifier = asobancaria_refusal(with_field(1, 53, "*"));
   ASSERT_TRUE(modifier);
   EXPECT_EQ(modifier->field(), "01 modificador de archivo");
 }
 
 TEST(Asobancaria2001, StructureRefusals) {
-  const std::vector<std::string> lines = lines_of(fixture("recaudo-2026-11-20.txt"));
+  const std::vector<std::string> lines = lines_of(asobancaria_file("recaudo-2026-11-20.txt"));
 
   std::vector<std::string> after = lines;
   after.push_back(lines[1]);
-  const auto trailing = refusal(joined(after));
+  const auto trailing = asobancaria_refusal(joined(after));
   ASSERT_TRUE(trailing);
   EXPECT_EQ(trailing->line(), 15u);
   EXPECT_NE(std::string(trailing->what()).find("nothing may follow"), std::string::npos);
 
   std::vector<std::string> blank = lines;
   blank.insert(blank.begin() + 1, "");
-  const auto inside = refusal(joined(blank));
+  const auto inside = asobancaria_refusal(joined(blank));
   ASSERT_TRUE(inside);
   EXPECT_EQ(inside->line(), 2u);
   EXPECT_NE(std::string(inside->what()).find("blank line"), std::string::npos);
 
   std::vector<std::string> empty_lot = lines;
   empty_lot.erase(empty_lot.begin() + 9, empty_lot.begin() + 12); // lot 0002's details
-  const auto no_details = refusal(joined(empty_lot));
+  const auto no_details = asobancaria_refusal(joined(empty_lot));
   ASSERT_TRUE(no_details);
   EXPECT_EQ(no_details->line(), 10u);
   EXPECT_EQ(no_details->value(), "08");
 
-  const auto nothing = refusal("");
+  const auto nothing = asobancaria_refusal("");
   ASSERT_TRUE(nothing);
   EXPECT_EQ(nothing->line(), 0u);
 }

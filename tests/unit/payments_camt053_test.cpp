@@ -1,4 +1,5 @@
 #include "camt053.hpp"
+#include "module_dir.hpp"
 
 #include <cartera/sdk/date.hpp>
 
@@ -27,9 +28,7 @@ std::string read_data(const std::string &name) {
   return out.str();
 }
 
-std::int64_t day(const char *iso) {
-  return cartera::sdk::parse_iso_date(iso).value();
-}
+using cartera::testing::iso_day;
 
 struct Refusal {
   std::uint64_t line = 0;
@@ -38,7 +37,7 @@ struct Refusal {
   std::string message;
 };
 
-Refusal refusal(std::string_view bytes) {
+Refusal camt_refusal(std::string_view bytes) {
   try {
     parse_camt053(bytes);
   } catch (const BankFileError &e) {
@@ -112,7 +111,7 @@ std::string tx(const std::string &amount, const std::string &refs = "", const st
 TEST(Camt053, OcaStatementDoesNotReconcileAndIsRefusedNamingBothNumbers) {
   // OCA does not check balances; its golden result keeps opening 15568.27 and closing 15121.12,
   // but the entries (-754.25, -664.05, +1405.31) bring the opening to 15555.28.
-  const Refusal r = refusal(read_data("test-camt053.xml"));
+  const Refusal r = camt_refusal(read_data("test-camt053.xml"));
   EXPECT_EQ(r.line, 38u);
   EXPECT_EQ(r.field, "Bal/Amt");
   EXPECT_EQ(r.value, "15121.12");
@@ -150,7 +149,7 @@ TEST(Camt053, OcaStatementTransactionsMatchTheOracle) {
     SCOPED_TRACE(i);
     const BankEntry &e = f.entries[i];
     EXPECT_EQ(e.amount, oracle[i].amount);
-    EXPECT_EQ(e.booking_date, day(oracle[i].date));
+    EXPECT_EQ(e.booking_date, iso_day(oracle[i].date));
     EXPECT_EQ(oca_ref(e), oracle[i].ref);
     EXPECT_EQ(e.end_to_end_id, oracle[i].ref); // here OCA's ref is Refs/EndToEndId
     EXPECT_EQ(e.payer_name, oracle[i].partner_name);
@@ -195,8 +194,8 @@ TEST(Camt053, OcaTxDtlsStatementMatchesTheOracle) {
     SCOPED_TRACE(i);
     const BankEntry &e = f.entries[i];
     EXPECT_EQ(e.amount, oracle[i].amount);
-    EXPECT_EQ(e.booking_date, day(oracle[i].date));
-    EXPECT_EQ(e.value_date, day("2017-03-23"));
+    EXPECT_EQ(e.booking_date, iso_day(oracle[i].date));
+    EXPECT_EQ(e.value_date, iso_day("2017-03-23"));
     EXPECT_EQ(oca_ref(e), oracle[i].ref);
     EXPECT_EQ(e.structured_reference, oracle[i].ref); // here OCA's ref is Strd/CdtrRefInf/Ref
     EXPECT_EQ(e.payer_name, oracle[i].partner_name);
@@ -229,7 +228,7 @@ TEST(Camt053, OcaStatementWithoutEntriesGivesNoEntries) {
 TEST(Camt053, OcaCamt054NotificationIsRefused) {
   // OCA's parser reads it as a statement; a notification is not one (no balances, and its
   // entries come again in the day's camt.053).
-  const Refusal r = refusal(read_data("test-camt054.xml"));
+  const Refusal r = camt_refusal(read_data("test-camt054.xml"));
   EXPECT_EQ(r.line, 2u);
   EXPECT_EQ(r.field, "Document@xmlns");
   EXPECT_EQ(r.value, "urn:iso:std:iso:20022:tech:xsd:camt.054.001.04");
@@ -266,8 +265,8 @@ TEST(Camt053, ColombianStatementGivesTheEntriesWritten) {
   EXPECT_EQ(first.line, 59u);
   EXPECT_EQ(first.key, "camt:0123456789:BC20260302000101");
   EXPECT_EQ(first.account, "0123456789");
-  EXPECT_EQ(first.booking_date, day("2026-03-02"));
-  EXPECT_EQ(first.value_date, day("2026-03-02"));
+  EXPECT_EQ(first.booking_date, iso_day("2026-03-02"));
+  EXPECT_EQ(first.value_date, iso_day("2026-03-02"));
   EXPECT_EQ(first.amount, 238000000);
   EXPECT_EQ(first.currency, "COP");
   EXPECT_FALSE(first.reversal);
@@ -282,8 +281,8 @@ TEST(Camt053, ColombianStatementGivesTheEntriesWritten) {
   const BankEntry &second = f.entries[1];
   EXPECT_EQ(second.line, 110u);
   EXPECT_EQ(second.key, "camt:0123456789:BC20260302000102");
-  EXPECT_EQ(second.booking_date, day("2026-03-02"));
-  EXPECT_EQ(second.value_date, day("2026-03-03"));
+  EXPECT_EQ(second.booking_date, iso_day("2026-03-02"));
+  EXPECT_EQ(second.value_date, iso_day("2026-03-03"));
   EXPECT_EQ(second.amount, 119000000);
   EXPECT_FALSE(second.reversal);
   EXPECT_EQ(second.bank_reference, "BC20260302000102");
@@ -311,7 +310,7 @@ TEST(Camt053, ColombianStatementGivesTheEntriesWritten) {
   EXPECT_EQ(b2.payer_name, "Inversiones La Sabana S.A.S.");
   EXPECT_EQ(b2.payer_id, "830045678");
   EXPECT_EQ(b1.channel, "PMNT-RCDT-BOOK");
-  EXPECT_EQ(b1.booking_date, day("2026-03-03"));
+  EXPECT_EQ(b1.booking_date, iso_day("2026-03-03"));
 
   // A person paying with a cédula (PrvtId); no ValDt, so the value date is the booking date.
   const BankEntry &person = f.entries[4];
@@ -323,8 +322,8 @@ TEST(Camt053, ColombianStatementGivesTheEntriesWritten) {
   const BankEntry &bounced = f.entries[6];
   EXPECT_EQ(bounced.line, 318u);
   EXPECT_EQ(bounced.key, "camt:0123456789:BC20260305000401");
-  EXPECT_EQ(bounced.booking_date, day("2026-03-05"));
-  EXPECT_EQ(bounced.value_date, day("2026-03-05"));
+  EXPECT_EQ(bounced.booking_date, iso_day("2026-03-05"));
+  EXPECT_EQ(bounced.value_date, iso_day("2026-03-05"));
   EXPECT_EQ(bounced.amount, -420000000);
   EXPECT_TRUE(bounced.reversal);
   EXPECT_EQ(bounced.bank_reference, "BC20260305000401");
@@ -414,7 +413,7 @@ TEST(Camt053, BadFilesAreRefusedWithLineFieldAndValue) {
   };
   for (const Case &c : cases) {
     SCOPED_TRACE(c.file);
-    const Refusal r = refusal(read_data(c.file));
+    const Refusal r = camt_refusal(read_data(c.file));
     EXPECT_EQ(r.line, c.line);
     EXPECT_EQ(r.field, c.field);
     EXPECT_EQ(r.value, c.value);
@@ -469,20 +468,20 @@ TEST(Camt053, DebitBalancesAreNegativeAndPrcdStandsInForOpbd) {
 }
 
 TEST(Camt053, StatementsOfAnotherAccountOrCurrencyAreRefused) {
-  const Refusal account = refusal(document(statement("S1", "0123456789", "") + statement("S2", "9876543210", "")));
+  const Refusal account = camt_refusal(document(statement("S1", "0123456789", "") + statement("S2", "9876543210", "")));
   EXPECT_EQ(account.line, 10u);
   EXPECT_EQ(account.field, "Stmt/Acct/Id");
   EXPECT_EQ(account.value, "9876543210");
   EXPECT_NE(account.message.find("one account per file"), std::string::npos) << account.message;
 
-  const Refusal currency = refusal(document(statement("S1", "1", balance("OPBD", "1.00")) +
-                                            statement("S2", "1", balance("OPBD", "1.00", "CRDT", "USD"), "")));
+  const Refusal currency = camt_refusal(document(statement("S1", "1", balance("OPBD", "1.00")) +
+                                                 statement("S2", "1", balance("OPBD", "1.00", "CRDT", "USD"), "")));
   EXPECT_EQ(currency.field, "Amt@Ccy");
   EXPECT_EQ(currency.value, "USD");
   EXPECT_NE(currency.message.find("one currency per file"), std::string::npos) << currency.message;
 
   // Within a statement, every amount is in the account's currency.
-  const Refusal entry_currency = refusal(document(statement("S", "1", entry("1.00", "CRDT", "", "USD"))));
+  const Refusal entry_currency = camt_refusal(document(statement("S", "1", entry("1.00", "CRDT", "", "USD"))));
   EXPECT_EQ(entry_currency.line, 7u);
   EXPECT_EQ(entry_currency.field, "Ntry/Amt@Ccy");
   EXPECT_EQ(entry_currency.value, "USD");
@@ -513,7 +512,7 @@ TEST(Camt053, MissingRequiredElementsAreRefused) {
   };
   for (const Case &c : cases) {
     SCOPED_TRACE(c.bytes);
-    const Refusal r = refusal(c.bytes);
+    const Refusal r = camt_refusal(c.bytes);
     EXPECT_EQ(r.line, c.line);
     EXPECT_EQ(r.field, c.field);
     EXPECT_NE(r.message.find("missing"), std::string::npos) << r.message;
@@ -521,30 +520,30 @@ TEST(Camt053, MissingRequiredElementsAreRefused) {
 }
 
 TEST(Camt053, BadCodesAndDatesAreRefused) {
-  const Refusal ind = refusal(document(statement("S", "1", entry("1.00", "CRED"))));
+  const Refusal ind = camt_refusal(document(statement("S", "1", entry("1.00", "CRED"))));
   EXPECT_EQ(ind.line, 7u);
   EXPECT_EQ(ind.field, "Ntry/CdtDbtInd");
   EXPECT_EQ(ind.value, "CRED");
   EXPECT_NE(ind.message.find("must be CRDT or DBIT"), std::string::npos);
 
-  const Refusal balance_ind = refusal(document(statement("S", "1", balance("OPBD", "1.00", "C"))));
+  const Refusal balance_ind = camt_refusal(document(statement("S", "1", balance("OPBD", "1.00", "C"))));
   EXPECT_EQ(balance_ind.field, "Bal/CdtDbtInd");
 
-  const Refusal reversal = refusal(document(statement("S", "1", entry("1.00", "DBIT", "<RvslInd>yes</RvslInd>"))));
+  const Refusal reversal = camt_refusal(document(statement("S", "1", entry("1.00", "DBIT", "<RvslInd>yes</RvslInd>"))));
   EXPECT_EQ(reversal.field, "Ntry/RvslInd");
   EXPECT_EQ(reversal.value, "yes");
 
-  const Refusal value_date =
-      refusal(document(statement("S", "1", entry("1.00", "CRDT", "<ValDt><DtTm>2026-02-29T10:00:00</DtTm></ValDt>"))));
+  const Refusal value_date = camt_refusal(
+      document(statement("S", "1", entry("1.00", "CRDT", "<ValDt><DtTm>2026-02-29T10:00:00</DtTm></ValDt>"))));
   EXPECT_EQ(value_date.field, "Ntry/ValDt/DtTm");
   EXPECT_EQ(value_date.value, "2026-02-29T10:00:00");
 
-  const Refusal account_currency = refusal(document(statement("S", "1", "", "<Ccy>cop</Ccy>")));
+  const Refusal account_currency = camt_refusal(document(statement("S", "1", "", "<Ccy>cop</Ccy>")));
   EXPECT_EQ(account_currency.line, 6u);
   EXPECT_EQ(account_currency.field, "Stmt/Acct/Ccy");
   EXPECT_EQ(account_currency.value, "cop");
 
-  const Refusal syntax = refusal(document(statement("S", "1", entry("1,000.00", "CRDT"))));
+  const Refusal syntax = camt_refusal(document(statement("S", "1", entry("1,000.00", "CRDT"))));
   EXPECT_EQ(syntax.field, "Ntry/Amt");
   EXPECT_EQ(syntax.value, "1,000.00");
 }
@@ -572,7 +571,7 @@ TEST(Camt053, BatchesAreSplitSignedAndMustAddUp) {
   EXPECT_EQ(f.entries[0].key, "camt:1:T1");
   EXPECT_EQ(f.entries[1].key, "camt:1:T2");
 
-  const Refusal sum = refusal(document(statement("S", "1", entry("70.00", "CRDT", batch))));
+  const Refusal sum = camt_refusal(document(statement("S", "1", entry("70.00", "CRDT", batch))));
   EXPECT_EQ(sum.line, 7u);
   EXPECT_EQ(sum.field, "Ntry/Amt");
   EXPECT_EQ(sum.value, "70.00");
@@ -580,7 +579,7 @@ TEST(Camt053, BatchesAreSplitSignedAndMustAddUp) {
             std::string::npos)
       << sum.message;
 
-  const Refusal missing = refusal(document(
+  const Refusal missing = camt_refusal(document(
       statement("S", "1", entry("70.00", "CRDT", "<NtryDtls>" + tx("70.00") + "<TxDtls><Refs/></TxDtls></NtryDtls>"))));
   EXPECT_EQ(missing.field, "TxDtls/Amt");
   EXPECT_NE(missing.message.find("missing: an entry of 2 transactions"), std::string::npos) << missing.message;
@@ -592,7 +591,7 @@ TEST(Camt053, BatchesAreSplitSignedAndMustAddUp) {
   EXPECT_EQ(lone.entries[0].amount, 7000);
   EXPECT_EQ(lone.entries[0].key, "camt:1:E");
   const Refusal contradicts =
-      refusal(document(statement("S", "1", entry("70.00", "CRDT", "<NtryDtls>" + tx("71.00") + "</NtryDtls>"))));
+      camt_refusal(document(statement("S", "1", entry("70.00", "CRDT", "<NtryDtls>" + tx("71.00") + "</NtryDtls>"))));
   EXPECT_EQ(contradicts.field, "TxDtls/AmtDtls/TxAmt/Amt");
   EXPECT_EQ(contradicts.value, "71.00");
 }
@@ -620,9 +619,9 @@ TEST(Camt053, IdenticalMovementsWithoutReferencesAreCountedApart) {
 }
 
 TEST(Camt053, ABankReferenceNamingTwoMovementsIsRefused) {
-  const Refusal r = refusal(document(statement("S", "1",
-                                               entry("5.00", "CRDT", "<AcctSvcrRef>R</AcctSvcrRef>") +
-                                                   entry("6.00", "CRDT", "<AcctSvcrRef>R</AcctSvcrRef>"))));
+  const Refusal r = camt_refusal(document(statement("S", "1",
+                                                    entry("5.00", "CRDT", "<AcctSvcrRef>R</AcctSvcrRef>") +
+                                                        entry("6.00", "CRDT", "<AcctSvcrRef>R</AcctSvcrRef>"))));
   EXPECT_EQ(r.line, 8u);
   EXPECT_EQ(r.field, "Ntry/AcctSvcrRef");
   EXPECT_EQ(r.value, "R");
@@ -639,8 +638,8 @@ TEST(Camt053, PendingAndInformationalEntriesAreSkipped) {
   EXPECT_TRUE(f.has_balances);
 
   // An unknown status is refused rather than skipped: it may be booked money.
-  const Refusal unknown =
-      refusal(document(statement("S", "1", replaced(entry("1.00", "CRDT"), "<Sts>BOOK</Sts>", "<Sts>Booked</Sts>"))));
+  const Refusal unknown = camt_refusal(
+      document(statement("S", "1", replaced(entry("1.00", "CRDT"), "<Sts>BOOK</Sts>", "<Sts>Booked</Sts>"))));
   EXPECT_EQ(unknown.line, 7u);
   EXPECT_EQ(unknown.field, "Ntry/Sts");
   EXPECT_EQ(unknown.value, "Booked");
@@ -655,32 +654,32 @@ TEST(Camt053, OnlyOneCamt053DocumentIsAccepted) {
   EXPECT_EQ(parse_camt053(document(statement("S", "1", ""), "urn:iso:std:iso:20022:tech:xsd:camt.053.001.13")).account,
             "1");
 
-  const Refusal no_ns = refusal("<Document>\n<BkToCstmrStmt/>\n</Document>\n");
+  const Refusal no_ns = camt_refusal("<Document>\n<BkToCstmrStmt/>\n</Document>\n");
   EXPECT_EQ(no_ns.line, 1u);
   EXPECT_EQ(no_ns.field, "Document@xmlns");
-  const Refusal report = refusal(document("", "urn:iso:std:iso:20022:tech:xsd:camt.052.001.08"));
+  const Refusal report = camt_refusal(document("", "urn:iso:std:iso:20022:tech:xsd:camt.052.001.08"));
   EXPECT_EQ(report.value, "urn:iso:std:iso:20022:tech:xsd:camt.052.001.08");
   EXPECT_NE(report.message.find("a camt.052 intraday report, not a camt.053 statement"), std::string::npos);
-  const Refusal pain = refusal(document("", "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"));
+  const Refusal pain = camt_refusal(document("", "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"));
   EXPECT_NE(pain.message.find("not a camt.053 statement"), std::string::npos);
-  const Refusal other_root = refusal("<Statement xmlns=\"" + std::string(kNs02) + "\"/>");
+  const Refusal other_root = camt_refusal("<Statement xmlns=\"" + std::string(kNs02) + "\"/>");
   EXPECT_EQ(other_root.field, "Document");
   EXPECT_EQ(other_root.value, "Statement");
-  const Refusal two_roots = refusal(document(statement("S", "1", "")) + "<Document/>\n");
+  const Refusal two_roots = camt_refusal(document(statement("S", "1", "")) + "<Document/>\n");
   EXPECT_EQ(two_roots.line, 10u);
   EXPECT_NE(two_roots.message.find("a second top-level element"), std::string::npos);
 }
 
 TEST(Camt053, UnsafeOrUndecodableBytesAreRefusedBeforeParsing) {
-  const Refusal entity = refusal(document("<!-- <!ENTITY x \"y\"> -->\n"));
+  const Refusal entity = camt_refusal(document("<!-- <!ENTITY x \"y\"> -->\n"));
   EXPECT_EQ(entity.line, 4u);
   EXPECT_EQ(entity.field, "ENTITY");
-  const Refusal nul = refusal(std::string("<?xml version=\"1.0\"?>\n<\0D", 25));
+  const Refusal nul = camt_refusal(std::string("<?xml version=\"1.0\"?>\n<\0D", 25));
   EXPECT_EQ(nul.line, 2u);
   EXPECT_EQ(nul.value, "0x00");
-  const Refusal overlong = refusal(document("<!-- \xC0\xAF -->\n"));
+  const Refusal overlong = camt_refusal(document("<!-- \xC0\xAF -->\n"));
   EXPECT_EQ(overlong.line, 4u);
   EXPECT_EQ(overlong.value, "0xC0");
-  const Refusal empty = refusal("");
+  const Refusal empty = camt_refusal("");
   EXPECT_EQ(empty.field, "XML");
 }

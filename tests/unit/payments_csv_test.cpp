@@ -23,7 +23,7 @@ using cartera::payments::parse_csv_statement;
 
 namespace {
 
-std::string fixture(const std::string &name) {
+std::string csv_file(const std::string &name) {
   const std::filesystem::path p = std::filesystem::path(CARTERA_SOURCE_DIR) / "tests/data/csv" / name;
   std::ifstream in(p, std::ios::binary);
   EXPECT_TRUE(in) << p;
@@ -33,7 +33,7 @@ std::string fixture(const std::string &name) {
 }
 
 CsvMapping bancolombia() {
-  return parse_csv_mapping(fixture("bancolombia-mapping.xml"));
+  return parse_csv_mapping(csv_file("bancolombia-mapping.xml"));
 }
 
 // The mapping the credit/debit fixtures are read with (see tests/data/csv/README.md).
@@ -52,7 +52,7 @@ const char *const kCreditDebitMapping = R"(<?xml version="1.0" encoding="UTF-8"?
   </columns>
 </bank-csv-mapping>)";
 
-std::optional<BankFileError> refusal(const std::string &bytes, const CsvMapping &m) {
+std::optional<BankFileError> csv_refusal(const std::string &bytes, const CsvMapping &m) {
   try {
     parse_csv_statement(bytes, m);
   } catch (const BankFileError &e) {
@@ -114,7 +114,7 @@ TEST(CsvMappingDoc, Refusals) {
 }
 
 TEST(CsvStatement, ReadsTheBancolombiaExport) {
-  const BankFile f = parse_csv_statement(fixture("bancolombia-2026-11-20.csv"), bancolombia());
+  const BankFile f = parse_csv_statement(csv_file("bancolombia-2026-11-20.csv"), bancolombia());
   EXPECT_EQ(f.format, "csv");
   EXPECT_EQ(f.statement_id, "");
   EXPECT_EQ(f.account, "12345678901");
@@ -164,14 +164,14 @@ TEST(CsvStatement, ReadsTheBancolombiaExport) {
   EXPECT_EQ(f.entries[5].key, "csv:12345678901:2026-11-20:-1400::IMPTO GOBIERNO 4X1000::::");
   EXPECT_EQ(f.entries[6].key, f.entries[5].key + "#2");
 
-  const BankFile again = parse_csv_statement(fixture("bancolombia-2026-11-20.csv"), bancolombia());
+  const BankFile again = parse_csv_statement(csv_file("bancolombia-2026-11-20.csv"), bancolombia());
   for (std::size_t i = 0; i < f.entries.size(); ++i) {
     EXPECT_EQ(again.entries[i].key, f.entries[i].key);
   }
 }
 
 TEST(CsvStatement, BadMissingColumn) {
-  const auto e = refusal(fixture("bad-missing-column.csv"), bancolombia());
+  const auto e = csv_refusal(csv_file("bad-missing-column.csv"), bancolombia());
   ASSERT_TRUE(e);
   EXPECT_EQ(e->line(), 1u);
   EXPECT_EQ(e->field(), "amount");
@@ -180,7 +180,7 @@ TEST(CsvStatement, BadMissingColumn) {
 }
 
 TEST(CsvStatement, BadDate) {
-  const auto e = refusal(fixture("bad-date.csv"), bancolombia());
+  const auto e = csv_refusal(csv_file("bad-date.csv"), bancolombia());
   ASSERT_TRUE(e);
   EXPECT_EQ(e->line(), 3u);
   EXPECT_EQ(e->field(), "booking-date");
@@ -189,7 +189,7 @@ TEST(CsvStatement, BadDate) {
 }
 
 TEST(CsvStatement, BadThreeDecimals) {
-  const auto e = refusal(fixture("bad-three-decimals.csv"), bancolombia());
+  const auto e = csv_refusal(csv_file("bad-three-decimals.csv"), bancolombia());
   ASSERT_TRUE(e);
   EXPECT_EQ(e->line(), 2u);
   EXPECT_EQ(e->field(), "amount");
@@ -198,7 +198,7 @@ TEST(CsvStatement, BadThreeDecimals) {
 }
 
 TEST(CsvStatement, BadNegativeCredit) {
-  const auto e = refusal(fixture("bad-negative-credit.csv"), parse_csv_mapping(kCreditDebitMapping));
+  const auto e = csv_refusal(csv_file("bad-negative-credit.csv"), parse_csv_mapping(kCreditDebitMapping));
   ASSERT_TRUE(e);
   EXPECT_EQ(e->line(), 3u);
   EXPECT_EQ(e->field(), "credit");
@@ -207,7 +207,7 @@ TEST(CsvStatement, BadNegativeCredit) {
 }
 
 TEST(CsvStatement, BadFieldCount) {
-  const auto e = refusal(fixture("bad-field-count.csv"), bancolombia());
+  const auto e = csv_refusal(csv_file("bad-field-count.csv"), bancolombia());
   ASSERT_TRUE(e);
   EXPECT_EQ(e->line(), 5u); // after a record that spans lines 3 and 4
   EXPECT_EQ(e->field(), "record");
@@ -216,7 +216,7 @@ TEST(CsvStatement, BadFieldCount) {
 }
 
 TEST(CsvStatement, BadLatin1) {
-  const auto e = refusal(fixture("bad-latin1.csv"), bancolombia());
+  const auto e = csv_refusal(csv_file("bad-latin1.csv"), bancolombia());
   ASSERT_TRUE(e);
   // The whole export is Latin-1: the header's "Descripción" is the first bad byte.
   EXPECT_EQ(e->line(), 1u);
@@ -225,18 +225,18 @@ TEST(CsvStatement, BadLatin1) {
   EXPECT_STREQ(e->what(), "line 1: field encoding, value '0xF3': byte 16 is not UTF-8; export the file as UTF-8");
 
   // One Latin-1 byte further down, after a quoted line break: its physical line.
-  const auto row = refusal("Fecha,Descripción,Referencia,Valor,Documento,Nombre,NIT/CC,Canal\n"
-                           "20/11/2026,\"A\nB\",F1,\"1,00\",D1,Ana,1,PSE\n"
-                           "20/11/2026,x,F2,\"1,00\",D2,Ferreter\xED"
-                           "a,1,PSE\n",
-                           bancolombia());
+  const auto row = csv_refusal("Fecha,Descripción,Referencia,Valor,Documento,Nombre,NIT/CC,Canal\n"
+                               "20/11/2026,\"A\nB\",F1,\"1,00\",D1,Ana,1,PSE\n"
+                               "20/11/2026,x,F2,\"1,00\",D2,Ferreter\xED"
+                               "a,1,PSE\n",
+                               bancolombia());
   ASSERT_TRUE(row);
   EXPECT_EQ(row->line(), 4u);
   EXPECT_EQ(row->value(), "0xED");
   EXPECT_TRUE(contains(row->what(), "byte 35 is not UTF-8")) << row->what();
   // Overlong, surrogate, truncated: all refused.
   for (const std::string bad : {"\xC0\xAF", "\xED\xA0\x80", "\xE2\x82"}) {
-    EXPECT_TRUE(refusal("Fecha,Valor\n" + bad + "\n", bancolombia())) << bad;
+    EXPECT_TRUE(csv_refusal("Fecha,Valor\n" + bad + "\n", bancolombia())) << bad;
   }
 }
 
@@ -252,13 +252,13 @@ TEST(CsvStatement, CreditAndDebitColumns) {
   EXPECT_EQ(f.entries[1].amount, -350000);
   EXPECT_EQ(f.entries[2].amount, -1400);
 
-  const auto neither = refusal("Fecha,Descripción,Documento,Crédito,Débito\n20/11/2026,X,D1,,\n", m);
+  const auto neither = csv_refusal("Fecha,Descripción,Documento,Crédito,Débito\n20/11/2026,X,D1,,\n", m);
   ASSERT_TRUE(neither);
   EXPECT_EQ(neither->line(), 2u);
   EXPECT_EQ(neither->field(), "credit");
   EXPECT_TRUE(contains(neither->what(), "neither a credit nor a debit")) << neither->what();
 
-  const auto both = refusal("Fecha,Descripción,Documento,Crédito,Débito\n20/11/2026,X,D1,1,2\n", m);
+  const auto both = csv_refusal("Fecha,Descripción,Documento,Crédito,Débito\n20/11/2026,X,D1,1,2\n", m);
   ASSERT_TRUE(both);
   EXPECT_EQ(both->field(), "debit");
 }
@@ -293,17 +293,17 @@ TEST(CsvStatement, PositionsWithoutHeaderAndExplicitKey) {
   EXPECT_EQ(f.entries[2].key, f.entries[0].key + "#2");
   EXPECT_EQ(f.entries[2].line, 4u);
 
-  const auto grouping = refusal("20261120;;1,23,4.00;Ana\n", m);
+  const auto grouping = csv_refusal("20261120;;1,23,4.00;Ana\n", m);
   ASSERT_TRUE(grouping);
   EXPECT_EQ(grouping->field(), "amount");
   EXPECT_TRUE(contains(grouping->what(), "thousands separator ','")) << grouping->what();
 
-  const auto date = refusal("2026-11-20;;1.00;Ana\n", m);
+  const auto date = csv_refusal("2026-11-20;;1.00;Ana\n", m);
   ASSERT_TRUE(date);
   EXPECT_EQ(date->field(), "booking-date");
   EXPECT_TRUE(contains(date->what(), "YYYYMMDD")) << date->what();
 
-  const auto missing = refusal("20261120;;1.00\n", m);
+  const auto missing = csv_refusal("20261120;;1.00\n", m);
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->field(), "payer-name");
   EXPECT_TRUE(contains(missing->what(), "missing column 4: the first row has 3 columns")) << missing->what();
@@ -312,25 +312,25 @@ TEST(CsvStatement, PositionsWithoutHeaderAndExplicitKey) {
 TEST(CsvStatement, QuotingRefusals) {
   const CsvMapping m = bancolombia();
   const std::string header = "Fecha,Descripción,Referencia,Valor,Documento,Nombre,NIT/CC,Canal\n";
-  const auto open = refusal(header + "20/11/2026,x,F1,\"1,00\",D1,\"Ana\n\nPérez,1,PSE\n", m);
+  const auto open = csv_refusal(header + "20/11/2026,x,F1,\"1,00\",D1,\"Ana\n\nPérez,1,PSE\n", m);
   ASSERT_TRUE(open);
   EXPECT_EQ(open->line(), 2u);
   EXPECT_TRUE(contains(open->what(), "never closed")) << open->what();
 
-  const auto after = refusal(header + "20/11/2026,x,F1,\"1,00\"x,D1,Ana,1,PSE\n", m);
+  const auto after = csv_refusal(header + "20/11/2026,x,F1,\"1,00\"x,D1,Ana,1,PSE\n", m);
   ASSERT_TRUE(after);
   EXPECT_EQ(after->line(), 2u);
   EXPECT_TRUE(contains(after->what(), "after the closing quote")) << after->what();
 
-  const auto twice = refusal("Fecha,Valor,Valor\n", parse_csv_mapping(fixture("bancolombia-mapping.xml")));
+  const auto twice = csv_refusal("Fecha,Valor,Valor\n", parse_csv_mapping(csv_file("bancolombia-mapping.xml")));
   ASSERT_TRUE(twice);
   EXPECT_EQ(twice->line(), 1u);
 
-  const auto empty = refusal("\xEF\xBB\xBF", m);
+  const auto empty = csv_refusal("\xEF\xBB\xBF", m);
   ASSERT_TRUE(empty);
   EXPECT_TRUE(contains(empty->what(), "empty file")) << empty->what();
 
-  const auto zero = refusal(header + "20/11/2026,x,F1,\"0,00\",D1,Ana,1,PSE\n", m);
+  const auto zero = csv_refusal(header + "20/11/2026,x,F1,\"0,00\",D1,Ana,1,PSE\n", m);
   ASSERT_TRUE(zero);
   EXPECT_EQ(zero->field(), "amount");
 }

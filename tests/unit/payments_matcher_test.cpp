@@ -1,4 +1,5 @@
 #include "matcher.hpp"
+#include "module_dir.hpp"
 
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/tax_id.hpp>
@@ -34,7 +35,7 @@ using cartera::payments::Tolerance;
 
 namespace {
 
-std::string fixture(const std::string &name) {
+std::string rules_file(const std::string &name) {
   const std::filesystem::path p = std::filesystem::path(CARTERA_SOURCE_DIR) / "tests/data/rules" / name;
   std::ifstream in(p, std::ios::binary);
   EXPECT_TRUE(in) << p;
@@ -47,15 +48,13 @@ constexpr std::int64_t pesos(std::int64_t p) {
   return p * 100;
 }
 
-std::int64_t day(const char *iso) {
-  return *cartera::sdk::parse_iso_date(iso);
-}
+using cartera::testing::iso_day;
 
 OpenInvoice invoice(std::string id, std::string customer, const char *due, std::int64_t balance) {
   OpenInvoice i;
   i.invoice_id = std::move(id);
   i.customer_id = std::move(customer);
-  i.due_date = day(due);
+  i.due_date = iso_day(due);
   i.balance = balance;
   return i;
 }
@@ -64,7 +63,7 @@ Movement movement(std::string key, std::int64_t amount, std::string payer_id, st
   Movement m;
   m.entry_key = std::move(key);
   m.amount = amount;
-  m.booking_date = day("2026-11-20");
+  m.booking_date = iso_day("2026-11-20");
   m.payer_id = std::move(payer_id);
   m.remittance = std::move(remittance);
   return m;
@@ -141,7 +140,7 @@ TEST(NormaliseReference, LettersAndDigitsOnly) {
 // ---- The rule file ----
 
 TEST(Matcher, DefaultRulesFileEqualsDefaultRules) {
-  const RuleSet from_file = parse_rules(fixture("default-rules.xml"));
+  const RuleSet from_file = parse_rules(rules_file("default-rules.xml"));
   const RuleSet built = default_rules();
   ASSERT_EQ(from_file.rules.size(), built.rules.size());
   for (std::size_t i = 0; i < built.rules.size(); ++i) {
@@ -166,7 +165,7 @@ TEST(Matcher, DefaultRulesFileEqualsDefaultRules) {
 }
 
 TEST(Matcher, RuleFileAmountsAndPercentsAreExact) {
-  const RuleSet s = parse_rules(fixture("withholdings.xml"));
+  const RuleSet s = parse_rules(rules_file("withholdings.xml"));
   ASSERT_EQ(s.rules.size(), 2u);
   const Rule &r = s.rules[0];
   EXPECT_EQ(r.name, "referencia-factura");
@@ -185,16 +184,16 @@ TEST(Matcher, RuleFileAmountsAndPercentsAreExact) {
 }
 
 TEST(Matcher, RuleFilesRefused) {
-  EXPECT_THROW(parse_rules(fixture("bad-no-cap.xml")), std::invalid_argument);
-  EXPECT_THROW(parse_rules(fixture("bad-duplicate-name.xml")), std::invalid_argument);
-  EXPECT_THROW(parse_rules(fixture("bad-doctype.xml")), std::invalid_argument);
+  EXPECT_THROW(parse_rules(rules_file("bad-no-cap.xml")), std::invalid_argument);
+  EXPECT_THROW(parse_rules(rules_file("bad-duplicate-name.xml")), std::invalid_argument);
+  EXPECT_THROW(parse_rules(rules_file("bad-doctype.xml")), std::invalid_argument);
   EXPECT_THROW(parse_rules("<rules xmlns=\"urn:other\"><rule name=\"a\" kind=\"reference\"/></rules>"),
                std::invalid_argument);
   EXPECT_THROW(parse_rules("<rules xmlns=\"urn:cartera:payment-rules:1\"><rule name=\"a\""), std::invalid_argument);
   EXPECT_THROW(parse_rules("<rules xmlns=\"urn:cartera:payment-rules:1\"><rule name=\"a\" kind=\"guess\"/></rules>"),
                std::invalid_argument);
   try {
-    parse_rules(fixture("bad-no-cap.xml"));
+    parse_rules(rules_file("bad-no-cap.xml"));
   } catch (const std::invalid_argument &e) {
     EXPECT_NE(std::string(e.what()).find("max-amount or max-percent"), std::string::npos) << e.what();
   }
@@ -511,7 +510,7 @@ Portfolio random_portfolio(std::mt19937 &rng, int customer_count, int invoice_co
     p.customers.push_back({"C" + std::to_string(c), std::to_string(800000000 + c * 7)});
   }
   std::uniform_int_distribution<std::int64_t> balance(pesos(1), pesos(5'000'000));
-  std::uniform_int_distribution<std::int64_t> due(day("2025-01-01"), day("2026-12-31"));
+  std::uniform_int_distribution<std::int64_t> due(iso_day("2025-01-01"), iso_day("2026-12-31"));
   for (int i = 0; i < invoice_count; ++i) {
     p.open.push_back(invoice("", "C" + std::to_string(pick_customer(rng)), "2026-01-01", balance(rng)));
     p.open.back().invoice_id = "FE-" + std::to_string(1000 + i);
@@ -657,7 +656,7 @@ TEST(Matcher, InvariantsOnRandomPortfolio) {
   EXPECT_EQ(rows(again.match(p.movements).applications), rows(r.applications));
 
   // Under stingier rules too (no credit anywhere, several tolerances).
-  const RuleSet strict = parse_rules(fixture("withholdings.xml"));
+  const RuleSet strict = parse_rules(rules_file("withholdings.xml"));
   Matcher s(strict, p.customers, p.open);
   expect_invariants(p, strict, s.match(p.movements));
 }

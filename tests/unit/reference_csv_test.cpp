@@ -19,7 +19,7 @@ using cartera::sdk::first_invalid_utf8;
 namespace {
 struct Csv {
   explicit Csv(const std::string &text) { dir.write_file("x.csv", text); }
-  std::string refusal(const std::vector<std::string> &required) {
+  std::string reference_refusal(const std::vector<std::string> &required) {
     try {
       CsvFile f(dir.path() / "x.csv", required);
     } catch (const Failure &e) {
@@ -43,12 +43,12 @@ TEST(Csv, ReadsQuotedFieldsWithCommasQuotesAndNewlinesAndKeepsExtraColumns) {
 }
 
 TEST(Csv, RefusalsNameFileLineAndWhat) {
-  EXPECT_EQ(Csv("id,name\nA1\n").refusal({"id"}), "x.csv:2: 1 fields, the header has 2");
-  EXPECT_EQ(Csv("id\nA1\n").refusal({"id", "name", "city"}), "x.csv:1: missing columns name, city");
-  EXPECT_EQ(Csv("id,id\n").refusal({"id"}), "x.csv:1: column 'id' appears twice");
-  EXPECT_EQ(Csv("id\n\"A1\n").refusal({"id"}), "x.csv:2: a quoted field is never closed");
-  EXPECT_EQ(Csv("").refusal({"id"}), "x.csv:1: empty file; the first line must name the columns");
-  EXPECT_EQ(Csv("id,name\nA1,P\xe9rez\n").refusal({"id"}),
+  EXPECT_EQ(Csv("id,name\nA1\n").reference_refusal({"id"}), "x.csv:2: 1 fields, the header has 2");
+  EXPECT_EQ(Csv("id\nA1\n").reference_refusal({"id", "name", "city"}), "x.csv:1: missing columns name, city");
+  EXPECT_EQ(Csv("id,id\n").reference_refusal({"id"}), "x.csv:1: column 'id' appears twice");
+  EXPECT_EQ(Csv("id\n\"A1\n").reference_refusal({"id"}), "x.csv:2: a quoted field is never closed");
+  EXPECT_EQ(Csv("").reference_refusal({"id"}), "x.csv:1: empty file; the first line must name the columns");
+  EXPECT_EQ(Csv("id,name\nA1,P\xe9rez\n").reference_refusal({"id"}),
             "x.csv:2: byte 5 (0xE9) is not UTF-8; export the file as UTF-8");
 }
 
@@ -93,7 +93,7 @@ struct ReferenceDb {
     const auto files = cartera::reference::read_csv_export(dir);
     return cartera::reference::import_export(db, files, [](std::uint64_t, std::uint64_t, const std::string &) {});
   }
-  std::string refusal(const fs::path &dir) {
+  std::string reference_refusal(const fs::path &dir) {
     try {
       import(dir);
     } catch (const Failure &e) {
@@ -149,8 +149,8 @@ TEST(ReferenceImport, MembersAndLinesAreWrittenCountedAndKeepTheirSign) {
 TEST(ReferenceImport, LinesThatDoNotAddUpAreRefusedBeforeAnythingIsWritten) {
   cartera::testing::ModuleDir dir;
   ReferenceDb ref(dir);
-  EXPECT_EQ(ref.refusal(family_copy(dir, "invoice_lines.csv", "0-17,Cuota febrero 2026,152131.00",
-                                    "0-17,Cuota febrero 2026,152132.00")),
+  EXPECT_EQ(ref.reference_refusal(family_copy(dir, "invoice_lines.csv", "0-17,Cuota febrero 2026,152131.00",
+                                              "0-17,Cuota febrero 2026,152132.00")),
             "invoice_lines.csv:32: column amount: '152132.00': the lines of invoice FE-10007 add up to 572730.00, its "
             "amount is 572729.00");
   EXPECT_EQ(ref.count("SELECT COUNT(*) FROM ref_customer"), 0);
@@ -161,8 +161,8 @@ TEST(ReferenceImport, ALineNumberTwiceIsRefusedWhereverItComes) {
   cartera::testing::ModuleDir dir;
   ReferenceDb ref(dir);
   // Line 1 of FE-10001 again, among FE-10002's lines: out of order, and adding nothing.
-  EXPECT_EQ(ref.refusal(family_copy(dir, "invoice_lines.csv", "FE-10002,4,",
-                                    "FE-10001,1,B-0001-02,fee,Plan Clásico,18-44,Cuota,0.00\nFE-10002,4,")),
+  EXPECT_EQ(ref.reference_refusal(family_copy(dir, "invoice_lines.csv", "FE-10002,4,",
+                                              "FE-10001,1,B-0001-02,fee,Plan Clásico,18-44,Cuota,0.00\nFE-10002,4,")),
             "invoice_lines.csv:7: column line_no: '1': duplicate line 1 of invoice FE-10001 (first on line 2)");
   EXPECT_EQ(ref.count("SELECT COUNT(*) FROM ref_invoice"), 0);
 }
@@ -170,16 +170,16 @@ TEST(ReferenceImport, ALineNumberTwiceIsRefusedWhereverItComes) {
 TEST(ReferenceImport, MembersAreCheckedAsTheOtherFilesAre) {
   cartera::testing::ModuleDir dir;
   ReferenceDb ref(dir);
-  EXPECT_EQ(ref.refusal(family_copy(dir, "members.csv", "B-0001-01,K-0001", "B-0001-01,K-0009")),
+  EXPECT_EQ(ref.reference_refusal(family_copy(dir, "members.csv", "B-0001-01,K-0001", "B-0001-01,K-0009")),
             "members.csv:2: column contract_id: 'K-0009': unknown contract (not in contracts.csv nor in the database)");
-  EXPECT_EQ(ref.refusal(family_copy(dir, "members.csv", "B-0002-10,", "B-0002-09,")),
+  EXPECT_EQ(ref.reference_refusal(family_copy(dir, "members.csv", "B-0002-10,", "B-0002-09,")),
             "members.csv:14: column member_id: 'B-0002-09': duplicate member_id (first on line 13)");
-  EXPECT_EQ(ref.refusal(family_copy(dir, "members.csv", "Sofía Rojas Ospina,2025-12-09,2026-01-01",
-                                    "Sofía Rojas Ospina,2026-01-01,2025-12-09")),
+  EXPECT_EQ(ref.reference_refusal(family_copy(dir, "members.csv", "Sofía Rojas Ospina,2025-12-09,2026-01-01",
+                                              "Sofía Rojas Ospina,2026-01-01,2025-12-09")),
             "members.csv:4: column birth_date: '2026-01-01': after the day the member joined, 2025-12-09");
-  EXPECT_EQ(ref.refusal(family_copy(dir, "members.csv", "2021-07-01,2026-01-15", "2021-07-01,2020-01-15")),
+  EXPECT_EQ(ref.reference_refusal(family_copy(dir, "members.csv", "2021-07-01,2026-01-15", "2021-07-01,2020-01-15")),
             "members.csv:13: column left_on: '2020-01-15': before the day the member joined, 2021-07-01");
-  EXPECT_EQ(ref.refusal(family_copy(dir, "members.csv", "1958-02-17", "1958-02-30")),
+  EXPECT_EQ(ref.reference_refusal(family_copy(dir, "members.csv", "1958-02-17", "1958-02-30")),
             "members.csv:15: column birth_date: '1958-02-30': not a date (YYYY-MM-DD)");
   EXPECT_EQ(ref.count("SELECT COUNT(*) FROM ref_member"), 0);
 }

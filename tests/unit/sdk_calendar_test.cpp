@@ -1,3 +1,4 @@
+#include "module_dir.hpp"
 #include <cartera/sdk/calendar.hpp>
 #include <cartera/sdk/date.hpp>
 
@@ -21,13 +22,7 @@ using namespace cartera::sdk;
 
 namespace {
 
-constexpr std::uint32_t kSunday = 0;
-constexpr std::uint32_t kMonday = 1;
-constexpr std::uint32_t kSaturday = 6;
-
-std::int64_t day(std::string_view iso) {
-  return parse_iso_date(iso).value();
-}
+using cartera::testing::iso_day;
 
 std::multiset<std::string> holiday_dates(std::int32_t year) {
   std::multiset<std::string> out;
@@ -117,9 +112,9 @@ TEST(CalendarOracle, Year2025HasEighteenHolidaysOnSeventeenDates) {
   EXPECT_EQ(actual.size(), 18U);
   EXPECT_EQ(std::set<std::string>(actual.begin(), actual.end()).size(), 17U);
   // Both holidays of 30 June are there, in the order of their dates before moving (27 and 29 June).
-  EXPECT_EQ(names_on(day("2025-06-30")), (std::vector<std::string>{"Sagrado Corazón", "San Pedro y San Pablo"}));
+  EXPECT_EQ(names_on(iso_day("2025-06-30")), (std::vector<std::string>{"Sagrado Corazón", "San Pedro y San Pablo"}));
   // In 1984 both were due on 29 June itself (Easter on 22 April), and both moved to 2 July.
-  EXPECT_EQ(names_on(day("1984-07-02")), (std::vector<std::string>{"San Pedro y San Pablo", "Sagrado Corazón"}));
+  EXPECT_EQ(names_on(iso_day("1984-07-02")), (std::vector<std::string>{"San Pedro y San Pablo", "Sagrado Corazón"}));
 }
 
 TEST(CalendarOracle, Year2026HasNineteenHolidaysWithChiquinquira) {
@@ -169,14 +164,14 @@ TEST(CalendarOracle, IsColombianHolidayAgreesWithTheOracleDayByDay) {
 }
 
 TEST(CalendarOracle, ChiquinquiraOnlyFrom2026) {
-  EXPECT_FALSE(is_colombian_holiday(day("2025-07-09")));
-  EXPECT_FALSE(is_colombian_holiday(day("2025-07-14")));
-  EXPECT_TRUE(is_colombian_holiday(day("2026-07-13")));
-  EXPECT_FALSE(is_colombian_holiday(day("2026-07-09")));
-  EXPECT_TRUE(is_colombian_holiday(day("2027-07-12")));
+  EXPECT_FALSE(is_colombian_holiday(iso_day("2025-07-09")));
+  EXPECT_FALSE(is_colombian_holiday(iso_day("2025-07-14")));
+  EXPECT_TRUE(is_colombian_holiday(iso_day("2026-07-13")));
+  EXPECT_FALSE(is_colombian_holiday(iso_day("2026-07-09")));
+  EXPECT_TRUE(is_colombian_holiday(iso_day("2027-07-12")));
   // A fixed holiday on a Sunday is not moved: 2025-07-21 is an ordinary Monday.
-  EXPECT_TRUE(is_colombian_holiday(day("2025-07-20")));
-  EXPECT_FALSE(is_colombian_holiday(day("2025-07-21")));
+  EXPECT_TRUE(is_colombian_holiday(iso_day("2025-07-20")));
+  EXPECT_FALSE(is_colombian_holiday(iso_day("2025-07-21")));
 }
 
 // ---- Easter -------------------------------------------------------------------------------
@@ -189,7 +184,7 @@ TEST(CalendarEaster, KnownYears) {
                                                   "2019-04-21", "2024-03-31", "2025-04-20", "2026-04-05",
                                                   "2027-03-28", "2038-04-25", "2100-03-28", "2285-03-22"};
   for (const std::string_view iso : known) {
-    const std::int64_t expected = day(iso);
+    const std::int64_t expected = iso_day(iso);
     EXPECT_EQ(format_iso_date(easter_sunday(civil_from_days(expected).year)), iso);
   }
 }
@@ -291,69 +286,69 @@ TEST(CalendarProperties, NoBusinessDayIsASundayOrAHoliday) {
 // ---- Business days ------------------------------------------------------------------------
 
 TEST(CalendarBusinessDays, SaturdaysOnlyWhenConfigured) {
-  EXPECT_FALSE(kWeekdays.is_business_day(day("2025-06-14"))); // Saturday
-  EXPECT_TRUE(kWithSaturdays.is_business_day(day("2025-06-14")));
-  EXPECT_FALSE(kWithSaturdays.is_business_day(day("2025-06-15"))); // Sunday
-  EXPECT_FALSE(kWithSaturdays.is_business_day(day("2024-07-20"))); // a Saturday holiday
-  EXPECT_FALSE(kWithSaturdays.is_business_day(day("2026-07-13"))); // a Monday holiday
-  EXPECT_TRUE(kWeekdays.is_business_day(day("2025-06-16")));
+  EXPECT_FALSE(kWeekdays.is_business_day(iso_day("2025-06-14"))); // Saturday
+  EXPECT_TRUE(kWithSaturdays.is_business_day(iso_day("2025-06-14")));
+  EXPECT_FALSE(kWithSaturdays.is_business_day(iso_day("2025-06-15"))); // Sunday
+  EXPECT_FALSE(kWithSaturdays.is_business_day(iso_day("2024-07-20"))); // a Saturday holiday
+  EXPECT_FALSE(kWithSaturdays.is_business_day(iso_day("2026-07-13"))); // a Monday holiday
+  EXPECT_TRUE(kWeekdays.is_business_day(iso_day("2025-06-16")));
 }
 
 TEST(CalendarBusinessDays, OnOrAfterMovesADueDateLikeArticle829) {
   for (const BusinessCalendar &c : {kWeekdays, kWithSaturdays}) {
-    EXPECT_EQ(format_iso_date(c.on_or_after(day("2025-06-15"))), "2025-06-16"); // Sunday
-    EXPECT_EQ(format_iso_date(c.on_or_after(day("2026-07-13"))), "2026-07-14"); // holiday Monday
-    EXPECT_EQ(format_iso_date(c.on_or_after(day("2025-06-16"))), "2025-06-16"); // already one
+    EXPECT_EQ(format_iso_date(c.on_or_after(iso_day("2025-06-15"))), "2025-06-16"); // Sunday
+    EXPECT_EQ(format_iso_date(c.on_or_after(iso_day("2026-07-13"))), "2026-07-14"); // holiday Monday
+    EXPECT_EQ(format_iso_date(c.on_or_after(iso_day("2025-06-16"))), "2025-06-16"); // already one
   }
-  EXPECT_EQ(format_iso_date(kWeekdays.on_or_after(day("2026-01-10"))), "2026-01-13"); // Sat, Sun, Reyes
-  EXPECT_EQ(format_iso_date(kWithSaturdays.on_or_after(day("2026-01-10"))), "2026-01-10");
-  EXPECT_EQ(format_iso_date(kWeekdays.on_or_after(day("2026-04-02"))), "2026-04-06"); // Jueves Santo
-  EXPECT_EQ(format_iso_date(kWithSaturdays.on_or_after(day("2026-04-02"))), "2026-04-04");
+  EXPECT_EQ(format_iso_date(kWeekdays.on_or_after(iso_day("2026-01-10"))), "2026-01-13"); // Sat, Sun, Reyes
+  EXPECT_EQ(format_iso_date(kWithSaturdays.on_or_after(iso_day("2026-01-10"))), "2026-01-10");
+  EXPECT_EQ(format_iso_date(kWeekdays.on_or_after(iso_day("2026-04-02"))), "2026-04-06"); // Jueves Santo
+  EXPECT_EQ(format_iso_date(kWithSaturdays.on_or_after(iso_day("2026-04-02"))), "2026-04-04");
 }
 
 TEST(CalendarBusinessDays, NextIsStrictlyAfter) {
-  EXPECT_EQ(format_iso_date(kWeekdays.next(day("2025-06-16"))), "2025-06-17");
-  EXPECT_EQ(format_iso_date(kWeekdays.next(day("2026-04-01"))), "2026-04-06");
-  EXPECT_EQ(format_iso_date(kWithSaturdays.next(day("2026-04-01"))), "2026-04-04");
-  EXPECT_EQ(format_iso_date(kWeekdays.next(day("2026-07-10"))), "2026-07-14");
-  EXPECT_EQ(format_iso_date(kWithSaturdays.next(day("2026-07-10"))), "2026-07-11");
+  EXPECT_EQ(format_iso_date(kWeekdays.next(iso_day("2025-06-16"))), "2025-06-17");
+  EXPECT_EQ(format_iso_date(kWeekdays.next(iso_day("2026-04-01"))), "2026-04-06");
+  EXPECT_EQ(format_iso_date(kWithSaturdays.next(iso_day("2026-04-01"))), "2026-04-04");
+  EXPECT_EQ(format_iso_date(kWeekdays.next(iso_day("2026-07-10"))), "2026-07-14");
+  EXPECT_EQ(format_iso_date(kWithSaturdays.next(iso_day("2026-07-10"))), "2026-07-11");
 }
 
 TEST(CalendarBusinessDays, AddAcrossSemanaSanta) {
   // Tuesday 2026-03-31: Wednesday counts, Jueves and Viernes Santo and the weekend do not.
-  EXPECT_EQ(format_iso_date(kWeekdays.add(day("2026-03-31"), 3)), "2026-04-07");
-  EXPECT_EQ(format_iso_date(kWithSaturdays.add(day("2026-03-31"), 3)), "2026-04-06");
-  EXPECT_EQ(format_iso_date(kWeekdays.add(day("2026-04-07"), -3)), "2026-03-31");
-  EXPECT_EQ(format_iso_date(kWithSaturdays.add(day("2026-04-06"), -3)), "2026-03-31");
+  EXPECT_EQ(format_iso_date(kWeekdays.add(iso_day("2026-03-31"), 3)), "2026-04-07");
+  EXPECT_EQ(format_iso_date(kWithSaturdays.add(iso_day("2026-03-31"), 3)), "2026-04-06");
+  EXPECT_EQ(format_iso_date(kWeekdays.add(iso_day("2026-04-07"), -3)), "2026-03-31");
+  EXPECT_EQ(format_iso_date(kWithSaturdays.add(iso_day("2026-04-06"), -3)), "2026-03-31");
 }
 
 TEST(CalendarBusinessDays, AddCountsAPetitionTermFromTheDayAfter) {
   // Ley 1755 art. 14: 15 días from a petition received Friday 2025-12-19, across Navidad,
   // Año Nuevo and Reyes Magos (Monday 2026-01-12), but not 6 January itself.
-  EXPECT_EQ(format_iso_date(kWeekdays.add(day("2025-12-19"), 15)), "2026-01-14");
-  EXPECT_EQ(format_iso_date(kWithSaturdays.add(day("2025-12-19"), 15)), "2026-01-08");
+  EXPECT_EQ(format_iso_date(kWeekdays.add(iso_day("2025-12-19"), 15)), "2026-01-14");
+  EXPECT_EQ(format_iso_date(kWithSaturdays.add(iso_day("2025-12-19"), 15)), "2026-01-08");
 }
 
 TEST(CalendarBusinessDays, AddFromANonBusinessDayAndZero) {
-  EXPECT_EQ(format_iso_date(kWeekdays.add(day("2025-06-15"), 1)), "2025-06-16");
-  EXPECT_EQ(format_iso_date(kWeekdays.add(day("2025-06-15"), -1)), "2025-06-13");
-  EXPECT_EQ(format_iso_date(kWithSaturdays.add(day("2025-06-15"), -1)), "2025-06-14");
-  EXPECT_EQ(format_iso_date(kWeekdays.add(day("2026-07-13"), -1)), "2026-07-10");
+  EXPECT_EQ(format_iso_date(kWeekdays.add(iso_day("2025-06-15"), 1)), "2025-06-16");
+  EXPECT_EQ(format_iso_date(kWeekdays.add(iso_day("2025-06-15"), -1)), "2025-06-13");
+  EXPECT_EQ(format_iso_date(kWithSaturdays.add(iso_day("2025-06-15"), -1)), "2025-06-14");
+  EXPECT_EQ(format_iso_date(kWeekdays.add(iso_day("2026-07-13"), -1)), "2026-07-10");
   // n == 0 leaves even a Sunday alone: moving it is on_or_after's job.
-  EXPECT_EQ(format_iso_date(kWeekdays.add(day("2025-06-15"), 0)), "2025-06-15");
-  EXPECT_EQ(format_iso_date(kWeekdays.add(day("2025-06-16"), 0)), "2025-06-16");
+  EXPECT_EQ(format_iso_date(kWeekdays.add(iso_day("2025-06-15"), 0)), "2025-06-15");
+  EXPECT_EQ(format_iso_date(kWeekdays.add(iso_day("2025-06-16"), 0)), "2025-06-16");
 }
 
 TEST(CalendarBusinessDays, CountBetweenExamples) {
-  EXPECT_EQ(kWeekdays.count_between(day("2026-03-31"), day("2026-04-07")), 3);
-  EXPECT_EQ(kWeekdays.count_between(day("2026-04-07"), day("2026-03-31")), -3);
-  EXPECT_EQ(kWithSaturdays.count_between(day("2026-03-31"), day("2026-04-07")), 4);
-  EXPECT_EQ(kWeekdays.count_between(day("2026-04-07"), day("2026-04-07")), 0);
+  EXPECT_EQ(kWeekdays.count_between(iso_day("2026-03-31"), iso_day("2026-04-07")), 3);
+  EXPECT_EQ(kWeekdays.count_between(iso_day("2026-04-07"), iso_day("2026-03-31")), -3);
+  EXPECT_EQ(kWithSaturdays.count_between(iso_day("2026-03-31"), iso_day("2026-04-07")), 4);
+  EXPECT_EQ(kWeekdays.count_between(iso_day("2026-04-07"), iso_day("2026-04-07")), 0);
   // `from` is not counted and `to` is, in both directions: Friday to Sunday passes no business
   // day, but walking back from Sunday lands on Friday, one.
-  EXPECT_EQ(kWeekdays.count_between(day("2025-06-13"), day("2025-06-15")), 0);
-  EXPECT_EQ(kWeekdays.count_between(day("2025-06-15"), day("2025-06-13")), -1);
-  EXPECT_EQ(kWithSaturdays.count_between(day("2025-06-13"), day("2025-06-15")), 1);
+  EXPECT_EQ(kWeekdays.count_between(iso_day("2025-06-13"), iso_day("2025-06-15")), 0);
+  EXPECT_EQ(kWeekdays.count_between(iso_day("2025-06-15"), iso_day("2025-06-13")), -1);
+  EXPECT_EQ(kWithSaturdays.count_between(iso_day("2025-06-13"), iso_day("2025-06-15")), 1);
 }
 
 TEST(CalendarBusinessDays, BusinessDaysPerYear) {
@@ -429,16 +424,16 @@ TEST(CalendarRange, HolidayListsOnlyForCoveredYears) {
 }
 
 TEST(CalendarRange, LookupsThrowOutsideAndSayWhy) {
-  EXPECT_THROW((void)is_colombian_holiday(day("1983-12-31")), std::out_of_range);
-  EXPECT_THROW((void)is_colombian_holiday(day("2101-01-01")), std::out_of_range);
+  EXPECT_THROW((void)is_colombian_holiday(iso_day("1983-12-31")), std::out_of_range);
+  EXPECT_THROW((void)is_colombian_holiday(iso_day("2101-01-01")), std::out_of_range);
   EXPECT_THROW((void)is_colombian_holiday(std::numeric_limits<std::int64_t>::max()), std::out_of_range);
   EXPECT_THROW((void)is_colombian_holiday(std::numeric_limits<std::int64_t>::min()), std::out_of_range);
-  EXPECT_TRUE(is_colombian_holiday(day("1984-01-01")));
-  EXPECT_TRUE(is_colombian_holiday(day("1984-01-09"))); // Reyes Magos, moved: the law's first year
-  EXPECT_TRUE(is_colombian_holiday(day("2100-12-25")));
-  EXPECT_FALSE(is_colombian_holiday(day("2100-12-31")));
+  EXPECT_TRUE(is_colombian_holiday(iso_day("1984-01-01")));
+  EXPECT_TRUE(is_colombian_holiday(iso_day("1984-01-09"))); // Reyes Magos, moved: the law's first year
+  EXPECT_TRUE(is_colombian_holiday(iso_day("2100-12-25")));
+  EXPECT_FALSE(is_colombian_holiday(iso_day("2100-12-31")));
   try {
-    (void)is_colombian_holiday(day("1900-01-01"));
+    (void)is_colombian_holiday(iso_day("1900-01-01"));
     FAIL() << "no exception";
   } catch (const std::out_of_range &e) {
     EXPECT_EQ(std::string(e.what()), "the Colombian holiday calendar covers the years 1984..2100, not 1900-01-01");
@@ -447,21 +442,21 @@ TEST(CalendarRange, LookupsThrowOutsideAndSayWhy) {
 
 TEST(CalendarRange, BusinessDayWalksStopAtTheEdges) {
   // A Sunday outside the range throws too: the answer would be right, but the date is a bug.
-  EXPECT_THROW((void)kWeekdays.is_business_day(day("1983-12-25")), std::out_of_range);
-  EXPECT_THROW((void)kWeekdays.on_or_after(day("2101-01-03")), std::out_of_range);
-  EXPECT_THROW((void)kWeekdays.next(day("2100-12-31")), std::out_of_range);
-  EXPECT_THROW((void)kWeekdays.add(day("2100-12-31"), 1), std::out_of_range);
-  EXPECT_THROW((void)kWeekdays.add(day("2100-12-24"), 6), std::out_of_range);
-  EXPECT_THROW((void)kWeekdays.add(day("1984-01-03"), -2), std::out_of_range);
-  EXPECT_THROW((void)kWeekdays.add(day("2026-01-01"), std::numeric_limits<std::int32_t>::max()), std::out_of_range);
-  EXPECT_THROW((void)kWeekdays.add(day("2026-01-01"), std::numeric_limits<std::int32_t>::min()), std::out_of_range);
-  EXPECT_THROW((void)kWeekdays.count_between(day("1983-12-31"), day("1984-01-10")), std::out_of_range);
-  EXPECT_THROW((void)kWeekdays.add(day("1983-12-31"), 0), std::out_of_range);
+  EXPECT_THROW((void)kWeekdays.is_business_day(iso_day("1983-12-25")), std::out_of_range);
+  EXPECT_THROW((void)kWeekdays.on_or_after(iso_day("2101-01-03")), std::out_of_range);
+  EXPECT_THROW((void)kWeekdays.next(iso_day("2100-12-31")), std::out_of_range);
+  EXPECT_THROW((void)kWeekdays.add(iso_day("2100-12-31"), 1), std::out_of_range);
+  EXPECT_THROW((void)kWeekdays.add(iso_day("2100-12-24"), 6), std::out_of_range);
+  EXPECT_THROW((void)kWeekdays.add(iso_day("1984-01-03"), -2), std::out_of_range);
+  EXPECT_THROW((void)kWeekdays.add(iso_day("2026-01-01"), std::numeric_limits<std::int32_t>::max()), std::out_of_range);
+  EXPECT_THROW((void)kWeekdays.add(iso_day("2026-01-01"), std::numeric_limits<std::int32_t>::min()), std::out_of_range);
+  EXPECT_THROW((void)kWeekdays.count_between(iso_day("1983-12-31"), iso_day("1984-01-10")), std::out_of_range);
+  EXPECT_THROW((void)kWeekdays.add(iso_day("1983-12-31"), 0), std::out_of_range);
   // Right up to the edges, everything answers.
-  EXPECT_EQ(format_iso_date(kWeekdays.add(day("2100-12-24"), 1)), "2100-12-27"); // Navidad on Saturday
-  EXPECT_EQ(format_iso_date(kWeekdays.add(day("1984-01-03"), -1)), "1984-01-02");
-  EXPECT_EQ(format_iso_date(kWeekdays.on_or_after(day("1984-01-01"))), "1984-01-02");
-  EXPECT_EQ(kWeekdays.count_between(day("1984-01-01"), day("2100-12-31")),
-            kWeekdays.count_between(day("1984-01-01"), day("2042-06-30")) +
-                kWeekdays.count_between(day("2042-06-30"), day("2100-12-31")));
+  EXPECT_EQ(format_iso_date(kWeekdays.add(iso_day("2100-12-24"), 1)), "2100-12-27"); // Navidad on Saturday
+  EXPECT_EQ(format_iso_date(kWeekdays.add(iso_day("1984-01-03"), -1)), "1984-01-02");
+  EXPECT_EQ(format_iso_date(kWeekdays.on_or_after(iso_day("1984-01-01"))), "1984-01-02");
+  EXPECT_EQ(kWeekdays.count_between(iso_day("1984-01-01"), iso_day("2100-12-31")),
+            kWeekdays.count_between(iso_day("1984-01-01"), iso_day("2042-06-30")) +
+                kWeekdays.count_between(iso_day("2042-06-30"), iso_day("2100-12-31")));
 }

@@ -1,3 +1,4 @@
+#include "module_dir.hpp"
 #include <cartera/sdk/calendar.hpp>
 #include <cartera/sdk/contact_rules.hpp>
 #include <cartera/sdk/date.hpp>
@@ -20,16 +21,12 @@ using namespace cartera::sdk;
 
 namespace {
 
-constexpr std::uint32_t kSunday = 0;
-constexpr std::uint32_t kSaturday = 6;
 constexpr std::int64_t kUsPerMinute = 60'000'000;
 
-std::int64_t day(std::string_view iso) {
-  return parse_iso_date(iso).value();
-}
+using cartera::testing::iso_day;
 
 LocalTime at(std::string_view iso, std::int32_t hour, std::int32_t minute) {
-  return LocalTime{day(iso), hour * 60 + minute};
+  return LocalTime{iso_day(iso), hour * 60 + minute};
 }
 
 std::string show(LocalTime t) {
@@ -37,7 +34,7 @@ std::string show(LocalTime t) {
 }
 
 std::int64_t utc(std::string_view iso, std::int64_t hour, std::int64_t minute, std::int64_t second = 0) {
-  return ((day(iso) * 24 + hour) * 60 + minute) * kUsPerMinute + second * 1'000'000;
+  return ((iso_day(iso) * 24 + hour) * 60 + minute) * kUsPerMinute + second * 1'000'000;
 }
 
 // Ley 2300 art. 3 written out again from colombia.md §4.1, with its own holiday set, rather than
@@ -154,17 +151,17 @@ TEST(BogotaTime, FormatsAndRejectsImpossibleMinutes) {
   EXPECT_EQ(show(at("2026-01-05", 0, 0)), "2026-01-05 00:00");
   EXPECT_EQ(show(at("2026-01-05", 23, 59)), "2026-01-05 23:59");
   for (const std::int32_t bad : {-1, 1440, 100'000}) {
-    EXPECT_THROW(format_local_time(LocalTime{day("2026-01-05"), bad}), std::invalid_argument) << bad;
-    EXPECT_THROW(utc_us_from_bogota(LocalTime{day("2026-01-05"), bad}), std::invalid_argument) << bad;
-    EXPECT_THROW(within_contact_hours(LocalTime{day("2026-01-05"), bad}), std::invalid_argument) << bad;
-    EXPECT_THROW(next_contact_opening(LocalTime{day("2026-01-05"), bad}), std::invalid_argument) << bad;
+    EXPECT_THROW(format_local_time(LocalTime{iso_day("2026-01-05"), bad}), std::invalid_argument) << bad;
+    EXPECT_THROW(utc_us_from_bogota(LocalTime{iso_day("2026-01-05"), bad}), std::invalid_argument) << bad;
+    EXPECT_THROW(within_contact_hours(LocalTime{iso_day("2026-01-05"), bad}), std::invalid_argument) << bad;
+    EXPECT_THROW(next_contact_opening(LocalTime{iso_day("2026-01-05"), bad}), std::invalid_argument) << bad;
   }
 }
 
 TEST(BogotaTime, OrdersByDateThenMinute) {
   EXPECT_LT(at("2026-11-22", 23, 59), at("2026-11-23", 0, 0));
   EXPECT_LT(at("2026-11-23", 7, 0), at("2026-11-23", 7, 1));
-  EXPECT_EQ(at("2026-11-23", 7, 0), (LocalTime{day("2026-11-23"), 420}));
+  EXPECT_EQ(at("2026-11-23", 7, 0), (LocalTime{iso_day("2026-11-23"), 420}));
 }
 
 // ---- Hours: Ley 2300 art. 3 ----------------------------------------------------------------
@@ -230,8 +227,8 @@ TEST(ContactHours, ChristmasAndNewYear) {
   EXPECT_EQ(show(next_contact_opening(at("2026-12-24", 19, 0))), "2026-12-26 08:00");
   EXPECT_EQ(show(next_contact_opening(at("2026-12-25", 9, 0))), "2026-12-26 08:00");
   // Thursday 31 → Friday 2027-01-01 is Año Nuevo → Saturday 2.
-  ASSERT_TRUE(is_colombian_holiday(day("2027-01-01")));
-  ASSERT_FALSE(is_colombian_holiday(day("2027-01-02")));
+  ASSERT_TRUE(is_colombian_holiday(iso_day("2027-01-01")));
+  ASSERT_FALSE(is_colombian_holiday(iso_day("2027-01-02")));
   EXPECT_EQ(show(next_contact_opening(at("2026-12-31", 20, 0))), "2027-01-02 08:00");
   // Saturday 2 afternoon → Monday 4 (Reyes Magos moves to 11 January in 2027).
   EXPECT_EQ(show(next_contact_opening(at("2027-01-02", 15, 0))), "2027-01-04 07:00");
@@ -248,7 +245,7 @@ TEST(ContactHours, HolyWeek) {
 }
 
 TEST(ContactHours, EveryDayOf2024To2027HasTheRightWindow) {
-  for (std::int64_t d = day("2024-01-01"); d <= day("2027-12-31"); ++d) {
+  for (std::int64_t d = iso_day("2024-01-01"); d <= iso_day("2027-12-31"); ++d) {
     const OracleWindow w = oracle().window(d);
     std::int32_t first = -1;
     std::int32_t last = -1;
@@ -272,7 +269,7 @@ TEST(ContactHours, EveryDayOf2024To2027HasTheRightWindow) {
 
 TEST(ContactHours, NextOpeningIsTheFirstMinuteWithinHours) {
   std::mt19937_64 rng(2300);
-  std::uniform_int_distribution<std::int64_t> any_date(day("2024-01-01"), day("2027-12-31"));
+  std::uniform_int_distribution<std::int64_t> any_date(iso_day("2024-01-01"), iso_day("2027-12-31"));
   std::uniform_int_distribution<std::int32_t> any_minute(0, kMinutesPerDay - 1);
   for (int i = 0; i < 20'000; ++i) {
     const LocalTime t{any_date(rng), any_minute(rng)};
@@ -466,7 +463,7 @@ TEST(ContactFrequency, InvalidPolicyOrTimeIsRejected) {
   ContactPolicy no_attempts;
   no_attempts.max_attempts_per_day = -1;
   EXPECT_THROW(earliest_contact({}, "email", at("2026-11-23", 10, 0), no_attempts), std::invalid_argument);
-  EXPECT_THROW(earliest_contact({}, "email", LocalTime{day("2026-11-23"), 1440}), std::invalid_argument);
+  EXPECT_THROW(earliest_contact({}, "email", LocalTime{iso_day("2026-11-23"), 1440}), std::invalid_argument);
   EXPECT_THROW(earliest_contact({}, "email", at("2101-01-03", 10, 0)), std::out_of_range);
 }
 
@@ -549,7 +546,8 @@ TEST(ContactFrequency, MatchesABruteForceSearch) {
 
   const std::array<std::string, 3> channels = {"email", "sms", "call"};
   std::mt19937_64 rng(10'07'2023);
-  std::uniform_int_distribution<std::int64_t> any_date(day("2026-03-23"), day("2026-04-12")); // Holy Week inside
+  std::uniform_int_distribution<std::int64_t> any_date(iso_day("2026-03-23"),
+                                                       iso_day("2026-04-12")); // Holy Week inside
   std::uniform_int_distribution<std::int32_t> any_minute(0, kMinutesPerDay - 1);
   std::uniform_int_distribution<std::size_t> any_channel(0, channels.size() - 1);
   std::uniform_int_distribution<int> small(0, 9);

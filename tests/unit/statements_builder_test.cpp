@@ -1,6 +1,7 @@
 // statement_builder: the periods, each cause on a small family contract, and on 2,000 random
 // customers the promises of statement.hpp — the causes add up to the difference, the running
 // balance ends at the closing balance, and what is open adds up to what is owed.
+#include "module_dir.hpp"
 #include "statement_builder.hpp"
 
 #include <cartera/sdk/date.hpp>
@@ -16,13 +17,11 @@ namespace sdk = cartera::sdk;
 
 namespace {
 
-std::int64_t day(const char *iso) {
-  return *sdk::parse_iso_date(iso);
-}
+using cartera::testing::iso_day;
 
 LineRow fee(const char *invoice, const char *issued, const char *member, const char *band, std::int64_t amount) {
-  return LineRow{"K1",  invoice, day(issued), 1,  member, std::string("Miembro ") + member,
-                 "fee", "Plan",  band,        "", amount};
+  return LineRow{"K1", invoice, iso_day(issued), 1, member, std::string("Miembro ") + member, "fee", "Plan",
+                 band, "",      amount};
 }
 
 std::int64_t sum_causes(const Statement &s) {
@@ -40,14 +39,14 @@ const Cause *find(const Statement &s, const std::string &kind) {
 }
 
 TEST(StatementPeriod, AMonthUpToTheDateAndTheWholeMonthBefore) {
-  const Period p = month_period(day("2026-03-15"));
-  EXPECT_EQ(p.start, day("2026-03-01"));
-  EXPECT_EQ(p.end, day("2026-03-15"));
-  EXPECT_EQ(p.previous_start, day("2026-02-01"));
-  EXPECT_EQ(p.previous_end, day("2026-02-28"));
-  const Period jan = month_period(day("2026-01-31"));
-  EXPECT_EQ(jan.previous_start, day("2025-12-01"));
-  EXPECT_EQ(jan.previous_end, day("2025-12-31"));
+  const Period p = month_period(iso_day("2026-03-15"));
+  EXPECT_EQ(p.start, iso_day("2026-03-01"));
+  EXPECT_EQ(p.end, iso_day("2026-03-15"));
+  EXPECT_EQ(p.previous_start, iso_day("2026-02-01"));
+  EXPECT_EQ(p.previous_end, iso_day("2026-02-28"));
+  const Period jan = month_period(iso_day("2026-01-31"));
+  EXPECT_EQ(jan.previous_start, iso_day("2025-12-01"));
+  EXPECT_EQ(jan.previous_end, iso_day("2025-12-31"));
 }
 
 // December: two members; January: one joins, one leaves, one changes band, the yearly increase
@@ -56,21 +55,22 @@ TEST(StatementCauses, EachChangeOfAFamilyContractWithItsAmount) {
   CustomerBooks b;
   b.holder = Holder{"C1", "CC", "123", "Ana", "Calle 1", "Bogotá"};
   b.contracts = {ContractRow{"K1", "familiar", "Plan", "activo"}};
-  b.invoices = {InvoiceRow{"K1", "F-DIC", day("2025-12-01"), day("2025-12-31"), 300000},
-                InvoiceRow{"K1", "F-ENE", day("2026-01-01"), day("2026-01-31"), 0}};
+  b.invoices = {InvoiceRow{"K1", "F-DIC", iso_day("2025-12-01"), iso_day("2025-12-31"), 300000},
+                InvoiceRow{"K1", "F-ENE", iso_day("2026-01-01"), iso_day("2026-01-31"), 0}};
   b.lines = {fee("F-DIC", "2025-12-01", "A", "18-44", 100000),
              fee("F-DIC", "2025-12-01", "B", "18-44", 100000),
              fee("F-DIC", "2025-12-01", "C", "0-17", 100000),
              fee("F-ENE", "2026-01-01", "A", "18-44", 109000),
              fee("F-ENE", "2026-01-01", "B", "45-59", 150000),
              fee("F-ENE", "2026-01-01", "D", "0-17", 80000),
-             LineRow{"K1", "F-ENE", day("2026-01-01"), 5, "", "", "adjustment", "Plan", "", "prorrata", -20000},
-             LineRow{"K1", "F-ENE", day("2026-01-01"), 6, "", "", "interest", "Plan", "", "mora", 5000}};
+             LineRow{"K1", "F-ENE", iso_day("2026-01-01"), 5, "", "", "adjustment", "Plan", "", "prorrata", -20000},
+             LineRow{"K1", "F-ENE", iso_day("2026-01-01"), 6, "", "", "interest", "Plan", "", "mora", 5000}};
   b.invoices[1].amount = 109000 + 150000 + 80000 - 20000 + 5000;
-  b.payments = {PaymentRow{"P1", day("2026-01-10"), 250000, "PSE", "REF"}};
+  b.payments = {PaymentRow{"P1", iso_day("2026-01-10"), 250000, "PSE", "REF"}};
   b.applications = {ApplicationRow{"P1", "F-DIC", 250000}};
 
-  const Statement s = build_statement(b, month_period(day("2026-01-31")), BuildOptions{{}, day("2026-01-31")}, "K1");
+  const Statement s =
+      build_statement(b, month_period(iso_day("2026-01-31")), BuildOptions{{}, iso_day("2026-01-31")}, "K1");
   EXPECT_EQ(s.opening_balance, 300000);
   EXPECT_EQ(s.closing_balance, 300000 + 324000 - 250000);
   ASSERT_NE(find(s, "member-added"), nullptr);
@@ -97,10 +97,11 @@ TEST(StatementCauses, ACreditBalanceCoversTheOldestItemsAndTheAmountDueIsZero) {
   CustomerBooks b;
   b.holder = Holder{"C4", "CC", "9", "Mafe", "", ""};
   b.contracts = {ContractRow{"K4", "individual", "Plan", "activo"}};
-  b.invoices = {InvoiceRow{"K4", "F1", day("2026-01-01"), day("2026-01-31"), 200000},
-                InvoiceRow{"K4", "F2", day("2026-02-01"), day("2026-02-28"), 200000}};
-  b.payments = {PaymentRow{"P1", day("2025-12-20"), 500000, "PSE", "ANTICIPO"}};
-  const Statement s = build_statement(b, month_period(day("2026-02-28")), BuildOptions{{}, day("2026-02-28")}, "");
+  b.invoices = {InvoiceRow{"K4", "F1", iso_day("2026-01-01"), iso_day("2026-01-31"), 200000},
+                InvoiceRow{"K4", "F2", iso_day("2026-02-01"), iso_day("2026-02-28"), 200000}};
+  b.payments = {PaymentRow{"P1", iso_day("2025-12-20"), 500000, "PSE", "ANTICIPO"}};
+  const Statement s =
+      build_statement(b, month_period(iso_day("2026-02-28")), BuildOptions{{}, iso_day("2026-02-28")}, "");
   EXPECT_EQ(s.closing_balance, -100000);
   EXPECT_EQ(s.amount_due, 0);
   EXPECT_EQ(s.due_date, 0);
@@ -114,12 +115,12 @@ TEST(StatementCauses, InterestChargedIsAnItemOfItsOwnUntilTheHostBillsIt) {
   CustomerBooks b;
   b.holder = Holder{"C5", "CC", "8", "Andrés", "", ""};
   b.contracts = {ContractRow{"K5", "individual", "Plan", "activo"}};
-  b.invoices = {InvoiceRow{"K5", "F1", day("2026-01-01"), day("2026-01-15"), 450000}};
-  b.cartera = {CarteraRow{day("2026-02-20"), "interest", "ND-7", "", "F1", 5000, "Intereses de mora", "ND-7"}};
-  b.interest = {InterestRow{"F1", day("2026-02-28"), 1200}};
-  const Period feb = month_period(day("2026-02-28"));
+  b.invoices = {InvoiceRow{"K5", "F1", iso_day("2026-01-01"), iso_day("2026-01-15"), 450000}};
+  b.cartera = {CarteraRow{iso_day("2026-02-20"), "interest", "ND-7", "", "F1", 5000, "Intereses de mora", "ND-7"}};
+  b.interest = {InterestRow{"F1", iso_day("2026-02-28"), 1200}};
+  const Period feb = month_period(iso_day("2026-02-28"));
   for (const std::string scope : {"", "K5"}) {
-    const Statement s = build_statement(b, feb, BuildOptions{{}, day("2026-02-28")}, scope);
+    const Statement s = build_statement(b, feb, BuildOptions{{}, iso_day("2026-02-28")}, scope);
     ASSERT_EQ(s.open_items.size(), 2U) << scope;
     EXPECT_EQ(s.open_items[0].invoice_id, "F1");
     EXPECT_EQ(s.open_items[0].open_amount, 450000) << "the charge does not sit on the invoice";
@@ -133,8 +134,8 @@ TEST(StatementCauses, InterestChargedIsAnItemOfItsOwnUntilTheHostBillsIt) {
     EXPECT_EQ(sum_causes(s), s.difference);
   }
   // The host bills the debit note ND-7: its invoice tells it now, and the row steps aside.
-  b.invoices.push_back(InvoiceRow{"K5", "ND-7", day("2026-02-21"), day("2026-02-21"), 5000});
-  const Statement s = build_statement(b, feb, BuildOptions{{}, day("2026-02-28")}, "");
+  b.invoices.push_back(InvoiceRow{"K5", "ND-7", iso_day("2026-02-21"), iso_day("2026-02-21"), 5000});
+  const Statement s = build_statement(b, feb, BuildOptions{{}, iso_day("2026-02-28")}, "");
   EXPECT_EQ(s.closing_balance, 455000);
   EXPECT_EQ(s.open_items.size(), 2U);
   EXPECT_EQ(sum_causes(s), s.difference);
@@ -143,7 +144,8 @@ TEST(StatementCauses, InterestChargedIsAnItemOfItsOwnUntilTheHostBillsIt) {
 TEST(StatementCauses, AnUnknownContractIsRefused) {
   CustomerBooks b;
   b.holder.customer_id = "C1";
-  EXPECT_THROW((void)build_statement(b, month_period(day("2026-02-28")), BuildOptions{}, "K9"), std::invalid_argument);
+  EXPECT_THROW((void)build_statement(b, month_period(iso_day("2026-02-28")), BuildOptions{}, "K9"),
+               std::invalid_argument);
 }
 
 // Random books: members that come and go and change band, partial and advance payments, lines
@@ -159,7 +161,7 @@ CustomerBooks random_books(std::mt19937_64 &rng, int n) {
   }
   int seq = 0;
   for (const char *month : {"2025-11-01", "2025-12-01", "2026-01-01", "2026-02-01"}) {
-    const std::int64_t issued = day(month);
+    const std::int64_t issued = iso_day(month);
     for (const ContractRow &c : b.contracts) {
       const std::string inv = "F" + std::to_string(++seq);
       std::int64_t amount = 0;
@@ -201,7 +203,7 @@ TEST(StatementProperties, OnRandomCustomersEverythingAddsUp) {
   for (int n = 0; n < 2000; ++n) {
     const CustomerBooks b = random_books(rng, n);
     for (const char *as_of : {"2026-01-31", "2026-02-15", "2026-02-28"}) {
-      const Period p = month_period(day(as_of));
+      const Period p = month_period(iso_day(as_of));
       CustomerBooks upto = b; // the host gives what is on or before the end
       std::erase_if(upto.invoices, [&](const InvoiceRow &i) { return i.issue_date > p.end; });
       std::erase_if(upto.payments, [&](const PaymentRow &x) { return x.paid_on > p.end; });

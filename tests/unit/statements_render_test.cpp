@@ -4,6 +4,7 @@
 #include "html_renderer.hpp"
 #include "labels.hpp"
 #include "pdf_renderer.hpp"
+#include "smtp_server.hpp"
 
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
@@ -33,7 +34,7 @@ using namespace cartera::statements;
 using cartera::sdk::CivilDate;
 using cartera::sdk::days_from_civil;
 
-std::int64_t day(std::int32_t y, std::uint32_t m, std::uint32_t d) {
+std::int64_t civil_day(std::int32_t y, std::uint32_t m, std::uint32_t d) {
   return days_from_civil(CivilDate{y, m, d});
 }
 
@@ -99,9 +100,9 @@ Statement november(std::string id) {
   Statement s;
   s.statement_id = std::move(id);
   s.issuer = issuer();
-  s.period_start = day(2026, 11, 1);
-  s.period_end = day(2026, 11, 30);
-  s.issued_on = day(2026, 11, 30);
+  s.period_start = civil_day(2026, 11, 1);
+  s.period_end = civil_day(2026, 11, 30);
+  s.issued_on = civil_day(2026, 11, 30);
   return s;
 }
 
@@ -118,12 +119,14 @@ Statement family() {
                         {"K-1001-04", "Sofía Gómez Muñoz", "0-17", "Oro", pesos(87500)}};
   s.opening_balance = pesos(325000);
   s.movements = {
-      movement(day(2026, 11, 5), "payment", "RC-55210", "FE-11790", "Pago PSE", 0, pesos(325000), "K-1001"),
-      movement(day(2026, 11, 25), "invoice", "FE-11873", "K-1001", "Cuota diciembre 2026", pesos(412500), 0, "K-1001"),
+      movement(civil_day(2026, 11, 5), "payment", "RC-55210", "FE-11790", "Pago PSE", 0, pesos(325000), "K-1001"),
+      movement(civil_day(2026, 11, 25), "invoice", "FE-11873", "K-1001", "Cuota diciembre 2026", pesos(412500), 0,
+               "K-1001"),
   };
-  s.open_items = {{"FE-11873", "K-1001", day(2026, 11, 25), day(2026, 12, 5), pesos(412500), pesos(412500), 0}};
+  s.open_items = {
+      {"FE-11873", "K-1001", civil_day(2026, 11, 25), civil_day(2026, 12, 5), pesos(412500), pesos(412500), 0}};
   s.aging = aging(pesos(412500), 0, 0, 0, 0, 0);
-  s.due_date = day(2026, 12, 5);
+  s.due_date = civil_day(2026, 12, 5);
   s.previous_amount_due = pesos(325000);
   s.causes = {{"member-added", "K-1001-04", "Ingreso de Sofía Gómez Muñoz (0-17) desde el 15/11/2026", 0}};
   settle(s);
@@ -160,10 +163,10 @@ Statement collective() {
     s.contract.members.push_back(m);
   }
   s.opening_balance = pesos(7250000);
-  s.movements.push_back(movement(day(2026, 11, 1), "invoice", "FE-20011", "K-C-2040",
+  s.movements.push_back(movement(civil_day(2026, 11, 1), "invoice", "FE-20011", "K-C-2040",
                                  "Cuota noviembre 2026 — 40 beneficiarios", monthly, 0));
   for (int i = 0; i < 14; ++i) {
-    const std::int64_t date = day(2026, 11, static_cast<std::uint32_t>(2 + i * 2));
+    const std::int64_t date = civil_day(2026, 11, static_cast<std::uint32_t>(2 + i * 2));
     const std::string n = std::to_string(6100 + i);
     if (i % 4 == 3) {
       s.movements.push_back(movement(date, "credit-note", "NC-" + n, "FE-20011",
@@ -179,17 +182,17 @@ Statement collective() {
                                      "Pago por transferencia bancaria", 0, pesos(415000 + 2500 * i)));
     }
   }
-  s.movements.push_back(movement(day(2026, 11, 28), "reclassification", "RE-0042", "FE-19876",
+  s.movements.push_back(movement(civil_day(2026, 11, 28), "reclassification", "RE-0042", "FE-19876",
                                  "Reclasificación de anticipo a la factura de octubre", 0, pesos(100000)));
   s.interest_to_date = pesos(18250) + 37;
   for (int i = 0; i < 6; ++i) {
-    const std::int64_t issued = day(2026, static_cast<std::uint32_t>(5 + i), 1);
+    const std::int64_t issued = civil_day(2026, static_cast<std::uint32_t>(5 + i), 1);
     const std::int64_t due = issued + 10;
     s.open_items.push_back({"FE-" + std::to_string(19500 + i * 70), "K-C-2040", issued, due, monthly,
                             pesos(350000 + 120000 * i), std::max<std::int64_t>(0, s.period_end - due)});
   }
   s.aging = aging(pesos(1200000), pesos(950000), pesos(830000), pesos(710000), pesos(1690000), 0);
-  s.due_date = day(2026, 12, 10);
+  s.due_date = civil_day(2026, 12, 10);
   s.previous_amount_due = pesos(7250000);
   s.causes = {
       {"member-added", "K-C-2040-138", "Ingreso de Daniela Rodríguez Muñoz (18-44) el 03/11/2026", pesos(142000)},
@@ -208,8 +211,10 @@ Statement credit_balance() {
   s.holder = {"C-0777", "CC", "80123456", "Jorge Andrés Gutiérrez Ibáñez", "Calle 10 Sur # 43A-20", "Medellín"};
   s.opening_balance = 0;
   s.movements = {
-      movement(day(2026, 11, 3), "payment", "RC-7001", "PSE 88120", "Pago anticipado PSE", 0, pesos(500000), "K-77"),
-      movement(day(2026, 11, 20), "invoice", "FE-30001", "K-77", "Cuota diciembre 2026", pesos(180000), 0, "K-77"),
+      movement(civil_day(2026, 11, 3), "payment", "RC-7001", "PSE 88120", "Pago anticipado PSE", 0, pesos(500000),
+               "K-77"),
+      movement(civil_day(2026, 11, 20), "invoice", "FE-30001", "K-77", "Cuota diciembre 2026", pesos(180000), 0,
+               "K-77"),
   };
   s.previous_amount_due = pesos(180000);
   s.causes = {{"payments-ahead", "", "Pago anticipado del 03/11/2026 aplicado a la cuota de diciembre", 0}};
@@ -223,24 +228,25 @@ Statement customer_with_interest() {
   s.holder = {"C-0555", "NIT", "800765432-1", "Comercializadora Ñandú Ltda.", "Carrera 7 # 45-12", "Cali"};
   s.opening_balance = pesos(1250000);
   s.movements = {
-      movement(day(2026, 11, 2), "payment", "RC-9001", "Cheque 004512", "Pago con cheque Banco de Bogotá", 0,
+      movement(civil_day(2026, 11, 2), "payment", "RC-9001", "Cheque 004512", "Pago con cheque Banco de Bogotá", 0,
                pesos(800000), "K-501"),
-      movement(day(2026, 11, 9), "returned-check", "CD-0031", "Cheque 004512",
+      movement(civil_day(2026, 11, 9), "returned-check", "CD-0031", "Cheque 004512",
                "Cheque devuelto por fondos insuficientes", pesos(800000), 0, "K-501"),
-      movement(day(2026, 11, 10), "interest", "IM-0456", "FE-8801", "Intereses de mora octubre 2026", pesos(23456) + 78,
-               0, "K-501"),
-      movement(day(2026, 11, 15), "invoice", "FE-8950", "K-502", "Cuota noviembre 2026", pesos(210000), 0, "K-502"),
-      movement(day(2026, 11, 20), "credit-note", "NC-0120", "FE-8801", "Descuento por pronto pago no aplicado", 0,
+      movement(civil_day(2026, 11, 10), "interest", "IM-0456", "FE-8801", "Intereses de mora octubre 2026",
+               pesos(23456) + 78, 0, "K-501"),
+      movement(civil_day(2026, 11, 15), "invoice", "FE-8950", "K-502", "Cuota noviembre 2026", pesos(210000), 0,
+               "K-502"),
+      movement(civil_day(2026, 11, 20), "credit-note", "NC-0120", "FE-8801", "Descuento por pronto pago no aplicado", 0,
                pesos(15000), "K-501"),
   };
   s.interest_to_date = pesos(31210) + 55;
   s.open_items = {
-      {"FE-8801", "K-501", day(2026, 9, 1), day(2026, 9, 16), pesos(650000), pesos(635000), 75},
-      {"FE-8877", "K-501", day(2026, 10, 1), day(2026, 10, 16), pesos(650000), pesos(623534), 45},
-      {"FE-8950", "K-502", day(2026, 11, 15), day(2026, 12, 1), pesos(210000), pesos(210000), 0},
+      {"FE-8801", "K-501", civil_day(2026, 9, 1), civil_day(2026, 9, 16), pesos(650000), pesos(635000), 75},
+      {"FE-8877", "K-501", civil_day(2026, 10, 1), civil_day(2026, 10, 16), pesos(650000), pesos(623534), 45},
+      {"FE-8950", "K-502", civil_day(2026, 11, 15), civil_day(2026, 12, 1), pesos(210000), pesos(210000), 0},
   };
   s.aging = aging(pesos(210000), 0, pesos(623534), pesos(635000), 0, 0);
-  s.due_date = day(2026, 12, 1);
+  s.due_date = civil_day(2026, 12, 1);
   s.previous_amount_due = pesos(1250000);
   s.causes = {{"interest", "", "Intereses de mora de octubre y los causados a la fecha", pesos(54667) + 33},
               {"billing-other", "", "Cuota de noviembre del contrato K-502", pesos(210000)},
@@ -504,32 +510,7 @@ TEST(StatementHtml, OddTextIsCleanedBeforeItIsEscaped) {
 
 // ---- PDF -----------------------------------------------------------------------------------
 
-class ScratchDir {
-public:
-  ScratchDir() {
-    std::string pattern = testing::TempDir() + "cartera-statements-XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir &) = delete;
-  ScratchDir &operator=(const ScratchDir &) = delete;
-
-  // Writes the bytes to a file of the directory; its path.
-  [[nodiscard]] std::string write(const std::string &name, const std::string &bytes) const {
-    const fs::path p = path_ / name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p.string();
-  }
-
-private:
-  fs::path path_;
-};
+using cartera::testing::ScratchDir;
 
 std::string run(const std::string &command) {
   std::string out;

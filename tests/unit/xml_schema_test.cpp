@@ -6,7 +6,7 @@
 using namespace cartera::runtime;
 
 namespace {
-std::string refusal(const std::string &xml) {
+std::string schema_refusal(const std::string &xml) {
   try {
     check_xml_and_root_namespace(xml, "doc.xml");
   } catch (const Failure &f) {
@@ -23,28 +23,28 @@ TEST(Xml, RootNamespace) {
 }
 
 TEST(Xml, MalformedIsRefusedWithLine) {
-  const std::string why = refusal("<a>\n<b>\n</a>\n");
+  const std::string why = schema_refusal("<a>\n<b>\n</a>\n");
   EXPECT_NE(why.find("doc.xml:3:"), std::string::npos) << why;
 }
 
 TEST(Xml, DoctypeIsRefused) {
-  EXPECT_NE(refusal("<!DOCTYPE a [<!ENTITY x \"y\">]>\n<a>&x;</a>").find("DOCTYPE"), std::string::npos);
+  EXPECT_NE(schema_refusal("<!DOCTYPE a [<!ENTITY x \"y\">]>\n<a>&x;</a>").find("DOCTYPE"), std::string::npos);
 }
 
 TEST(Xml, ExternalEntityIsNeverRead) {
   const std::string why =
-      refusal("<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<a>&x;</a>");
+      schema_refusal("<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<a>&x;</a>");
   EXPECT_NE(why.find("DOCTYPE"), std::string::npos) << why;
   EXPECT_EQ(why.find("root:"), std::string::npos) << why;
 }
 
 TEST(Xml, DeclaredNonUtf8EncodingIsRefused) {
-  EXPECT_NE(refusal("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<a>\xe9</a>").find("must be UTF-8"),
+  EXPECT_NE(schema_refusal("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<a>\xe9</a>").find("must be UTF-8"),
             std::string::npos);
 }
 
 TEST(Xml, InvalidUtf8BytesAreRefusedWithLine) {
-  const std::string why = refusal("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>\n\xff\xfe</a>");
+  const std::string why = schema_refusal("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>\n\xff\xfe</a>");
   EXPECT_NE(why.find("doc.xml:3:"), std::string::npos) << why;
 }
 

@@ -13,14 +13,11 @@ namespace cartera::sdk {
 namespace {
 
 constexpr std::int32_t kFirstGregorianEaster = 1583;
-constexpr std::uint32_t kSunday = 0;
-constexpr std::uint32_t kSaturday = 6;
 constexpr std::int32_t kChiquinquiraSince = 2026; // Ley 2578 de 2026 art. 6
 
 // Ley 51 de 1983 art. 2: a holiday that is not on a Monday moves to the following one, also
 // from a Sunday.
 constexpr std::int64_t to_monday(std::int64_t date) noexcept {
-  constexpr std::uint32_t kMonday = 1;
   return date + static_cast<std::int64_t>((kMonday + 7 - weekday(date)) % 7);
 }
 

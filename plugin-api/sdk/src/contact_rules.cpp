@@ -12,8 +12,6 @@ namespace cartera::sdk {
 namespace {
 
 constexpr std::int64_t kUsPerMinute = 60'000'000;
-constexpr std::uint32_t kSunday = 0;
-constexpr std::uint32_t kSaturday = 6;
 
 // [open, close) in minutes of the day; open == close is a day without contact.
 struct Window {

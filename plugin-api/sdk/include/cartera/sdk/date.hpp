@@ -48,6 +48,11 @@ constexpr CivilDate civil_from_days(std::int64_t z) noexcept {
   return CivilDate{static_cast<std::int32_t>(y), static_cast<std::uint32_t>(m), static_cast<std::uint32_t>(d)};
 }
 
+// weekday()'s values, named where a rule depends on the day of the week.
+constexpr std::uint32_t kSunday = 0;
+constexpr std::uint32_t kMonday = 1;
+constexpr std::uint32_t kSaturday = 6;
+
 // 0 = Sunday ... 6 = Saturday.
 constexpr std::uint32_t weekday(std::int64_t days) noexcept {
   // 1970-01-01 was a Thursday (4); days % 7 is in [-6, 6].
