@@ -15,7 +15,8 @@ echo "== generate: 42,000 customers x 24 months, no payments (1,008,000 open inv
 "$cartera" --quiet host generate --customers 42000 --no-payments --seed 7 --as-of 2026-11-22 --out erp \
   --bank-files --bank-entries 100000
 # Treasury takes the cash receipts in its folder, as IT would set it up: the approval records
-# them and queues their delivery; the exchange writes them (timed apart, not in the target).
+# them, queues their delivery and their filing in the payers' folders; archive file and the
+# exchange write them (timed apart, not in the target).
 cat >cartera.xml <<'XML'
 <cartera xmlns="urn:cartera:config:1">
   <database url="sqlite3:cartera.db"/>
@@ -47,6 +48,9 @@ step "payments match" "$cartera" --quiet --user ana payments match --as-of "$day
 step "payments approve --all" "$cartera" --quiet --user beto payments approve --all
 printf '%-32s %6.2f s  (target: 10 s)\n' "total" "$total"
 total=0
+# After the day, not in the target: the approval's receipts filed in the payers' folders
+# (archive="deferred"; exchange deliver would do it first), then delivered to treasury.
+step "archive file (payers' folders)" "$cartera" --quiet archive file
 step "exchange deliver (to treasury)" "$cartera" --quiet exchange deliver
 echo "== what was placed"
 "$cartera" --quiet payments report --date "$day"

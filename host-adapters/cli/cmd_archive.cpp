@@ -1,8 +1,10 @@
-// archive: the customers' folders (runtime/archive.hpp) — what is there, and whether every
-// file still has the bytes its index row says.
+// archive: the customers' folders (runtime/archive.hpp) — what is there, whether every file
+// still has the bytes its index row says, and filing what runs left to be filed after them.
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
+#include "cli/terminal.hpp"
 
+#include "runtime/archive_filing.hpp"
 #include "runtime/failure.hpp"
 #include "runtime/host.hpp"
 #include "runtime/outbox.hpp"
@@ -30,7 +32,17 @@ int list_archive(const Args &args) {
   }
   print_rows(args.format.value_or("table"), "archive",
              {"customer", "period", "type", "media_type", "path", "sha256", "bytes", "created_by", "created_at"}, rows);
+  if (const long long waiting = host.store().count_pending_filings(); waiting > 0 && !host.quiet()) {
+    std::cerr << "cartera: archive: " << waiting
+              << " documents wait to be filed (cartera archive file, or the next cartera exchange deliver)\n";
+  }
   return 0;
+}
+
+int file_documents(const Args &args) {
+  args.only({}, "archive file");
+  Host host(args.global);
+  return file_waiting_documents(host) > 0 ? static_cast<int>(ExitCode::kFailure) : 0;
 }
 
 // Every indexed file re-hashed; files in the folders that no row names (a run that died before
@@ -77,6 +89,24 @@ int verify(const Args &args) {
 
 } // namespace
 
+std::size_t file_waiting_documents(Host &host) {
+  if (host.store().count_pending_filings() == 0) {
+    return 0;
+  }
+  TerminalObserver observer(host.quiet());
+  const FilingReport r = file_pending_documents(
+      host, [&](std::uint64_t done, std::uint64_t total) { observer.progress(done, total, "filing"); });
+  observer.clear_line();
+  for (const std::string &line : r.refused) {
+    std::cerr << "cartera: error: archive: " << line << "\n";
+  }
+  if (!host.quiet()) {
+    std::cerr << "cartera: archive: " << r.filed << " documents filed in " << host.config().archive_dir.string() << ", "
+              << r.refused.size() << " refused, " << r.waiting << " still waiting\n";
+  }
+  return r.refused.size();
+}
+
 int cmd_archive(const Args &args) {
   const std::string sub = args.words.size() > 1 ? args.words[1] : "";
   if (sub == "list") {
@@ -85,7 +115,10 @@ int cmd_archive(const Args &args) {
   if (sub == "verify") {
     return verify(args);
   }
-  usage_error("archive: say list or verify (cartera archive --help)");
+  if (sub == "file") {
+    return file_documents(args);
+  }
+  usage_error("archive: say list, verify or file (cartera archive --help)");
 }
 
 } // namespace cartera::cli

@@ -31,10 +31,12 @@ int deliver(const Args &args) {
       std::cerr << "cartera: exchange: " << document << " to " << recipient << ": " << outcome << "\n";
     };
   }
+  // Filed first: the customer's folder holds a request from the moment it is delivered.
+  const std::size_t refused = file_waiting_documents(host);
   const exchange::DeliveryReport r = exchange::deliver(host, options);
   std::cout << "delivered " << r.delivered << ", retries scheduled " << r.retries_scheduled << ", failed " << r.failed
             << ", still pending " << r.pending << "\n";
-  return r.failed > 0 ? static_cast<int>(ExitCode::kFailure) : 0;
+  return r.failed > 0 || refused > 0 ? static_cast<int>(ExitCode::kFailure) : 0;
 }
 
 std::string read_bytes(const fs::path &p) {

@@ -156,6 +156,11 @@ int cmd_module_job(const Args &args) {
     std::cerr << "cartera: run " << outcome.run_id << ": " << outcome.archived << " files archived in "
               << host.config().archive_dir.string() << "\n";
   }
+  if (!host.quiet() && outcome.archive_deferred > 0) {
+    std::cerr << "cartera: run " << outcome.run_id << ": " << outcome.archive_deferred
+              << " documents wait to be filed in the customers' folders (cartera archive file; cartera exchange "
+                 "deliver files them first)\n";
+  }
   // What the run owes customers goes out now if the law allows; the rest waits in the queue.
   if (outcome.messages_offered > 0) {
     const exchange::MailReport mail =
@@ -195,7 +200,9 @@ Commands:
                          --bank-files the bank's camt.053 and Asobancaria 2001 files of the
                          next day (references, payer ids, partials, unknowns, a returned check);
                          --members adds contracts' members and invoice lines per member
-  archive list|verify    the customers' folders: every document made for each, and its hash
+  archive list|verify|file
+                         the customers' folders: every document made for each, and its hash;
+                         file places what approvals left to be filed after them
   contacts log|list|messages|send
                          the contact log (calls, e-mails) and the messages owed to customers,
                          sent only inside the contact hours of Ley 2300 de 2023
@@ -253,13 +260,18 @@ bool print_command_help(const std::string &name, std::ostream &out) {
            "--listen: an IP address and port (default 127.0.0.1:8470; [::1]:8470 for IPv6; port 0: any free "
            "port).\n--port-file: where to write the port it listens on, once bound.\n--deliver-every: seconds "
            "between delivery passes (default 30; 0: never deliver); nothing is delivered when cartera.xml names "
-           "no recipient.\n";
+           "no recipient. Each pass first files the documents waiting for the customers' folders (cartera archive "
+           "file).\n";
   } else if (name == "archive") {
-    out << "usage: cartera archive list [--customer C] [--format F]\n       cartera archive verify [--customer C]\n\n"
+    out << "usage: cartera archive list [--customer C] [--format F]\n       cartera archive verify [--customer C]\n"
+           "       cartera archive file\n\n"
            "Every document made for a customer (statements and their PDF and HTML, letters, requests, responses) "
            "is kept once under <archive dir>/<customer>/<yyyy>/<mm>/, indexed with its type, period, sha256 and who "
            "made it; nothing there is overwritten (a new version is a new file).\nverify hashes every indexed "
-           "file again and lists the missing or altered ones (exit 1) and the files no index row names.\n";
+           "file again and lists the missing or altered ones (exit 1) and the files no index row names.\nfile "
+           "places the documents their run left to be filed after it (cash-receipt requests: an approval makes "
+           "one per bank movement) in the folder and month the run would have used; cartera exchange deliver and "
+           "the serve loop do it first. list says how many wait.\n";
   } else if (name == "contacts") {
     out << "usage: cartera contacts log --customer C --address A --result TEXT [--channel phone|email|sms] "
            "[--reached] [--note TEXT]\n       cartera contacts list [--customer C] [--since DATE]\n"

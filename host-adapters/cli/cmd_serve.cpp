@@ -6,6 +6,7 @@
 #include "exchange/acknowledgement.hpp"
 #include "exchange/delivery.hpp"
 #include "exchange/http_listener.hpp"
+#include "runtime/archive_filing.hpp"
 #include "runtime/failure.hpp"
 #include "runtime/host.hpp"
 #include "runtime/outbox.hpp"
@@ -115,10 +116,9 @@ public:
     }
     if (!stopping_ && deliver_every_.count() > 0) {
       if (host_.config().recipients.empty()) {
-        info("cartera.xml names no recipient (<exchange>): nothing to deliver");
-      } else {
-        schedule_delivery(std::chrono::seconds(0));
+        info("cartera.xml names no recipient (<exchange>): nothing to deliver, only documents to file");
       }
+      schedule_delivery(std::chrono::seconds(0));
     }
     // run() itself would return only once every connection has closed; the loop bounds that.
     while (!ioc_.stopped()) {
@@ -162,9 +162,19 @@ private:
 
   void deliver() {
     try {
+      // The customers' folders first, as cartera exchange deliver does; the count is one query
+      // on an empty table when nothing waits.
+      if (host_.store().count_pending_filings() > 0) {
+        const FilingReport f = file_pending_documents(host_, nullptr);
+        for (const std::string &line : f.refused) {
+          std::cerr << "cartera: error: serve: archive: " << line << "\n";
+        }
+        info("filed " + std::to_string(f.filed) + " documents in the customers' folders, " + std::to_string(f.waiting) +
+             " still waiting");
+      }
       // A pass is a run in the journal: one every few seconds while nothing is owed would bury
       // the journal's real runs.
-      if (host_.store().count_deliveries("pending") == 0) {
+      if (host_.config().recipients.empty() || host_.store().count_deliveries("pending") == 0) {
         return;
       }
       const exchange::DeliveryReport r = exchange::deliver(host_, exchange::DeliveryOptions{});

@@ -4,10 +4,14 @@
 
 #include "cli/args.hpp"
 
+#include <cstddef>
 #include <ostream>
 
 namespace cartera::exchange {
 struct MailReport;
+}
+namespace cartera::runtime {
+class Host;
 }
 
 namespace cartera::cli {
@@ -23,6 +27,11 @@ int cmd_serve(const Args &args);
 int cmd_archive(const Args &args);
 int cmd_contacts(const Args &args);
 int cmd_module_job(const Args &args);
+
+// Files the documents waiting for their customers' folders (runtime/archive_filing.hpp) with
+// a progress line, and says what it did unless quiet or there was nothing; refusals go to
+// stderr always. Returns how many were refused.
+std::size_t file_waiting_documents(runtime::Host &host);
 
 // "cartera: mail: sent N, waiting ..." after a run or `contacts send`.
 void print_mail_report(const exchange::MailReport &r, std::ostream &out);

@@ -30,8 +30,8 @@ void DocumentWork::check_and_place(const EmittedDocument &doc, Done &out) {
     // The module's fault, not the caller's input.
     throw std::runtime_error(std::string("module emitted an invalid document, nothing was written: ") + e.what());
   }
-  if (spec->customer_path.empty()) {
-    return;
+  if (spec->customer_path.empty() || spec->archive_deferred) {
+    return; // a deferred type is filed after the commit (archive_deferred.hpp)
   }
   try {
     const ArchiveFolder f = archive_folder(doc.content, spec->customer_path, spec->period_path, now_us_);

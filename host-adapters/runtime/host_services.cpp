@@ -382,6 +382,12 @@ cartera_status svc_attach_rendition(cartera_call *call, cartera_str doc_type, ca
                          "document type '" + t + "' names no customer in the manifest, so it is not archived");
       return CARTERA_E_INVALID_ARGUMENT;
     }
+    if (spec->archive_deferred) {
+      call->record_error(CARTERA_E_INVALID_ARGUMENT, "document type '" + t +
+                                                         "' is filed after the run (archive=\"deferred\"), which "
+                                                         "keeps no renditions");
+      return CARTERA_E_INVALID_ARGUMENT;
+    }
     const std::string name = text(file_name);
     const std::string media = text(media_type);
     if (media.empty()) {

@@ -471,8 +471,9 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
     }
     call.documents.clear();
     const ArchiveOutcome archived =
-        archive_and_queue(host, m, entries, work, call.renditions, call.messages, run_id, who.user);
+        archive_and_queue(host, m, entries, fresh, work, call.renditions, call.messages, run_id, who.user);
     outcome.archived = archived.files_new;
+    outcome.archive_deferred = archived.files_deferred;
     outcome.messages_queued = archived.messages_new;
     outcome.messages_offered = call.messages.size();
     call.renditions.clear();

@@ -37,6 +37,7 @@ struct JobOutcome {
   std::size_t documents_kept = 0;
   std::uint64_t rows = 0;
   std::size_t archived = 0;         // files added to the customers' folders
+  std::size_t archive_deferred = 0; // documents to file there after the run (cartera archive file)
   std::size_t messages_queued = 0;  // messages owed to customers, sent after the commit
   std::size_t messages_offered = 0; // queued by the module, new or not: the run sends what is due
 };

@@ -7,9 +7,9 @@
 namespace cartera::runtime {
 
 ArchiveOutcome archive_and_queue(Host &host, const Manifest &m, const std::vector<DocumentEntry> &docs,
-                                 const DocumentWork &work, const std::deque<Rendition> &renditions,
-                                 const std::vector<QueuedMessage> &messages, const std::string &run_id,
-                                 const std::string &user) {
+                                 const std::vector<bool> &fresh, const DocumentWork &work,
+                                 const std::deque<Rendition> &renditions, const std::vector<QueuedMessage> &messages,
+                                 const std::string &run_id, const std::string &user) {
   const std::filesystem::path &root = host.config().archive_dir;
   const std::string now = host.now_iso();
   std::vector<ArchiveEntry> index;
@@ -21,6 +21,10 @@ ArchiveOutcome archive_and_queue(Host &host, const Manifest &m, const std::vecto
       index.push_back(ArchiveEntry{placed.archive_path, placed.customer_id, doc.doc_type, placed.period,
                                    "application/xml", doc.document_id, doc.sha256, doc.size_bytes, run_id, user, now});
     }
+  }
+  std::size_t deferred = 0;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    deferred += fresh[i] && m.find_doc_type(docs[i].doc_type)->archive_deferred ? 1 : 0;
   }
   std::vector<std::string> rendition_paths(renditions.size());
   for (std::size_t r = 0; r < renditions.size(); ++r) {
@@ -56,6 +60,14 @@ ArchiveOutcome archive_and_queue(Host &host, const Manifest &m, const std::vecto
   ArchiveOutcome out;
   out.files_new = host.store().record_archive(index);
   out.messages_new = host.store().record_messages(queued);
+  if (deferred > 0) {
+    for (const DocTypeSpec &spec : m.doc_types) {
+      if (spec.archive_deferred) {
+        host.store().queue_filings(run_id, FilingRequest{m.id, spec.name, spec.customer_path, spec.period_path}, now);
+      }
+    }
+  }
+  out.files_deferred = deferred;
   return out;
 }
 

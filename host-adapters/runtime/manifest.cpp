@@ -10,6 +10,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 namespace cartera::runtime {
 
@@ -147,10 +148,14 @@ Manifest read_manifest(const std::filesystem::path &path, SchemaSet &schemas) {
   }
   for (auto d : root.child("document-types").children("document-type")) {
     const std::string dir = d.attribute("direction").value();
-    m.doc_types.push_back(DocTypeSpec{d.attribute("name").value(), d.attribute("namespace").value(),
-                                      d.attribute("schema").value(), dir == "out" ? CARTERA_DOC_OUT : CARTERA_DOC_IN,
-                                      d.attribute("customer").value(), d.attribute("period").value(),
-                                      d.attribute("outbox").as_bool(true)});
+    m.doc_types.push_back(DocTypeSpec{
+        d.attribute("name").value(), d.attribute("namespace").value(), d.attribute("schema").value(),
+        dir == "out" ? CARTERA_DOC_OUT : CARTERA_DOC_IN, d.attribute("customer").value(), d.attribute("period").value(),
+        d.attribute("outbox").as_bool(true), std::string_view(d.attribute("archive").value()) == "deferred"});
+    if (m.doc_types.back().archive_deferred && m.doc_types.back().customer_path.empty()) {
+      refuse_input(path.string() + ":" + std::to_string(line_of_offset(text, d.offset_debug())) + ": document type '" +
+                   m.doc_types.back().name + "' says archive=\"deferred\" but names no customer to file it under");
+    }
   }
   for (auto o : root.child("operations").children("operation")) {
     m.operations.emplace_back(o.attribute("name").value());

@@ -41,11 +41,12 @@ struct JobSpec {
 struct DocTypeSpec {
   std::string name;
   std::string namespace_uri;
-  std::string schema;        // file name under schemas/xml
-  int direction = 0;         // CARTERA_DOC_OUT / CARTERA_DOC_IN
-  std::string customer_path; // "holder/@customer": archived in that customer's folder (ABI 1.2)
-  std::string period_path;   // a date in the document choosing the folder's year and month
-  bool outbox = true;        // written to the outbox when no recipient takes it
+  std::string schema;            // file name under schemas/xml
+  int direction = 0;             // CARTERA_DOC_OUT / CARTERA_DOC_IN
+  std::string customer_path;     // "holder/@customer": archived in that customer's folder (ABI 1.2)
+  std::string period_path;       // a date in the document choosing the folder's year and month
+  bool outbox = true;            // written to the outbox when no recipient takes it
+  bool archive_deferred = false; // filed by `cartera archive file` after the run, not by it
 };
 
 struct Manifest {

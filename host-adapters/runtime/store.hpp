@@ -58,6 +58,30 @@ struct DocumentEntry {
   bool to_outbox = true;
 };
 
+// A module's document type whose documents are filed in their customers' folders after their
+// run (manifest archive="deferred"), with the paths that find the customer and the period.
+struct FilingRequest {
+  std::string module_id;
+  std::string doc_type;
+  std::string customer_path;
+  std::string period_path;
+};
+
+// One waiting: the document, who made it and when (the folder's month when the type has no
+// period path), and the paths.
+struct PendingFiling {
+  std::string document_id;
+  std::string doc_type;
+  std::string doc_key;
+  std::string sha256;
+  std::string run_id;
+  std::string created_by;
+  std::string created_at;
+  std::string content; // empty for a document recorded before contents were kept (in the outbox)
+  std::string customer_path;
+  std::string period_path;
+};
+
 // A document owed to a recipient (schemas/sql/runtime/*/003_exchange.sql), with what it is.
 struct Delivery {
   std::string document_id;
@@ -180,6 +204,13 @@ public:
   std::size_t record_archive(const std::vector<ArchiveEntry> &entries);
   // The index, by customer (all when empty), then period and path.
   std::vector<ArchiveEntry> archive_entries(const std::string &customer_id);
+  // Documents of archive="deferred" types, filed after their run (store_deferred_archive.cpp):
+  // the run's new documents of the type queued in its transaction, read a batch at a time in
+  // document order, and indexed with their rows dropped from the queue in one transaction.
+  void queue_filings(const std::string &run_id, const FilingRequest &request, const std::string &at);
+  std::vector<PendingFiling> pending_filings(const std::string &after_document_id, std::size_t limit);
+  [[nodiscard]] long long count_pending_filings();
+  void record_filings(const std::vector<ArchiveEntry> &entries, const std::vector<std::string> &document_ids);
   // Messages not queued before (by message_id), in the caller's transaction; how many were new.
   std::size_t record_messages(const std::vector<MessageEntry> &messages);
   // Queued messages due at now_iso (not_before empty or not after it), oldest first.

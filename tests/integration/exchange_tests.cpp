@@ -193,6 +193,13 @@ TEST_F(Exchange, TheApprovalOwesTreasuryOneReceiptPerPaymentDeliveredToItsFolder
     ++files;
   }
   EXPECT_EQ(files, 5U);
+  // Filed first in the payers' folders (archive="deferred"): one index row each, made by the
+  // lead who approved them.
+  const std::string folders = as("analista", {"archive", "list", "--format", "csv"}).out;
+  EXPECT_EQ(count_lines(folders), 6U) << folders;
+  EXPECT_TRUE(contains(folders, ",2026-11,cash-receipt-request,application/xml,C1/2026/11/cash-receipt-request-"))
+      << folders;
+  EXPECT_TRUE(contains(folders, ",coordinador,")) << folders;
   // Delivering again sends nothing: each was delivered once.
   EXPECT_EQ(as("sistemas", {"exchange", "deliver"}).out,
             "delivered 0, retries scheduled 0, failed 0, still pending 0\n");

@@ -22,6 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using cartera::testing::backend_url;
 using cartera::testing::contains;
+using cartera::testing::count_lines;
 using cartera::testing::env_or_empty;
 using cartera::testing::expect_golden_statement;
 using cartera::testing::have_postgres;
@@ -297,6 +298,42 @@ TEST_P(PaymentsReview, OnlyAnotherLeadApprovesAndOnlyApprovedApplicationsSettleM
   const Outcome nothing = as("coordinadora", {"payments", "approve", "--all"});
   EXPECT_EQ(nothing.code, 2) << nothing.err;
   EXPECT_TRUE(contains(nothing.err, "no proposal is waiting")) << nothing.err;
+}
+
+// A cash-receipt request is the payer's document as well as treasury's: it is filed in the
+// payer's folder after the approval (archive="deferred": an approval makes one per bank
+// movement, tens of thousands on a busy day), by `archive file` or the next delivery.
+TEST_P(PaymentsReview, CashReceiptRequestsAreFiledInThePayersFoldersAfterTheApproval) {
+  ASSERT_EQ(as("analista", {"payments", "match"}).code, 0);
+  ASSERT_EQ(as("coordinadora", {"payments", "approve", "--all"}).code, 0);
+  const auto folder = [&](const std::string &customer) {
+    return as("analista", {"archive", "list", "--customer", customer, "--format", "csv"}).out;
+  };
+  EXPECT_FALSE(contains(folder("C1"), "cash-receipt-request")) << "not filed by the approval itself";
+
+  const Outcome filed = as("analista", {"archive", "file"});
+  ASSERT_EQ(filed.code, 0) << filed.err;
+  const std::string c1 = folder("C1");
+  // C1 paid twice (F3 by reference; F2, F1 and a credit by its id number): two receipts, in
+  // the folder of the month they were made, made by the lead who approved them.
+  EXPECT_EQ(count_lines(c1), 3U) << c1;
+  EXPECT_TRUE(contains(c1, "C1,2026-11,cash-receipt-request,application/xml,C1/2026/11/cash-receipt-request-")) << c1;
+  EXPECT_TRUE(contains(c1, ",coordinadora,")) << c1;
+  EXPECT_EQ(count_lines(folder("C2")), 2U);
+  EXPECT_EQ(count_lines(folder("C3")), 2U);
+  for (const auto &e : fs::recursive_directory_iterator(work_.path() / "archive" / "C1")) {
+    if (e.is_regular_file()) {
+      const std::string xml = read_text(e.path());
+      EXPECT_TRUE(contains(xml, "<cash-receipt-request ")) << e.path();
+      EXPECT_TRUE(contains(xml, "customer=\"C1\"")) << xml;
+    }
+  }
+
+  const std::string all = as("analista", {"archive", "list", "--format", "csv"}).out;
+  EXPECT_EQ(as("analista", {"archive", "file"}).code, 0);
+  EXPECT_EQ(as("analista", {"archive", "list", "--format", "csv"}).out, all) << "nothing is filed twice";
+  const Outcome verified = as("analista", {"archive", "verify"});
+  EXPECT_EQ(verified.code, 0) << verified.out << verified.err;
 }
 
 TEST_P(PaymentsReview, ARejectedBatchGoesBackToBeMatchedAndNothingIsDeleted) {
@@ -795,6 +832,37 @@ TEST(PaymentsKill, MatchAndApproveKilledHalfwayAndRunAgainApplyEachInvoiceOnce) 
   EXPECT_EQ(lines(run({"payments", "entries", "--status", "applied", "--format", "csv"}).out),
             static_cast<std::size_t>(n) + 1);
   EXPECT_EQ(run({"--user", "beto", "payments", "approve", "--all"}).code, 2) << "nothing left to approve";
+
+  // The approval's receipts filed in C1's folder, killed while the first batch (10,000) is
+  // being placed, before any is indexed, and run again: the files already there are adopted,
+  // and each receipt is filed once.
+  const fs::path folder = work.path() / "archive" / "C1" / "2026" / "11";
+  const pid_t filing = spawn({"archive", "file"});
+  std::size_t seen = 0;
+  for (int i = 0; i < 3000 && seen < 2500; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::error_code ec;
+    seen = 0;
+    for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      ++seen;
+    }
+  }
+  ::kill(filing, SIGKILL);
+  int status = 0;
+  ::waitpid(filing, &status, 0);
+  EXPECT_TRUE(WIFSIGNALED(status)) << "archive file finished before it could be killed";
+  const Outcome file = run({"archive", "file"});
+  ASSERT_EQ(file.code, 0) << file.err;
+  const std::string index = run({"archive", "list", "--customer", "C1", "--format", "csv"}).out;
+  EXPECT_EQ(lines(index), static_cast<std::size_t>(n) + 1);
+  std::size_t files = 0;
+  for (const auto &e : fs::directory_iterator(folder)) {
+    files += e.path().filename().string().rfind("cash-receipt-request-", 0) == 0 ? 1 : 0;
+  }
+  EXPECT_EQ(files, static_cast<std::size_t>(n)) << "one file per receipt";
+  const Outcome verified = run({"archive", "verify", "--format", "csv"});
+  EXPECT_EQ(verified.code, 0) << verified.out;
+  EXPECT_EQ(verified.out, "path,state,sha256\n") << "nothing missing, altered or unindexed";
 }
 
 // A big Asobancaria file, killed while it is being stored, then imported again: everything once.

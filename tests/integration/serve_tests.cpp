@@ -219,6 +219,9 @@ TEST_F(Serve, ItsTimerDeliversThePendingReceiptsAndAnAcknowledgementPostedToItIs
   EXPECT_EQ(files, 5U);
   EXPECT_TRUE(contains(served.log(), "cartera: serve: delivered 5, retries scheduled 0, failed 0, still pending 0\n"))
       << served.log();
+  // Filed in the payers' folders by the same pass, before it delivered them.
+  EXPECT_TRUE(contains(served.log(), "cartera: serve: filed 5 documents in the customers' folders, 0 still waiting\n"))
+      << served.log();
 
   // Treasury answers by POST: the receipt it issued.
   const std::string first = first_document("delivered");

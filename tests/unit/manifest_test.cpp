@@ -117,3 +117,54 @@ TEST(Manifest, CapabilityWordsAndBitsAgree) {
   EXPECT_EQ(capability_bit("nope"), 0u);
   EXPECT_EQ(capability_words(CARTERA_CAP_PAYMENTS | CARTERA_CAP_INTEREST), "payments interest");
 }
+
+namespace {
+std::string manifest_with_doc_type(const std::string &doc_type) {
+  return R"(<?xml version="1.0" encoding="UTF-8"?>
+<plugin xmlns="urn:cartera:plugin-manifest:1" id="org.x.y" name="y" version="1.0.0">
+  <display-name>y</display-name>
+  <abi major="1" minor-built="2" minor-required="2"/>
+  <library file="y.so" sha256="0000000000000000000000000000000000000000000000000000000000000000"/>
+  <capabilities/>
+  <document-types>
+    )" + doc_type +
+         R"(
+  </document-types>
+  <jobs><job name="j"><summary>s</summary></job></jobs>
+</plugin>
+)";
+}
+} // namespace
+
+TEST(Manifest, ADeferredTypeIsFiledAfterItsRunAndNeedsACustomer) {
+  cartera::testing::ModuleDir d;
+  SchemaSet schemas(CARTERA_SCHEMA_XML_DIR);
+  d.write_file("x.plugin.xml", manifest_with_doc_type(R"(<document-type name="receipt" namespace="urn:x" )"
+                                                      R"(schema="x.xsd" direction="out" customer="payer/@customer" )"
+                                                      R"(archive="deferred"/>)"));
+  const Manifest m = read_manifest(d.path() / "x.plugin.xml", schemas);
+  EXPECT_TRUE(m.find_doc_type("receipt")->archive_deferred);
+  EXPECT_EQ(m.find_doc_type("receipt")->customer_path, "payer/@customer");
+
+  d.write_file("x.plugin.xml",
+               manifest_with_doc_type(R"(<document-type name="receipt" namespace="urn:x" )"
+                                      R"(schema="x.xsd" direction="out" customer="payer/@customer"/>)"));
+  EXPECT_FALSE(read_manifest(d.path() / "x.plugin.xml", schemas).find_doc_type("receipt")->archive_deferred)
+      << "with-run is the default";
+
+  d.write_file("x.plugin.xml", manifest_with_doc_type(R"(<document-type name="receipt" namespace="urn:x" )"
+                                                      R"(schema="x.xsd" direction="out" archive="deferred"/>)"));
+  try {
+    read_manifest(d.path() / "x.plugin.xml", schemas);
+    FAIL() << "a deferred type without a customer was read";
+  } catch (const Failure &f) {
+    EXPECT_NE(std::string(f.what()).find(
+                  "x.plugin.xml:8: document type 'receipt' says archive=\"deferred\" but names no customer"),
+              std::string::npos)
+        << f.what();
+  }
+
+  d.write_file("x.plugin.xml", manifest_with_doc_type(R"(<document-type name="receipt" namespace="urn:x" )"
+                                                      R"(schema="x.xsd" direction="out" archive="later"/>)"));
+  EXPECT_THROW(read_manifest(d.path() / "x.plugin.xml", schemas), Failure) << "the schema knows two values";
+}

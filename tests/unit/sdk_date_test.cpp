@@ -40,3 +40,15 @@ TEST(CivilDate, Formats) {
   EXPECT_EQ(format_iso_date(d), "2026-11-02");
   EXPECT_EQ(format_co_date(d), "02/11/2026");
 }
+
+TEST(CivilDate, InstantsRoundTripAndRefuseOtherShapes) {
+  const std::int64_t us = (days_from_civil({2026, 12, 1}) * 86400 + 4 * 3600 + 59 * 60 + 7) * 1'000'000;
+  EXPECT_EQ(format_iso_instant_utc(us), "2026-12-01T04:59:07Z");
+  EXPECT_EQ(parse_iso_instant_utc("2026-12-01T04:59:07Z"), us);
+  EXPECT_EQ(parse_iso_instant_utc("1969-12-31T23:59:59Z"), -1'000'000);
+  EXPECT_FALSE(parse_iso_instant_utc("2026-12-01T04:59:07"));    // no zone
+  EXPECT_FALSE(parse_iso_instant_utc("2026-12-01 04:59:07Z"));   // a space
+  EXPECT_FALSE(parse_iso_instant_utc("2026-12-01T24:00:00Z"));   // no 24:00
+  EXPECT_FALSE(parse_iso_instant_utc("2026-02-30T10:00:00Z"));   // no such day
+  EXPECT_FALSE(parse_iso_instant_utc("2026-12-01T04:59:07.5Z")); // fractions are not what we write
+}

@@ -58,4 +58,19 @@ std::string format_iso_instant_utc(std::int64_t us) {
   return buf;
 }
 
+std::optional<std::int64_t> parse_iso_instant_utc(std::string_view text) noexcept {
+  if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z') {
+    return std::nullopt;
+  }
+  const std::optional<std::int64_t> days = parse_iso_date(text.substr(0, 10));
+  std::uint32_t h = 0;
+  std::uint32_t m = 0;
+  std::uint32_t sec = 0;
+  if (!days || !read_digits(text, 11, 2, h) || !read_digits(text, 14, 2, m) || !read_digits(text, 17, 2, sec) ||
+      h > 23 || m > 59 || sec > 59) {
+    return std::nullopt;
+  }
+  return ((*days * 86400) + h * 3600 + m * 60 + sec) * 1'000'000;
+}
+
 } // namespace cartera::sdk

@@ -71,5 +71,7 @@ std::string format_co_date(std::int64_t days);
 // Microseconds since the epoch as "2026-11-22T15:04:05Z" (the run clock, cartera_host_services
 // now_utc_us).
 std::string format_iso_instant_utc(std::int64_t us);
+// Its inverse: exactly "YYYY-MM-DDTHH:MM:SSZ" (no leap second), as microseconds since the epoch.
+std::optional<std::int64_t> parse_iso_instant_utc(std::string_view text) noexcept;
 
 } // namespace cartera::sdk
