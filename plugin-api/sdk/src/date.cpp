@@ -70,7 +70,7 @@ std::optional<std::int64_t> parse_iso_instant_utc(std::string_view text) noexcep
       h > 23 || m > 59 || sec > 59) {
     return std::nullopt;
   }
-  return ((*days * 86400) + h * 3600 + m * 60 + sec) * 1'000'000;
+  return (*days * 86400 + std::int64_t{h} * 3600 + std::int64_t{m} * 60 + std::int64_t{sec}) * 1'000'000;
 }
 
 } // namespace cartera::sdk
