@@ -55,14 +55,21 @@ TEST(Manifest, JobUsingAnUndeclaredOperationIsRefused) {
 }
 
 namespace {
-std::string manifest_with_params(const std::string &params) {
+// The first six lines of a test manifest, through <capabilities/>, for ABI 1.minor.
+std::string manifest_head(int minor) {
+  const std::string m = std::to_string(minor);
   return R"(<?xml version="1.0" encoding="UTF-8"?>
 <plugin xmlns="urn:cartera:plugin-manifest:1" id="org.x.y" name="y" version="1.0.0">
   <display-name>y</display-name>
-  <abi major="1" minor-built="0" minor-required="0"/>
+  <abi major="1" minor-built=")" +
+         m + R"(" minor-required=")" + m + R"("/>
   <library file="y.so" sha256="0000000000000000000000000000000000000000000000000000000000000000"/>
   <capabilities/>
-  <jobs>
+)";
+}
+
+std::string manifest_with_params(const std::string &params) {
+  return manifest_head(0) + R"(  <jobs>
     <job name="import"><summary>s</summary>
 )" + params +
          R"(
@@ -120,13 +127,7 @@ TEST(Manifest, CapabilityWordsAndBitsAgree) {
 
 namespace {
 std::string manifest_with_doc_type(const std::string &doc_type) {
-  return R"(<?xml version="1.0" encoding="UTF-8"?>
-<plugin xmlns="urn:cartera:plugin-manifest:1" id="org.x.y" name="y" version="1.0.0">
-  <display-name>y</display-name>
-  <abi major="1" minor-built="2" minor-required="2"/>
-  <library file="y.so" sha256="0000000000000000000000000000000000000000000000000000000000000000"/>
-  <capabilities/>
-  <document-types>
+  return manifest_head(2) + R"(  <document-types>
     )" + doc_type +
          R"(
   </document-types>
