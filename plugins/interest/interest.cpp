@@ -137,6 +137,8 @@ public:
       liquidate(ctx, ctx.flag("detail") ? Mode::kDetail : Mode::kLiquidate);
     } else if (job == "charge") {
       liquidate(ctx, Mode::kCharge);
+    } else if (job == "rates-withdraw") {
+      rates_withdraw(ctx);
     } else if (job == "to-date") {
       liquidate(ctx, Mode::kToDate);
     } else {
@@ -193,6 +195,34 @@ private:
     ctx.info("interest: " + std::to_string(more.size()) + " certified periods imported from " + name + " (" +
              iso(more.front().from) + ".." + iso(more.back().to) + ")");
     rate_rows(ctx, more);
+  }
+
+  static void rates_withdraw(Context &ctx) {
+    const std::int64_t from = ctx.date_param("from").value_or(cartera::Date{0}).days;
+    std::vector<ci::RatePeriod> gone;
+    const ci::RateTable table = rate_table(ctx);
+    for (const ci::RatePeriod &p : table.periods()) {
+      if (p.from >= from && p.origin != "shipped") {
+        gone.push_back(p);
+      }
+    }
+    if (gone.empty() || gone.front().from != from) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "no imported certification starts on " + iso(from) +
+                                                  " (cartera interest rates shows which were imported)");
+    }
+    {
+      cartera::Operation op = ctx.operation("int_charged_from");
+      op.bind("from_day", cartera::Date{from}).execute();
+      if (op.step() && op.integer(0) > 0) {
+        throw Error(CARTERA_E_INVALID_ARGUMENT, std::to_string(op.integer(0)) +
+                                                    " interest charges to accounting reach " + iso(from) +
+                                                    " or later with these rates; they cannot be withdrawn");
+      }
+    }
+    ctx.operation("int_withdraw_rates").bind("from_day", cartera::Date{from}).execute();
+    ctx.info("interest: " + std::to_string(gone.size()) + " imported periods withdrawn (" + iso(gone.front().from) +
+             ".." + iso(gone.back().to) + "): " + ctx.text_param("reason").value_or(""));
+    rate_rows(ctx, gone);
   }
 
   // The host's invoices due before as_of with their payments, sorted by invoice id so that

@@ -1,5 +1,6 @@
 #include "rates.hpp"
 
+#include <cartera/sdk/csv.hpp>
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
 #include <cartera/sdk/text.hpp>
@@ -15,35 +16,9 @@ namespace {
 constexpr std::array<std::string_view, 6> kColumns = {"from",          "to",         "bank_rate_ea",
                                                       "usury_rate_ea", "resolution", "source"};
 constexpr std::int32_t kMaxRate = 100000; // 1000 % E.A.: anything above is a typo
-
-// RFC 4180 fields of one line (quotes doubled inside quoted fields; no embedded newlines).
-std::optional<std::vector<std::string>> split_csv_line(std::string_view line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"' && fields.back().empty()) {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else {
-      fields.back() += c;
-    }
-  }
-  if (quoted) {
-    return std::nullopt;
-  }
-  return fields;
-}
+// The SFC certified each period for a month, a quarter, or (July-August 2017) two months: a
+// longer one is a typo (a "to" of 2100 would block every later certification).
+constexpr std::int64_t kLongestPeriodDays = 92;
 
 std::string where(const std::string &name, std::size_t line) {
   return name + ":" + std::to_string(line) + ": ";
@@ -84,29 +59,37 @@ std::vector<RatePeriod> parse_rate_file(std::string_view text, const std::string
     throw RateFileError(where(name, static_cast<std::size_t>(line)) + "not UTF-8 (byte " + std::to_string(bad) +
                         " of the file); save it as UTF-8");
   }
+  // Comment lines ('#' first, outside a quoted field) are blanked before the split, so that
+  // they may hold anything and the line numbers stay the file's.
+  std::string uncommented(text);
+  bool in_quotes = false;
+  for (std::size_t start = 0; start < uncommented.size();) {
+    std::size_t end = uncommented.find('\n', start);
+    end = end == std::string::npos ? uncommented.size() : end;
+    const bool skip = start == 0 ? uncommented.compare(0, 4, "\xEF\xBB\xBF#") == 0 || uncommented[0] == '#'
+                                 : uncommented[start] == '#';
+    if (!in_quotes && skip) {
+      std::fill(uncommented.begin() + static_cast<std::ptrdiff_t>(start),
+                uncommented.begin() + static_cast<std::ptrdiff_t>(end), ' ');
+    } else {
+      in_quotes ^= (std::count(uncommented.begin() + static_cast<std::ptrdiff_t>(start),
+                               uncommented.begin() + static_cast<std::ptrdiff_t>(end), '"') %
+                    2) != 0;
+    }
+    start = end + 1;
+  }
+  const sdk::CsvSplit split = sdk::split_csv(uncommented);
+  if (split.error) {
+    throw RateFileError(where(name, split.error->line) + split.error->reason);
+  }
   std::vector<RatePeriod> out;
   bool header_seen = false;
-  std::size_t line_no = 0;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) {
-      end = text.size();
+  for (const sdk::CsvRecord &record : split.records) {
+    const std::vector<std::string> *fields = &record.fields;
+    if (fields->size() == 1 && fields->front().find_first_not_of(' ') == std::string::npos) {
+      continue; // a comment line, blanked above
     }
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
-    if (line.empty() || line.front() == '#') {
-      continue;
-    }
-    const std::string at = where(name, line_no);
-    const auto fields = split_csv_line(line);
-    if (!fields) {
-      throw RateFileError(at + "a quoted field is not closed");
-    }
+    const std::string at = where(name, record.line);
     if (!header_seen) {
       for (std::size_t i = 0; i < kColumns.size(); ++i) {
         if (i >= fields->size() || (*fields)[i] != kColumns[i]) {
@@ -132,6 +115,18 @@ std::vector<RatePeriod> parse_rate_file(std::string_view text, const std::string
     }
     if (p.usury_rate < p.bank_rate) {
       throw RateFileError(at + "field 'usury_rate_ea': '" + (*fields)[3] + "' is below the bank rate " + (*fields)[2]);
+    }
+    if (p.to - p.from + 1 > kLongestPeriodDays) {
+      throw RateFileError(at + "field 'to': '" + (*fields)[1] + "' makes a period of " +
+                          std::to_string(p.to - p.from + 1) + " days; the SFC certifies a month or a quarter at most");
+    }
+    // Código Penal art. 305 and C.Co. art. 884: the usury rate is 1.5 times the certified bank
+    // rate. Published figures are that product rounded or cut to two decimals: 2u is 3b, or
+    // one hundredth either side.
+    if (const std::int64_t off = 2LL * p.usury_rate - 3LL * p.bank_rate; off < -1 || off > 1) {
+      throw RateFileError(at + "field 'usury_rate_ea': '" + (*fields)[3] + "' is not 1.5 times the bank rate " +
+                          (*fields)[2] + " (" + format_rate(static_cast<std::int32_t>((3LL * p.bank_rate + 1) / 2)) +
+                          ", C.Co. art. 884)");
     }
     if (p.source.empty()) {
       throw RateFileError(at + "field 'source' is empty: say where the certification was read");

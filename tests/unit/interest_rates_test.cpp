@@ -112,6 +112,31 @@ TEST(InterestRates, QuotedFieldsCommentsAndCrLfAreRead) {
   EXPECT_EQ(p[0].bank_rate, 1950);
 }
 
+// A usury rate that is not 1.5 times the bank rate, and a period no certification ever had (a
+// "to" of 2100 would block every later month), are typos: refused with the field. A file saved
+// by Excel as "CSV UTF-8" (a byte-order mark) and a quoted line break are RFC 4180 and read.
+TEST(InterestRates, TheUsuryRateIsOneAndAHalfTimesTheBankRateAndPeriodsAreAQuarterAtMost) {
+  EXPECT_EQ(rate_file_refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.50,30.00,,SFC\n"),
+            "tasas.csv:2: field 'usury_rate_ea': '30.00' is not 1.5 times the bank rate 19.50 (29.25, C.Co. art. 884)");
+  EXPECT_EQ(rate_file_refusal(std::string(kHeader) + "2026-08-01,2100-12-31,19.50,29.25,,SFC\n"),
+            "tasas.csv:2: field 'to': '2100-12-31' makes a period of 27181 days; the SFC certifies a month or a "
+            "quarter at most");
+  // Published figures are the product rounded or cut: 19.87 x 1.5 = 29.805, published 29.80.
+  EXPECT_NO_THROW(ci::parse_rate_file(std::string(kHeader) + "2026-08-01,2026-10-31,19.87,29.80,,SFC\n", "t"));
+  EXPECT_NO_THROW(ci::parse_rate_file(std::string(kHeader) + "2026-08-01,2026-08-31,19.87,29.81,,SFC\n", "t"));
+  const auto p =
+      ci::parse_rate_file("\xEF\xBB\xBF" + std::string(kHeader) +
+                              "# a \"quoted\" comment\n2026-08-01,2026-08-31,19.50,29.25,\"Res. 1\nde 2026\","
+                              "SFC\n2026-09-01,2026-09-30,19.50,29.25,,SFC\n",
+                          "excel.csv");
+  ASSERT_EQ(p.size(), 2U);
+  EXPECT_EQ(p[0].resolution, "Res. 1\nde 2026");
+  EXPECT_EQ(rate_file_refusal(std::string(kHeader) + "2026-08-01,2026-08-31,19.50,29.25,\"Res. 1\nde 2026\",SFC\n" +
+                              "2026-09-02,2026-09-30,19.50,29.25,,SFC\n"),
+            "tasas.csv:4: field 'from': '2026-09-02' does not follow the previous period 2026-08-01..2026-08-31 (gap)")
+      << "line numbers count the quoted line break";
+}
+
 TEST(InterestRates, AnImportMustNeitherOverlapNorLeaveAGap) {
   std::vector<ci::RatePeriod> base =
       ci::parse_rate_file(std::string(kHeader) + "2026-06-01,2026-06-30,19.19,28.79,,SFC\n"
@@ -126,8 +151,8 @@ TEST(InterestRates, AnImportMustNeitherOverlapNorLeaveAGap) {
   EXPECT_EQ(table.why_not_addable(next("2026-05-01,2026-05-31,18.78,28.17,,SFC\n")), "");
   EXPECT_EQ(table.why_not_addable(next("2026-07-15,2026-08-31,19.50,29.25,,SFC\n")),
             "the period 2026-07-15..2026-08-31 overlaps the certified period 2026-07-01..2026-07-31 (shipped)");
-  EXPECT_EQ(table.why_not_addable(next("2026-05-01,2026-09-30,19.50,29.25,,SFC\n")),
-            "the period 2026-05-01..2026-09-30 overlaps the certified period 2026-06-01..2026-06-30 (shipped)");
+  EXPECT_EQ(table.why_not_addable(next("2026-05-01,2026-07-31,19.50,29.25,,SFC\n")),
+            "the period 2026-05-01..2026-07-31 overlaps the certified period 2026-06-01..2026-06-30 (shipped)");
   EXPECT_EQ(table.why_not_addable(next("2026-09-01,2026-09-30,19.50,29.25,,SFC\n")),
             "the file starts on 2026-09-01 but the table ends on 2026-07-31: the days between would have no rate");
   EXPECT_EQ(table.why_not_addable(next("2026-04-01,2026-04-30,17.84,26.76,,SFC\n")),
