@@ -152,6 +152,34 @@ public:
     return GPtr<PangoLayout>(l);
   }
 
+  // A table cell's text, never cut: on one line when it fits `width`, else in a smaller size
+  // of its font (down to 70 %: a long amount stays one figure), else wrapped onto as many
+  // lines as it needs. Nothing is ever ellipsized.
+  [[nodiscard]] GPtr<PangoLayout> cell(std::string_view text, Style style, double width, Align align) const {
+    GPtr<PangoLayout> l = layout(text, style, 0, align, 0);
+    const auto natural = [&] {
+      PangoRectangle logical{};
+      pango_layout_get_extents(l.get(), nullptr, &logical);
+      return pango_units_to_double(logical.width);
+    };
+    if (natural() > width) {
+      const PangoFontDescription *base = fonts_[static_cast<std::size_t>(style)].get();
+      const double size = pango_units_to_double(pango_font_description_get_size(base));
+      FontPtr smaller(pango_font_description_copy(base));
+      for (double scale = 0.95; scale >= 0.7 && natural() > width; scale -= 0.05) {
+        pango_font_description_set_size(smaller.get(), pango_units_from_double(size * scale));
+        pango_layout_set_font_description(l.get(), smaller.get());
+      }
+      if (natural() > width) {
+        pango_layout_set_font_description(l.get(), base);
+      }
+    }
+    pango_layout_set_width(l.get(), pango_units_from_double(width));
+    pango_layout_set_wrap(l.get(), PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_alignment(l.get(), align == Align::kRight ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+    return l;
+  }
+
   // "Caption: value" with the value in bold.
   [[nodiscard]] GPtr<PangoLayout> labelled(std::string_view caption, std::string_view value, Style style, double width,
                                            Align align) const {
@@ -279,7 +307,6 @@ struct Column {
   std::string_view title;
   double width = 0;
   Align align = Align::kLeft;
-  int max_lines = 1;
 };
 
 struct PdfCell {
@@ -347,7 +374,9 @@ private:
         continue;
       }
       const Column &first = columns_[col - static_cast<std::size_t>(cell.span)];
-      GPtr<PangoLayout> l = ts_.layout(cell.text, style, width - 2 * kCellPadX, first.align, first.max_lines);
+      // Amounts and references are never cut (cell()); descriptions wrap onto as many lines as
+      // they need.
+      GPtr<PangoLayout> l = ts_.cell(cell.text, style, width - 2 * kCellPadX, first.align);
       const Rgb colour = cell.alert ? kAlert : kind == RowKind::kOpening ? kMuted : kInk;
       tallest = std::max(tallest, p.put(std::move(l), x + kCellPadX, kCellPadY, colour));
       x += width;
@@ -479,7 +508,7 @@ private:
   double fact(Piece &p, std::string_view caption, std::string_view value, double x, double y, double width) {
     constexpr double kCaptionWidth = 78;
     p.put(ts_.layout(caption, Style::kSmall, kCaptionWidth), x, y + 0.5, kMuted);
-    return p.put(ts_.layout(value, Style::kTextBold, width - kCaptionWidth), x + kCaptionWidth, y) + 1;
+    return p.put(ts_.cell(value, Style::kTextBold, width - kCaptionWidth, Align::kLeft), x + kCaptionWidth, y) + 1;
   }
 
   double summary_box(Piece &p, double x, double width) {
@@ -493,12 +522,13 @@ private:
         y += 1.5;
       }
       p.put(ts_.layout(line.label, style, inner * 0.62), x + kPad, y);
-      y = p.put(ts_.layout(line.amount, style, inner, Align::kRight), x + kPad, y) + 1.5;
+      y = p.put(ts_.cell(line.amount, style, inner, Align::kRight), x + kPad, y) + 1.5;
     }
     y += 4;
     const double band_top = y;
     y = p.put(ts_.layout(kTotalDueCaption, Style::kTextBold, inner - 12), x + kPad + 6, y + 5, kWhite);
-    y = p.put(ts_.layout(format_pesos_co(s_.amount_due), Style::kTotal, inner - 12), x + kPad + 6, y + 1, kWhite);
+    y = p.put(ts_.cell(format_pesos_co(s_.amount_due), Style::kTotal, inner - 12, Align::kLeft), x + kPad + 6, y + 1,
+              kWhite);
     y = p.put(ts_.labelled(kDueDateCaption, due_date_text(s_), Style::kText, inner - 12, Align::kLeft), x + kPad + 6,
               y + 1, kWhite);
     y += 5;
@@ -531,10 +561,10 @@ private:
     heading(kMovementsHeading);
     Table t(ts_, flow_,
             {{kMovementColumns[0], 46},
-             {kMovementColumns[1], 60, Align::kLeft, 2},
+             {kMovementColumns[1], 60, Align::kLeft},
              {kMovementColumns[2], 54},
-             {kMovementColumns[3], 54, Align::kLeft, 2},
-             {kMovementColumns[4], 0, Align::kLeft, 2},
+             {kMovementColumns[3], 54, Align::kLeft},
+             {kMovementColumns[4], 0, Align::kLeft},
              {kMovementColumns[5], 66, Align::kRight},
              {kMovementColumns[6], 66, Align::kRight},
              {kMovementColumns[7], 68, Align::kRight}});
@@ -613,7 +643,7 @@ private:
       return;
     }
     Table t(ts_, flow_,
-            {{kCauseColumns[0], 150}, {kCauseColumns[1], 0, Align::kLeft, 3}, {kCauseColumns[2], 90, Align::kRight}});
+            {{kCauseColumns[0], 150}, {kCauseColumns[1], 0, Align::kLeft}, {kCauseColumns[2], 90, Align::kRight}});
     t.row({{std::string(kPreviousAmountRow), 2}, {format_pesos_co(s_.previous_amount_due)}}, RowKind::kOpening);
     for (const Cause &c : s_.causes) {
       t.row({{std::string(cause_kind_label(c.kind))}, {c.description}, {signed_pesos(c.amount)}});

@@ -592,9 +592,10 @@ TEST(StatementPdf, CollectiveContinuesItsTablesOverSeveralPages) {
   EXPECT_NE(page2.find("Estado de cuenta · Inversiones Cafeteras del Quindío S.A.S."), std::string::npos) << page2;
   EXPECT_NE(page2.find("Beneficiario"), std::string::npos) << page2;
   EXPECT_NE(page2.find("Grupo de edad"), std::string::npos) << page2;
-  // A description too long for its two lines is drawn cut with an ellipsis, but pango and
-  // cairo keep its whole text behind the ellipsis (ActualText): search and copy still find it.
-  EXPECT_NE(all.find("según acta del comité de novedades"), std::string::npos);
+  // A long description wraps onto as many lines as it needs: all of it is on the page, to its
+  // last words (issue 20: nothing in a table cell is cut).
+  EXPECT_NE(all.find("novedades"), std::string::npos) << all;
+  EXPECT_EQ(all.find("\u2026"), std::string::npos) << all;
 }
 
 TEST(StatementPdf, AccentsAndSignsSurviveIntoTheText) {
@@ -602,6 +603,27 @@ TEST(StatementPdf, AccentsAndSignsSurviveIntoTheText) {
   const std::string t = text(dir.write("interest.pdf", render_pdf(customer_with_interest())));
   for (const char *expected : {"Comercializadora Ñandú Ltda.", "Cheque devuelto", "Intereses de mora", "Nota crédito",
                                "$ 23.456,78", "$ 31.210,55", "75 días", "-$ 15.000,00", "Cliente"}) {
+    EXPECT_NE(t.find(expected), std::string::npos) << expected << "\n" << t;
+  }
+}
+
+// A company's figures can be long: an amount is shrunk to fit its cell or wrapped, never cut
+// with an ellipsis ("$ 11.080.882,…" in the period's totals), nor are references.
+TEST(StatementPdf, LongAmountsAndReferencesAreNeverCut) {
+  Statement s = customer_with_interest();
+  s.total_debits = 9'999'999'999'999'99;
+  s.total_credits = 1'108'088'200'000'00;
+  s.closing_balance = 8'891'911'799'999'99;
+  s.amount_due = 8'891'911'799'999'99;
+  s.previous_amount_due = 1'108'088'200'000'00;
+  s.difference = s.amount_due - s.previous_amount_due;
+  for (auto &m : s.movements) {
+    m.document = "FE-SETT-2026-000000123456789-RECLASIFICADO";
+  }
+  const ScratchDir dir;
+  const std::string t = text(dir.write("long.pdf", render_pdf(s)));
+  EXPECT_EQ(t.find("\u2026"), std::string::npos) << t;
+  for (const char *expected : {"$ 9.999.999.999.999,99", "$ 1.108.088.200.000,00", "$ 8.891.911.799.999,99"}) {
     EXPECT_NE(t.find(expected), std::string::npos) << expected << "\n" << t;
   }
 }
