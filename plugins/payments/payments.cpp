@@ -312,7 +312,8 @@ private:
 
   // Open invoices as of date, less what cartera already proposed or approved against them
   // (not free to apply again), oldest due first per customer as open_items gives them.
-  static std::vector<cartera::payments::OpenInvoice> open_invoices(Context &ctx, std::int64_t date) {
+  static std::vector<cartera::payments::OpenInvoice>
+  open_invoices(Context &ctx, std::int64_t date, const std::string &freed = "", std::int64_t freed_amount = 0) {
     using cartera::payments::OpenInvoice;
     std::unordered_map<std::string, std::int64_t> taken;
     {
@@ -321,6 +322,9 @@ private:
       while (op.step()) {
         taken[std::string(op.text(0))] = op.centavos(1).value;
       }
+    }
+    if (!freed.empty()) {
+      taken[freed] -= freed_amount;
     }
     std::vector<OpenInvoice> open;
     {
@@ -346,8 +350,8 @@ private:
   }
 
   // Stores proposals of one batch (the run) and marks their movements proposed; returns their ids.
-  static std::vector<std::string> propose(Context &ctx,
-                                          const std::vector<cartera::payments::Application> &applications) {
+  static std::vector<std::string> propose(Context &ctx, const std::vector<cartera::payments::Application> &applications,
+                                          const std::string &correction_id = "") {
     std::vector<std::string> ids;
     if (applications.empty()) {
       return ids;
@@ -356,10 +360,14 @@ private:
     const std::string user = ctx.text_param("cartera.user").value_or("");
     const std::string now = iso_now(ctx);
     cartera::Operation insert = ctx.operation("pay_insert_application");
-    std::uint64_t seq = 0;
+    // One sequence for the run: a cruce de cuentas proposes for several credits in one batch.
+    static thread_local std::pair<std::string, std::uint64_t> seq{"", 0};
+    if (seq.first != batch) {
+      seq = {batch, 0};
+    }
     for (const auto &a : applications) {
       char id[24];
-      std::snprintf(id, sizeof id, "-%06llu", static_cast<unsigned long long>(++seq));
+      std::snprintf(id, sizeof id, "-%06llu", static_cast<unsigned long long>(++seq.second));
       ids.push_back(batch + id);
       insert.bind("application_id", std::string_view(ids.back()))
           .bind("batch_id", std::string_view(batch))
@@ -371,12 +379,16 @@ private:
           .bind("rule", std::string_view(a.rule))
           .bind("proposed_by", std::string_view(user))
           .bind("proposed_at", std::string_view(now))
+          .bind("correction_id", std::string_view(correction_id))
           .add_row();
     }
     insert.execute();
     // The batch's movements in one statement: as many as there are proposals, one by one, cost a
-    // tenth of a match of 100,000 movements.
-    ctx.operation("pay_set_batch_proposed").bind("batch_id", std::string_view(batch)).execute();
+    // tenth of a match of 100,000 movements. A correction's movement stays applied: its approved
+    // application stands until another lead approves the correction.
+    if (correction_id.empty()) {
+      ctx.operation("pay_set_batch_proposed").bind("batch_id", std::string_view(batch)).execute();
+    }
     return ids;
   }
 
@@ -604,11 +616,14 @@ private:
 
   // amount of movement key, by hand: to an open invoice (the rest to its customer's credit), or
   // to a customer's open invoices oldest due first (the rest to its credit).
+  // freed: an invoice whose open balance counts freed_amount more (what a correction's
+  // application holds of it, released once the correction is approved).
   static std::vector<cartera::payments::Application> allocate(Context &ctx, const std::string &key, std::int64_t amount,
                                                               const std::string &invoice, const std::string &customer,
-                                                              const std::string &rule) {
+                                                              const std::string &rule, const std::string &freed = "",
+                                                              std::int64_t freed_amount = 0) {
     using cartera::payments::Application;
-    std::vector<cartera::payments::OpenInvoice> open = open_invoices(ctx, as_of(ctx));
+    std::vector<cartera::payments::OpenInvoice> open = open_invoices(ctx, as_of(ctx), freed, freed_amount);
     std::string owner = customer;
     std::vector<const cartera::payments::OpenInvoice *> targets;
     for (const auto &inv : open) {
@@ -724,72 +739,155 @@ private:
              (customer.empty() ? "; no customer known: give --customer C to follow it up" : ""));
   }
 
-  // A misapplied payment: reversed (never deleted), applied again, and the officer told.
+  // A misapplied payment: reversed (never deleted), applied again, and the officer told; in two
+  // steps, by two leads. One proposes the correction: its new applications wait as proposals
+  // of the run's batch, the approved application stands. Another approves it (decide): the old
+  // application is reversed, the new ones approved, and the officer gets the adjustment request.
   struct Moved {
     cartera::payments::Application old;
     std::vector<std::string> ids;
     std::vector<cartera::payments::Application> fresh;
   };
 
-  // Reverses approved application id (never deleted), applies its amount again (to an invoice,
-  // the rest as its customer's credit, or to a customer's invoices oldest first), approved by
-  // the acting lead, and sends the officer an adjustment request.
-  static Moved move_application(Context &ctx, const std::string &id, const std::string &to_invoice,
-                                const std::string &to_customer, const std::string &reason, const std::string &rule) {
-    using cartera::payments::Application;
-    Application old;
+  // An approved application as pay_application reads it, with its movement.
+  struct Approved {
+    cartera::payments::Application app;
     std::int64_t booked = 0;
     std::int64_t movement = 0;
     std::string payer_id;
     std::string payer_name;
-    {
-      cartera::Operation op = ctx.operation("pay_application");
-      op.bind("application_id", std::string_view(id)).execute();
-      if (!op.step()) {
-        throw Error(CARTERA_E_NOT_FOUND, "no application '" + id + "' (cartera payments review --detail)");
-      }
-      if (op.text(1) != "approved") {
-        throw Error(CARTERA_E_INVALID_ARGUMENT, "application " + id + " is " + std::string(op.text(1)) +
-                                                    "; only an approved one is reclassified (a proposal is "
-                                                    "rejected instead)");
-      }
-      old = Application{std::string(op.text(2)), std::string(op.text(3)), std::string(op.text(4)),
-                        op.centavos(5).value,    std::string(op.text(6)), ""};
-      booked = op.date(7).days;
-      movement = op.centavos(8).value;
-      payer_id = std::string(op.text(9));
-      payer_name = std::string(op.text(10));
+  };
+
+  static Approved approved_application(Context &ctx, const std::string &id) {
+    Approved a;
+    cartera::Operation op = ctx.operation("pay_application");
+    op.bind("application_id", std::string_view(id)).execute();
+    if (!op.step()) {
+      throw Error(CARTERA_E_NOT_FOUND, "no application '" + id + "' (cartera payments review --detail)");
     }
-    if (old.kind != "invoice" && old.kind != "credit") {
-      throw Error(CARTERA_E_INVALID_ARGUMENT, "application " + id + " records a " + old.kind +
+    if (op.text(1) != "approved") {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "application " + id + " is " + std::string(op.text(1)) +
+                                                  "; only an approved one is reclassified (a proposal is "
+                                                  "rejected instead)");
+    }
+    a.app = cartera::payments::Application{std::string(op.text(2)), std::string(op.text(3)), std::string(op.text(4)),
+                                           op.centavos(5).value,    std::string(op.text(6)), ""};
+    a.booked = op.date(7).days;
+    a.movement = op.centavos(8).value;
+    a.payer_id = std::string(op.text(9));
+    a.payer_name = std::string(op.text(10));
+    return a;
+  }
+
+  // Proposes reversing approved application id and applying its amount again (to an invoice,
+  // the rest as its customer's credit, or to a customer's invoices oldest first), for another
+  // lead to approve.
+  static Moved propose_correction(Context &ctx, const std::string &id, const std::string &to_invoice,
+                                  const std::string &to_customer, const std::string &reason,
+                                  const std::string &action) {
+    const Approved old = approved_application(ctx, id);
+    if (old.app.kind != "invoice" && old.app.kind != "credit") {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "application " + id + " records a " + old.app.kind +
                                                   " difference, not money; reclassify the invoice's application");
+    }
+    {
+      cartera::Operation op = ctx.operation("pay_correction_waiting");
+      op.bind("application_id", std::string_view(id)).execute();
+      if (op.step()) {
+        throw Error(CARTERA_E_INVALID_ARGUMENT,
+                    "application " + id + " has a correction waiting for a lead already (batch " +
+                        std::string(op.text(1)) + ", proposed by " + std::string(op.text(2)) +
+                        "): approve or reject it first (cartera payments review --batch " + std::string(op.text(1)) +
+                        ")");
+      }
     }
     const std::string user = ctx.text_param("cartera.user").value_or("");
     const std::string now = iso_now(ctx);
-    ctx.operation("pay_reverse_application")
-        .bind("application_id", std::string_view(id))
-        .bind("reviewed_by", std::string_view(user))
-        .bind("reviewed_at", std::string_view(now))
-        .bind("review_reason", std::string_view(reason))
-        .execute();
-    // Read after the reversal: what it freed is open again for the new allocation.
-    const std::vector<Application> fresh = allocate(ctx, old.entry_key, old.amount, to_invoice, to_customer, rule);
-    const std::vector<std::string> ids = propose(ctx, fresh);
     const std::string batch = ctx.request_id();
-    {
-      cartera::Operation op = ctx.operation("pay_decide");
-      for (const auto &fresh_id : ids) {
-        op.bind("application_id", std::string_view(fresh_id))
-            .bind("status", std::string_view("approved"))
-            .bind("reviewed_by", std::string_view(user))
-            .bind("reviewed_at", std::string_view(now))
-            .bind("review_reason", std::string_view(reason))
-            .add_row();
-      }
-      op.execute();
-    }
-    set_status(ctx, {old.entry_key}, "applied");
+    const std::string correction = batch + "-" + id;
+    // What the old application holds of its invoice counts as open: it is what the correction
+    // frees once approved.
+    const std::vector<cartera::payments::Application> fresh = allocate(
+        ctx, old.app.entry_key, old.app.amount, to_invoice, to_customer, action == "offset" ? "offset" : "reclassified",
+        old.app.kind == "invoice" ? old.app.invoice_id : std::string(), old.app.amount);
+    ctx.operation("pay_insert_correction")
+        .bind("correction_id", std::string_view(correction))
+        .bind("batch_id", std::string_view(batch))
+        .bind("application_id", std::string_view(id))
+        .bind("action", std::string_view(action))
+        .bind("reason", std::string_view(reason))
+        .bind("proposed_by", std::string_view(user))
+        .bind("proposed_at", std::string_view(now))
+        .execute();
+    const std::vector<std::string> ids = propose(ctx, fresh, correction);
+    return Moved{old.app, ids, fresh};
+  }
 
+  // The corrections a decision completed: approved ones reverse their old application and owe
+  // the officer an adjustment request (the approver's run emits it); rejected ones change
+  // nothing. A decision that would leave a correction half decided is refused whole.
+  static std::vector<std::pair<std::string, Moved>> settle_corrections(Context &ctx, const std::string &user,
+                                                                       const std::string &now) {
+    {
+      cartera::Operation op = ctx.operation("pay_corrections_split");
+      op.execute();
+      if (op.step()) {
+        throw Error(CARTERA_E_INVALID_ARGUMENT,
+                    "correction " + std::string(op.text(0)) +
+                        " is decided whole: approve or reject all of its proposals at once (--batch " +
+                        std::string(op.text(1)) + ")");
+      }
+    }
+    struct Decided {
+      std::string correction, application, action, reason, proposed_by;
+      bool approved = false;
+    };
+    std::vector<Decided> decided;
+    {
+      cartera::Operation op = ctx.operation("pay_corrections_decided");
+      op.execute();
+      while (op.step()) {
+        decided.push_back(Decided{std::string(op.text(0)), std::string(op.text(1)), std::string(op.text(2)),
+                                  std::string(op.text(3)), std::string(op.text(4)), op.integer(5) != 0});
+      }
+    }
+    std::vector<std::pair<std::string, Moved>> moved;
+    for (const Decided &d : decided) {
+      ctx.operation("pay_settle_correction")
+          .bind("correction_id", std::string_view(d.correction))
+          .bind("status", std::string_view(d.approved ? "approved" : "rejected"))
+          .bind("reviewed_by", std::string_view(user))
+          .bind("reviewed_at", std::string_view(now))
+          .execute();
+      if (!d.approved) {
+        continue;
+      }
+      const Approved old = approved_application(ctx, d.application);
+      ctx.operation("pay_reverse_application")
+          .bind("application_id", std::string_view(d.application))
+          .bind("reviewed_by", std::string_view(user))
+          .bind("reviewed_at", std::string_view(now))
+          .bind("review_reason", std::string_view(d.reason))
+          .execute();
+      Moved m{old.app, {}, {}};
+      cartera::Operation op = ctx.operation("pay_correction_applications");
+      op.bind("correction_id", std::string_view(d.correction)).execute();
+      while (op.step()) {
+        m.ids.emplace_back(op.text(0));
+        m.fresh.push_back(cartera::payments::Application{std::string(op.text(5)), std::string(op.text(1)),
+                                                         std::string(op.text(2)), op.centavos(4).value,
+                                                         std::string(op.text(3)), std::string(op.text(6))});
+      }
+      emit_adjustment(ctx, d.correction, d.application, old, m, d.reason, d.proposed_by, user, now);
+      moved.emplace_back(d.application, std::move(m));
+    }
+    return moved;
+  }
+
+  static void emit_adjustment(Context &ctx, const std::string &key, const std::string &id, const Approved &old,
+                              const Moved &m, const std::string &reason, const std::string &requested_by,
+                              const std::string &approved_by, const std::string &now) {
+    using cartera::payments::Application;
     using cartera::sdk::xml_escape;
     const auto application_xml = [&](const char *element, const std::string &app, const Application &a) {
       return std::string("  <") + element + " application=\"" + xml_escape(app) + "\" customer=\"" +
@@ -799,19 +897,18 @@ private:
     };
     std::string doc = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<adjustment-request "
                       "xmlns=\"urn:cartera:payment-adjustment:1\" id=\"" +
-                      xml_escape(batch + "-" + id) + "\" requested-by=\"" + xml_escape(user) + "\" requested-at=\"" +
-                      now + "\">\n  <to>" + xml_escape(ctx.config("adjustment-officer").value_or("contabilidad")) +
-                      "</to>\n  <reason>" + xml_escape(reason) + "</reason>\n  <movement entry-key=\"" +
-                      xml_escape(old.entry_key) + "\" booking-date=\"" + iso(booked) + "\" amount=\"" +
-                      pesos(movement) + "\" payer-id=\"" + xml_escape(payer_id) + "\" payer-name=\"" +
-                      xml_escape(payer_name) + "\"/>\n";
-    doc += application_xml("reversed", id, old);
-    for (std::size_t i = 0; i < fresh.size(); ++i) {
-      doc += application_xml("applied", ids[i], fresh[i]);
+                      xml_escape(key) + "\" requested-by=\"" + xml_escape(requested_by) + "\" approved-by=\"" +
+                      xml_escape(approved_by) + "\" requested-at=\"" + now + "\">\n  <to>" +
+                      xml_escape(ctx.config("adjustment-officer").value_or("contabilidad")) + "</to>\n  <reason>" +
+                      xml_escape(reason) + "</reason>\n  <movement entry-key=\"" + xml_escape(old.app.entry_key) +
+                      "\" booking-date=\"" + iso(old.booked) + "\" amount=\"" + pesos(old.movement) + "\" payer-id=\"" +
+                      xml_escape(old.payer_id) + "\" payer-name=\"" + xml_escape(old.payer_name) + "\"/>\n";
+    doc += application_xml("reversed", id, old.app);
+    for (std::size_t i = 0; i < m.fresh.size(); ++i) {
+      doc += application_xml("applied", m.ids[i], m.fresh[i]);
     }
     doc += "</adjustment-request>\n";
-    ctx.emit_document("adjustment-request", batch + "-" + id, doc);
-    return Moved{old, ids, fresh};
+    ctx.emit_document("adjustment-request", key, doc);
   }
 
   static void reclassify(Context &ctx) {
@@ -823,8 +920,10 @@ private:
       throw Error(CARTERA_E_INVALID_ARGUMENT, "give one of --to-invoice I or --to-customer C");
     }
     const Moved moved =
-        move_application(ctx, id, to_invoice, to_customer, "reclasificación: " + reason, "reclassified");
-    moved_rows(ctx, {{id, moved}});
+        propose_correction(ctx, id, to_invoice, to_customer, "reclasificación: " + reason, "reclassify");
+    moved_rows(ctx, {{id, moved}}, false);
+    ctx.info("the correction waits for another lead: cartera payments approve --batch " + ctx.request_id() +
+             " (four eyes); until then application " + id + " stands");
   }
 
   // Cruce de cuentas: a customer's credit balances (saldo a favor) applied to its open invoices.
@@ -855,14 +954,16 @@ private:
       if (!open) {
         break;
       }
-      done.emplace_back(credit, move_application(ctx, credit, invoice, invoice.empty() ? customer : "",
-                                                 "cruce de cuentas: saldo a favor de " + customer, "offset"));
+      done.emplace_back(credit, propose_correction(ctx, credit, invoice, invoice.empty() ? customer : "",
+                                                   "cruce de cuentas: saldo a favor de " + customer, "offset"));
     }
     if (done.empty()) {
       throw Error(CARTERA_E_INVALID_ARGUMENT, "customer " + customer + " has nothing open to offset" +
                                                   (invoice.empty() ? std::string() : " in invoice " + invoice));
     }
-    moved_rows(ctx, done);
+    moved_rows(ctx, done, false);
+    ctx.info("the offset waits for another lead: cartera payments approve --batch " + ctx.request_id() +
+             " (four eyes)");
   }
 
   // The host's own advances (payments it holds unapplied, like GnuCash's Pre-Payment) are the
@@ -943,7 +1044,8 @@ private:
              (left > 0 ? "; " + cartera::sdk::format_pesos_co(left) + " stays in its favour" : ""));
   }
 
-  static void moved_rows(Context &ctx, const std::vector<std::pair<std::string, Moved>> &moves) {
+  // done: the correction took effect (approved); else it is proposed and waits.
+  static void moved_rows(Context &ctx, const std::vector<std::pair<std::string, Moved>> &moves, bool done) {
     using cartera::payments::Application;
     ctx.columns({column("application", CARTERA_TYPE_TEXT), column("action", CARTERA_TYPE_TEXT),
                  column("customer_id", CARTERA_TYPE_TEXT), column("invoice_id", CARTERA_TYPE_TEXT),
@@ -955,9 +1057,9 @@ private:
                cartera::make_value(cartera::Centavos{a.amount})});
     };
     for (const auto &[id, moved] : moves) {
-      row(id, "reversed", moved.old);
+      row(id, done ? "reversed" : "to-reverse", moved.old);
       for (std::size_t i = 0; i < moved.fresh.size(); ++i) {
-        row(moved.ids[i], "applied", moved.fresh[i]);
+        row(moved.ids[i], done ? "applied" : "to-apply", moved.fresh[i]);
       }
     }
   }
@@ -1255,6 +1357,7 @@ private:
           .add_row();
     }
     op.execute();
+    const std::vector<std::pair<std::string, Moved>> corrected = settle_corrections(ctx, user, now);
     ctx.operation("pay_settle_entries").execute();
     if (approve) {
       request_cash_receipts(ctx, user, now);
@@ -1264,6 +1367,10 @@ private:
     ctx.columns({column("application", CARTERA_TYPE_TEXT), column("decision", CARTERA_TYPE_TEXT)});
     for (const auto &id : chosen) {
       ctx.row({cartera::make_value(std::string_view(id)), cartera::make_value(std::string_view(status))});
+    }
+    // The applications the approved corrections reversed.
+    for (const auto &[id, moved] : corrected) {
+      ctx.row({cartera::make_value(std::string_view(id)), cartera::make_value(std::string_view("reversed"))});
     }
     ctx.info(std::to_string(chosen.size()) + " proposals " + status + " by " + user);
   }
