@@ -24,7 +24,8 @@ int cmd_init(const Args &args) {
   if (fs::exists(target) && !args.flag("force")) {
     std::cerr << "cartera: " << target.string() << " exists; keeping it (--force rewrites it)\n";
   } else {
-    write_atomically(fs::absolute(target).parent_path(), target.filename().string(), starter_config_text());
+    write_atomically(fs::absolute(target).parent_path(), target.filename().string(),
+                     starter_config_text(os_account_name()));
     std::cout << "wrote " << target.string() << "\n";
   }
   GlobalOptions g = args.global;
@@ -200,12 +201,12 @@ int cmd_runs(const Args &args) {
   std::vector<std::vector<std::string>> rows;
   for (const auto &r : host.store().runs(limit)) {
     rows.push_back({r.run_id, r.module_id, r.job, r.user_id, r.department, r.started_at, r.finished_at, r.status,
-                    r.parameters, r.message});
+                    r.parameters, r.message, r.os_account});
   }
-  print_rows(
-      args.format.value_or("table"), "runs",
-      {"run_id", "module", "job", "user", "department", "started_at", "finished_at", "status", "parameters", "message"},
-      rows);
+  print_rows(args.format.value_or("table"), "runs",
+             {"run_id", "module", "job", "user", "department", "started_at", "finished_at", "status", "parameters",
+              "message", "os_account"},
+             rows);
   return 0;
 }
 
@@ -215,10 +216,10 @@ int cmd_audit(const Args &args) {
   const int limit = std::stoi(args.option("limit").value_or("100"));
   std::vector<std::vector<std::string>> rows;
   for (const auto &a : host.store().audit_trail(limit)) {
-    rows.push_back({std::to_string(a.seq), a.at, a.user_id, a.department, a.action, a.object, a.detail});
+    rows.push_back({std::to_string(a.seq), a.at, a.user_id, a.department, a.action, a.object, a.detail, a.os_account});
   }
-  print_rows(args.format.value_or("table"), "audit", {"seq", "at", "user", "department", "action", "object", "detail"},
-             rows);
+  print_rows(args.format.value_or("table"), "audit",
+             {"seq", "at", "user", "department", "action", "object", "detail", "os_account"}, rows);
   return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "runtime/failure.hpp"
 #include "runtime/host.hpp"
 #include "runtime/outbox.hpp"
+#include "runtime/placement_log.hpp"
 #include "runtime/sha256.hpp"
 
 #include <fstream>
@@ -73,9 +74,25 @@ int verify(const Args &args) {
   }
   std::size_t unindexed = 0;
   if (!args.option("customer") && fs::is_directory(root)) {
-    for (const auto &f : fs::recursive_directory_iterator(root)) {
+    // What runs that never committed left is removed first (placement_log.hpp): the files they
+    // listed before placing, and temporary files of processes that are gone.
+    host.store().mark_interrupted_runs(host.now_iso());
+    const SweepReport swept = sweep_unfinished_placements(root, host.store());
+    const std::size_t temporaries = remove_dead_temporaries(root, true);
+    if (swept.removed + temporaries > 0) {
+      std::cerr << "cartera: archive: removed " << swept.removed << " files of runs that did not commit and "
+                << temporaries << " temporary files of processes that ended\n";
+    }
+    for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+      const fs::directory_entry &f = *it;
+      if (f.path().filename().string()[0] == '.') {
+        if (f.is_directory()) {
+          it.disable_recursion_pending(); // .placing: the runs' lists, not documents
+        }
+        continue;
+      }
       const std::string relative = fs::relative(f.path(), root).generic_string();
-      if (f.is_regular_file() && f.path().filename().string()[0] != '.' && indexed.count(relative) == 0) {
+      if (f.is_regular_file() && indexed.count(relative) == 0) {
         ++unindexed;
         rows.push_back({relative, "not indexed", sha256_hex(read_whole_file(f.path()))});
       }
@@ -99,6 +116,9 @@ std::size_t file_waiting_documents(Host &host) {
   observer.clear_line();
   for (const std::string &line : r.refused) {
     std::cerr << "cartera: error: archive: " << line << "\n";
+  }
+  if (!r.busy.empty()) {
+    std::cerr << "cartera: archive: left to another pass: " << r.busy << "\n";
   }
   if (!host.quiet()) {
     std::cerr << "cartera: archive: " << r.filed << " documents filed in " << host.config().archive_dir.string() << ", "

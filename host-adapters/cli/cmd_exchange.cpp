@@ -4,8 +4,10 @@
 
 #include "exchange/acknowledgement.hpp"
 #include "exchange/delivery.hpp"
+#include "exchange/recipient_token.hpp"
 #include "runtime/failure.hpp"
 #include "runtime/host.hpp"
+#include "runtime/sha256.hpp"
 
 #include <fstream>
 #include <iostream>
@@ -36,6 +38,9 @@ int deliver(const Args &args) {
   const exchange::DeliveryReport r = exchange::deliver(host, options);
   std::cout << "delivered " << r.delivered << ", retries scheduled " << r.retries_scheduled << ", failed " << r.failed
             << ", still pending " << r.pending << "\n";
+  for (const std::string &busy : r.busy) {
+    std::cerr << "cartera: exchange: left to another pass: " << busy << "\n";
+  }
   return r.failed > 0 || refused > 0 ? static_cast<int>(ExitCode::kFailure) : 0;
 }
 
@@ -130,6 +135,29 @@ int retry(const Args &args) {
   return 0;
 }
 
+// A new bearer token for a recipient's acknowledgements over `cartera serve`: printed once,
+// for IT to hand to the recipient's system; cartera.xml keeps its SHA-256 only.
+int token(const Args &args) {
+  args.only({}, "exchange token");
+  if (args.words.size() != 3) {
+    usage_error("exchange token: name the recipient (cartera.xml <exchange>)");
+  }
+  Host host(args.global);
+  host.require_role("it", "issue a recipient's token");
+  const std::string &id = args.words[2];
+  if (host.config().find_recipient(id) == nullptr) {
+    usage_error("exchange token: cartera.xml names no recipient '" + id + "'");
+  }
+  const std::string secret = exchange::new_recipient_token();
+  const std::string digest = sha256_hex(secret);
+  host.store().audit(AuditEntry{0, host.now_iso(), host.identity().user, host.identity().department, "exchange.token",
+                                id, "new token issued; sha256 " + digest.substr(0, 12) + "…"});
+  std::cout << "token for " << id << " (give it to the recipient's system; it is not kept):\n  " << secret
+            << "\nin cartera.xml, on <recipient id=\"" << id << "\">:\n  token-sha256=\"" << digest
+            << "\"\nthe recipient sends it as: Authorization: Bearer " << secret << "\n";
+  return 0;
+}
+
 } // namespace
 
 int cmd_exchange(const Args &args) {
@@ -146,7 +174,10 @@ int cmd_exchange(const Args &args) {
   if (sub == "retry") {
     return retry(args);
   }
-  usage_error("exchange: say deliver, receive, status or retry (cartera exchange --help)");
+  if (sub == "token") {
+    return token(args);
+  }
+  usage_error("exchange: say deliver, receive, status, retry or token (cartera exchange --help)");
 }
 
 } // namespace cartera::cli

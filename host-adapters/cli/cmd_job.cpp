@@ -213,7 +213,8 @@ Global options:
   --config FILE          configuration (default: $CARTERA_CONFIG, then ./cartera.xml, then
                          the built-in defaults)
   --db URL               database: sqlite3:PATH, postgresql://USER@HOST:PORT/DB, odbc:DSN=NAME
-  --user ID              who is acting (default: $CARTERA_USER, then $USER)
+  --user ID              who is acting: the user cartera.xml maps your system account to, or one
+                         it lets that account act for (default: $CARTERA_USER, then the mapped one)
   --department ID        on whose behalf (default: the user's first department)
   --format FORMAT        table (for people), csv, xml or json (for programs)
   --now TIME             fix the clock (YYYY-MM-DD[THH:MM:SS[Z|±HH:MM]], Bogotá time)
@@ -255,13 +256,27 @@ bool print_command_help(const std::string &name, std::ostream &out) {
   } else if (name == "serve") {
     out << "usage: cartera serve [--listen ADDR:PORT] [--port-file FILE] [--deliver-every SECONDS]\n\nRuns until "
            "SIGINT or SIGTERM: takes recipients' acknowledgements (schemas/xml/acknowledgement.xsd) by POST "
-           "/acknowledgements (200 when recorded; 422 with why when refused, and nothing changes) and delivers "
-           "what recipients are owed on a schedule, as cartera exchange deliver does. GET /health answers ok.\n"
-           "--listen: an IP address and port (default 127.0.0.1:8470; [::1]:8470 for IPv6; port 0: any free "
-           "port).\n--port-file: where to write the port it listens on, once bound.\n--deliver-every: seconds "
+           "/acknowledgements and delivers what recipients are owed on a schedule, as cartera exchange deliver "
+           "does. GET /health answers ok.\nAn acknowledgement comes with the recipient's bearer token "
+           "(Authorization: Bearer TOKEN; cartera exchange token RECIPIENT) as application/xml, and answers only "
+           "for documents sent to that recipient: 200 when recorded; 401 without a known token, 403 for another "
+           "recipient's document or a request from a web page (Origin), 415 for another content type, 422 with "
+           "why when the document is refused; every refusal is audited and changes nothing else.\n"
+           "--listen: a loopback address and port (default 127.0.0.1:8470; [::1]:8470 for IPv6; port 0: any free "
+           "port). Another address is refused: answers would cross the network in clear text.\n--port-file: where to "
+           "write the port it listens on, once bound.\n--deliver-every: seconds "
            "between delivery passes (default 30; 0: never deliver); nothing is delivered when cartera.xml names "
            "no recipient. Each pass first files the documents waiting for the customers' folders (cartera archive "
            "file).\n";
+  } else if (name == "exchange") {
+    out << "usage: cartera exchange deliver [--wait SECONDS]\n       cartera exchange receive [FILE...]\n"
+           "       cartera exchange status [--state S] [--format F]\n       cartera exchange retry DOCUMENT "
+           "--recipient R\n       cartera exchange token RECIPIENT\n\n"
+           "deliver takes each recipient's documents to it (cartera.xml <exchange>) in the order they were made; "
+           "a recipient is claimed in the database first, so two passes at once (two commands, serve's timer) "
+           "send each document once. receive reads answers from the inbox. status lists where each stands; retry "
+           "puts a failed one back. token (role it) makes a new bearer token for a recipient to answer through "
+           "cartera serve: printed once, with the token-sha256 to put on the recipient in cartera.xml.\n";
   } else if (name == "archive") {
     out << "usage: cartera archive list [--customer C] [--format F]\n       cartera archive verify [--customer C]\n"
            "       cartera archive file\n\n"

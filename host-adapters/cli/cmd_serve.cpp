@@ -6,6 +6,7 @@
 #include "exchange/acknowledgement.hpp"
 #include "exchange/delivery.hpp"
 #include "exchange/http_listener.hpp"
+#include "exchange/recipient_token.hpp"
 #include "runtime/archive_filing.hpp"
 #include "runtime/failure.hpp"
 #include "runtime/host.hpp"
@@ -75,6 +76,13 @@ ListenAt parse_listen(const std::string &text) {
     bad("the port is a number from 0 to 65535");
   }
   at.port = static_cast<unsigned short>(std::stoul(port));
+  // Tokens and acknowledgements must not cross a network in clear text, and serve speaks plain
+  // HTTP: it listens on this machine only. A recipient on another machine reaches it through a
+  // TLS-terminating proxy beside it (README.md, "cartera serve").
+  if (!net::ip::make_address(at.address).is_loopback()) {
+    bad("not a loopback address; serve speaks plain HTTP, so it listens only on this machine (put a TLS "
+        "proxy in front of it for recipients elsewhere)");
+  }
   return at;
 }
 
@@ -169,6 +177,9 @@ private:
         for (const std::string &line : f.refused) {
           std::cerr << "cartera: error: serve: archive: " << line << "\n";
         }
+        if (!f.busy.empty()) {
+          info("archive: left to another pass: " + f.busy);
+        }
         info("filed " + std::to_string(f.filed) + " documents in the customers' folders, " + std::to_string(f.waiting) +
              " still waiting");
       }
@@ -178,6 +189,9 @@ private:
         return;
       }
       const exchange::DeliveryReport r = exchange::deliver(host_, exchange::DeliveryOptions{});
+      for (const std::string &busy : r.busy) {
+        info("left to another pass: " + busy);
+      }
       if (r.delivered + r.retries_scheduled + r.failed > 0) {
         info("delivered " + std::to_string(r.delivered) + ", retries scheduled " + std::to_string(r.retries_scheduled) +
              ", failed " + std::to_string(r.failed) + ", still pending " + std::to_string(r.pending));
@@ -199,10 +213,41 @@ private:
     return plain(404, "no such resource: " + path);
   }
 
+  // A recipient's answer, accepted only from that recipient: its bearer token (cartera.xml
+  // token-sha256) names it, and it answers only for documents sent to it. Browsers are kept
+  // out: a request that carries an Origin or Sec-Fetch-Site header (any web page a clerk opens
+  // could send one) and a body that is not declared XML are refused before anything is read.
+  // Every refusal is audited, and changes nothing else.
   exchange::HttpReply acknowledge(const exchange::HttpRequest &request) {
     const std::string source = "HTTP POST from " + request.remote;
+    const std::string origin = request.header("origin");
+    const std::string fetch_site = request.header("sec-fetch-site");
+    if (!origin.empty() || (!fetch_site.empty() && fetch_site != "none")) {
+      return refused(403, "", source,
+                     "a request from a web page (Origin '" + origin + "', Sec-Fetch-Site '" + fetch_site +
+                         "') is refused: acknowledgements come from the recipients' systems");
+    }
+    const std::string type = request.header("content-type");
+    const std::string media = type.substr(0, type.find(';'));
+    if (media != "application/xml" && media != "text/xml") {
+      exchange::HttpReply reply = refused(
+          415, "", source, "Content-Type '" + type + "' is refused: an acknowledgement is sent as application/xml");
+      reply.headers["Accept"] = "application/xml";
+      return reply;
+    }
+    const runtime::Recipient *sender =
+        exchange::authenticate_recipient(host_.config(), request.header("authorization"));
+    if (sender == nullptr) {
+      exchange::HttpReply reply = refused(
+          401, "", source,
+          request.header("authorization").empty()
+              ? "no credential: a recipient sends Authorization: Bearer TOKEN (cartera exchange token RECIPIENT)"
+              : "the credential matches no recipient's token-sha256 in cartera.xml");
+      reply.headers["WWW-Authenticate"] = "Bearer realm=\"cartera\"";
+      return reply;
+    }
     try {
-      const exchange::Answer a = exchange::receive_acknowledgement(host_, request.body, source);
+      const exchange::Answer a = exchange::receive_acknowledgement(host_, request.body, source, sender->id);
       const std::string state = a.accepted ? "acknowledged" : "rejected";
       const std::string outcome = a.already_recorded ? "already recorded" : "recorded";
       info(source + ": " + a.document + " from " + a.from + ": " + state +
@@ -210,8 +255,10 @@ private:
       return plain(200, outcome + " " + a.document + " " + state);
     } catch (const Failure &f) {
       if (f.code() == ExitCode::kInputRefused) {
-        info("refused: " + std::string(f.what()));
-        return plain(422, f.what());
+        return refused(422, sender->id, source, f.what());
+      }
+      if (f.code() == ExitCode::kNotPermitted) {
+        return refused(403, sender->id, source, f.what());
       }
       // Not the sender's to fix (the database, say): a 5xx tells it to send the answer again later.
       std::cerr << "cartera: error: serve: " << source << ": " << f.what() << "\n";
@@ -220,6 +267,20 @@ private:
       std::cerr << "cartera: error: serve: " << source << ": " << e.what() << "\n";
       return plain(500, e.what());
     }
+  }
+
+  // A refusal: logged, audited (who, if known; from where; why), answered with status.
+  exchange::HttpReply refused(unsigned status, const std::string &recipient, const std::string &source,
+                              const std::string &why) {
+    info("refused (" + std::to_string(status) + "): " + why);
+    try {
+      host_.store().audit(runtime::AuditEntry{0, exchange::utc_now_iso(),
+                                              recipient.empty() ? "(unauthenticated)" : "recipient:" + recipient, "",
+                                              "refused", "POST /acknowledgements", source + ": " + why});
+    } catch (const std::exception &e) {
+      std::cerr << "cartera: error: serve: the refusal could not be audited: " << e.what() << "\n";
+    }
+    return plain(status, why);
   }
 
   Host &host_;

@@ -8,7 +8,8 @@
 
 namespace cartera::exchange {
 
-Answer receive_acknowledgement(runtime::Host &host, std::string_view bytes, const std::string &source) {
+Answer receive_acknowledgement(runtime::Host &host, std::string_view bytes, const std::string &source,
+                               const std::string &sender) {
   // Refuses a DOCTYPE, entities and bad UTF-8 before any parser sees the bytes.
   const std::string ns = runtime::check_xml_and_root_namespace(bytes, source);
   if (ns != "urn:cartera:acknowledgement:1") {
@@ -26,6 +27,10 @@ Answer receive_acknowledgement(runtime::Host &host, std::string_view bytes, cons
   a.accepted = static_cast<bool>(accepted);
   a.number = accepted.attribute("number").value();
   a.reason = root.child("rejected").attribute("reason").value();
+  if (!sender.empty() && a.from != sender) {
+    runtime::not_permitted(source + ": recipient '" + sender + "' answered as '" + a.from +
+                           "'; a recipient answers only for the documents sent to it");
+  }
 
   auto &store = host.store();
   const auto delivery = store.find_delivery(a.document, a.from);

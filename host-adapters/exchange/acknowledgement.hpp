@@ -21,7 +21,11 @@ struct Answer {
   bool already_recorded = false;
 };
 
-// source names the bytes in messages (a file path, "HTTP POST from 127.0.0.1").
-Answer receive_acknowledgement(runtime::Host &host, std::string_view bytes, const std::string &source);
+// source names the bytes in messages (a file path, "HTTP POST from 127.0.0.1"). sender: the
+// recipient the bytes are known to come from (authenticated by serve); an answer naming
+// another recipient is refused (runtime::Failure kNotPermitted) before anything changes. Empty
+// for the inbox, whose folder's permissions are its credential.
+Answer receive_acknowledgement(runtime::Host &host, std::string_view bytes, const std::string &source,
+                               const std::string &sender = "");
 
 } // namespace cartera::exchange

@@ -5,6 +5,7 @@
 #include "runtime/job.hpp"
 #include "runtime/outbox.hpp"
 #include "runtime/sha256.hpp"
+#include "runtime/work_lease.hpp"
 #include "runtime/xml_schema.hpp"
 #include "sql/database.hpp"
 
@@ -150,11 +151,26 @@ private:
   std::vector<std::string> ids_;
 };
 
+// How long a pass's claim on a recipient lasts without renewal: longer than any one attempt
+// (an HTTP POST waits at most the recipient's timeout, twice over for connect and answer), so
+// that a live pass renews it in time, short enough that a pass that died on another machine
+// holds nothing for long (one of this machine is seen gone at once).
+std::chrono::seconds lease_for(const Recipient &r) {
+  return std::chrono::seconds(120 + 2 * r.timeout_seconds);
+}
+
 // One pass over a recipient's due documents, in order; stops at the first that fails (its
-// successors wait behind it) unless it has just failed for good.
+// successors wait behind it) unless it has just failed for good. The recipient is claimed
+// first (cartera_work_claim): another pass at the same time, in this process's stead or on
+// another machine, leaves it to the one that holds it, so each document is sent once.
 void pass(runtime::Host &host, const std::string &run_id, const Recipient &r, const DeliveryOptions &options,
           DeliveryReport &report) {
   auto &store = host.store();
+  runtime::WorkLease lease(store, "deliver:" + r.id, run_id, lease_for(r));
+  if (!lease.held()) {
+    report.busy.push_back(lease.busy_message());
+    return;
+  }
   std::optional<sql::Database> table;
   if (r.transport == Recipient::Transport::kFolder) {
     std::error_code ec; // a folder that cannot be made fails the first write, with its reason
@@ -164,6 +180,10 @@ void pass(runtime::Host &host, const std::string &run_id, const Recipient &r, co
   for (const Delivery &d : store.pending_deliveries(r.id)) {
     if (d.next_attempt_at > utc_now_iso()) {
       break; // waiting out its back-off; those behind it wait too, to keep the order
+    }
+    if (!lease.keep()) {
+      report.busy.push_back(lease.busy_message()); // taken over after this pass stalled: stop
+      break;
     }
     const std::string content = store.document_content(d.document_id, host.config().outbox_dir);
     std::string error;

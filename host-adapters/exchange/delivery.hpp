@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace cartera::exchange {
 
@@ -19,6 +20,9 @@ struct DeliveryReport {
   std::size_t retries_scheduled = 0; // failed attempts that will be tried again
   std::size_t failed = 0;            // gave up: marked failed, alert raised
   std::size_t pending = 0;           // still owed after the pass (not due yet, or behind a failure)
+  // Recipients another process was delivering at the time (each claimed before it is
+  // delivered), with who: their documents are that process's to send.
+  std::vector<std::string> busy;
 };
 
 struct DeliveryOptions {

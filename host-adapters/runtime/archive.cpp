@@ -8,6 +8,7 @@
 
 #include <pugixml.hpp>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -128,7 +129,13 @@ void place_archive_file(const std::filesystem::path &root, const std::string &re
   if (ec) {
     throw std::runtime_error("archive: cannot create " + target.parent_path().string() + ": " + ec.message());
   }
-  const std::filesystem::path temp = target.parent_path() / (".tmp-" + target.filename().string());
+  // The temporary name is this process's and this call's alone: two processes (or two of a
+  // filing pass's threads) placing the same document must not write, link or remove each
+  // other's temporary file.
+  static std::atomic<unsigned long long> placed{0};
+  const std::filesystem::path temp =
+      target.parent_path() / (".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(placed.fetch_add(1)) + "-" +
+                              target.filename().string());
   write_new_file(temp, content, false);
   // link() never replaces: an existing file stays as it is and is checked instead.
   if (::link(temp.c_str(), target.c_str()) != 0) {

@@ -4,6 +4,7 @@
 #include "runtime/outbox.hpp"
 #include "runtime/sha256.hpp"
 #include "runtime/store.hpp"
+#include "runtime/work_lease.hpp"
 
 #include <cartera/sdk/date.hpp>
 
@@ -50,11 +51,18 @@ FilingReport file_pending_documents(Host &host, const std::function<void(std::ui
   const std::filesystem::path &root = host.config().archive_dir;
   const std::filesystem::path &outbox = host.config().outbox_dir;
   FilingReport report;
+  // A batch of 10,000 takes seconds; the lease is renewed between batches.
+  WorkLease lease(store, "archive-file", "", std::chrono::seconds(600));
+  if (!lease.held()) {
+    report.busy = lease.busy_message();
+    report.waiting = store.count_pending_filings();
+    return report;
+  }
   const auto total = static_cast<std::uint64_t>(store.count_pending_filings());
   std::uint64_t done = 0;
   std::string after; // keyset: a refused document stays queued without being read again
   const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4);
-  while (Host::cancel_flag() == 0) {
+  while (Host::cancel_flag() == 0 && lease.keep()) {
     const std::vector<PendingFiling> batch = store.pending_filings(after, batch_size);
     if (batch.empty()) {
       break;

@@ -24,9 +24,11 @@ struct FilingReport {
   std::size_t filed = 0;            // documents indexed in their customers' folders
   std::vector<std::string> refused; // one line each: a document that cannot be filed, and why
   long long waiting = 0;            // still queued after the pass (refused, or interrupted)
+  std::string busy; // another process was filing (claimed in cartera_work_claim): who; nothing done here
 };
 
-// Files every queued document, batch_size at a time; progress(done, total) after each batch.
+// Files every queued document, batch_size at a time, unless another process is filing (the
+// work is claimed first, as `archive-file`); progress(done, total) after each batch.
 // Stops between batches when the process is asked to (SIGINT, SIGTERM).
 FilingReport file_pending_documents(Host &host, const std::function<void(std::uint64_t, std::uint64_t)> &progress,
                                     std::size_t batch_size = 10000);

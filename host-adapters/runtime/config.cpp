@@ -46,6 +46,24 @@ const User *Config::find_user(const std::string &id) const {
   return nullptr;
 }
 
+const User *Config::user_of_os_account(const std::string &os_account) const {
+  for (const auto &u : users) {
+    if (u.os_account == os_account) {
+      return &u;
+    }
+  }
+  return nullptr;
+}
+
+const Delegation *Config::find_delegation(const std::string &os_account) const {
+  for (const auto &d : delegations) {
+    if (d.os_account == os_account) {
+      return &d;
+    }
+  }
+  return nullptr;
+}
+
 const Department *Config::find_department(const std::string &id) const {
   for (const auto &d : departments) {
     if (d.id == id) {
@@ -194,7 +212,29 @@ Config load_config(const std::optional<fs::path> &path, const InstallPaths &inst
     if (c.find_user(user.id) != nullptr) {
       refuse_input(path->string() + ":" + std::to_string(line) + ": user '" + user.id + "' is declared twice");
     }
+    user.os_account = u.attribute("os-account") ? u.attribute("os-account").value() : user.id;
+    if (const User *other = c.user_of_os_account(user.os_account)) {
+      refuse_input(path->string() + ":" + std::to_string(line) + ": user '" + user.id +
+                   "' maps operating-system account '" + user.os_account + "', which user '" + other->id +
+                   "' maps already (os-account defaults to the id)");
+    }
     c.users.push_back(std::move(user));
+  }
+  for (auto a : root.child("users").children("os-account")) {
+    Delegation d;
+    d.os_account = a.attribute("name").value();
+    const auto line = line_of_offset(text, a.offset_debug());
+    for (auto &id : split_words(a.attribute("acts-for").value())) {
+      if (id == "*") {
+        d.any = true;
+      } else if (c.find_user(id) == nullptr) {
+        refuse_input(path->string() + ":" + std::to_string(line) + ": os-account '" + d.os_account +
+                     "' acts for user '" + id + "', which is not declared in <users>");
+      } else {
+        d.acts_for.insert(id);
+      }
+    }
+    c.delegations.push_back(std::move(d));
   }
   for (auto r : root.child("exchange").children("recipient")) {
     Recipient rec;
@@ -204,6 +244,7 @@ Config load_config(const std::optional<fs::path> &path, const InstallPaths &inst
     }
     rec.max_attempts = r.attribute("max-attempts").as_int(8);
     rec.retry_after_seconds = r.attribute("retry-after-seconds").as_int(30);
+    rec.token_sha256 = r.attribute("token-sha256").value();
     if (auto f = r.child("folder")) {
       rec.transport = Recipient::Transport::kFolder;
       rec.dir = resolve(base, f.attribute("dir").value());
@@ -239,8 +280,8 @@ const Recipient *Config::find_recipient(const std::string &id) const {
   return nullptr;
 }
 
-std::string starter_config_text() {
-  return R"(<?xml version="1.0" encoding="UTF-8"?>
+std::string starter_config_text(const std::string &it_os_account) {
+  std::string text = R"(<?xml version="1.0" encoding="UTF-8"?>
 <!--
   cartera.xml: the host's configuration. Written by `cartera init`; edit it to suit.
   Relative paths are relative to this file's folder. Validated against
@@ -293,11 +334,18 @@ std::string starter_config_text() {
 
   <!-- Roles: analyst, lead (reviews and approves), it (enables modules), ombudsman,
        accounting, treasury. With no users at all, cartera runs in single-user mode and the
-       caller has every role. -->
+       caller has every role.
+       Who is calling is the operating-system account cartera runs under, mapped to one user
+       here (os-account; the user's id when absent); nobody becomes another user by saying so.
+       An account that runs jobs for others (a scheduler's service account) is listed with
+       <os-account name="ACCOUNT" acts-for="*"/> (or the user ids it may act for), and then
+       names the user it acts for on the command line; the journal and the audit trail
+       name both. -->
   <users>
     <user id="analista" name="Analista de cartera" departments="cartera" roles="analyst"/>
     <user id="coordinador" name="Coordinador de cartera" departments="cartera" roles="lead"/>
-    <user id="sistemas" name="Soporte de sistemas" departments="sistemas cartera" roles="it"/>
+    <user id="sistemas" name="Soporte de sistemas" departments="sistemas cartera" roles="it"
+          os-account="@IT_ACCOUNT@"/>
   </users>
 
   <!-- Settings a module reads with get_config:
@@ -307,6 +355,8 @@ std::string starter_config_text() {
   -->
 </cartera>
 )";
+  text.replace(text.find("@IT_ACCOUNT@"), 12, it_os_account);
+  return text;
 }
 
 } // namespace cartera::runtime

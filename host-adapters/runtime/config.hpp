@@ -36,10 +36,20 @@ inline const std::set<std::string> &known_roles() {
 struct User {
   std::string id;
   std::string name;
+  std::string os_account; // the operating-system account mapped to this user (default: id)
   std::vector<std::string> departments;
   std::set<std::string> roles;
   [[nodiscard]] bool has_role(const std::string &r) const { return roles.count(r) != 0; }
   [[nodiscard]] bool in_department(const std::string &d) const;
+};
+
+// <os-account name="..." acts-for="...">: an operating-system account that may act, with
+// --user, for the users named (all when any is true).
+struct Delegation {
+  std::string os_account;
+  std::set<std::string> acts_for;
+  bool any = false;
+  [[nodiscard]] bool allows(const std::string &user) const { return any || acts_for.count(user) != 0; }
 };
 
 // One recipient of documents (cartera.xml <exchange>): which types, and by what transport.
@@ -56,6 +66,7 @@ struct Recipient {
   std::string table;             // table
   int max_attempts = 8;
   int retry_after_seconds = 30;
+  std::string token_sha256; // its acknowledgement credential, hashed; '' = answers by the inbox only
 };
 
 // <mail>: how messages to customers leave. Empty host: no mail is configured (messages wait).
@@ -93,11 +104,14 @@ struct Config {
   MailConfig mail;
   std::vector<Department> departments;
   std::vector<User> users; // empty = single-user mode: the caller has every role
+  std::vector<Delegation> delegations;
   std::map<std::string, std::map<std::string, std::string>> module_settings; // module id -> key -> value
   std::vector<Recipient> recipients;                                         // in cartera.xml's order
 
   [[nodiscard]] bool single_user_mode() const noexcept { return users.empty(); }
   [[nodiscard]] const User *find_user(const std::string &id) const;
+  [[nodiscard]] const User *user_of_os_account(const std::string &os_account) const;
+  [[nodiscard]] const Delegation *find_delegation(const std::string &os_account) const;
   [[nodiscard]] const Department *find_department(const std::string &id) const;
   [[nodiscard]] std::vector<const User *> users_with_role(const std::string &role) const;
   [[nodiscard]] const Recipient *find_recipient(const std::string &id) const;
@@ -113,7 +127,8 @@ std::string utc_shift(const std::string &time_zone);
 // Relative paths inside cartera.xml are relative to its folder; defaults are relative to cwd.
 Config load_config(const std::optional<std::filesystem::path> &path, const InstallPaths &install, SchemaSet &schemas);
 
-// The commented cartera.xml that `cartera init` writes.
-std::string starter_config_text();
+// The commented cartera.xml that `cartera init` writes; it_os_account (the account running
+// init) is mapped to its IT user.
+std::string starter_config_text(const std::string &it_os_account);
 
 } // namespace cartera::runtime

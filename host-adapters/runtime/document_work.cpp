@@ -11,8 +11,9 @@
 namespace cartera::runtime {
 
 DocumentWork::DocumentWork(SchemaSet &schemas, const Manifest &manifest, const std::deque<EmittedDocument> &docs,
-                           std::filesystem::path archive_root, std::int64_t now_us)
-    : schemas_(schemas), manifest_(manifest), docs_(docs), archive_root_(std::move(archive_root)), now_us_(now_us) {}
+                           std::filesystem::path archive_root, std::int64_t now_us, PlacementLog &log)
+    : schemas_(schemas), manifest_(manifest), docs_(docs), archive_root_(std::move(archive_root)), now_us_(now_us),
+      log_(log) {}
 
 void DocumentWork::emitted(std::size_t index) {
   // The element's address is taken here: the deque's map may move while the module appends.
@@ -37,6 +38,7 @@ void DocumentWork::check_and_place(const EmittedDocument &doc, Done &out) {
     const ArchiveFolder f = archive_folder(doc.content, spec->customer_path, spec->period_path, now_us_);
     std::string relative =
         f.dir + "/" + versioned_file_name(doc.type + "-" + customer_folder(doc.key) + ".xml", sha256_hex(doc.content));
+    log_.record(relative);
     place_archive_file(archive_root_, relative, doc.content);
     out.archive_path = std::move(relative);
     out.customer_id = f.customer;
@@ -56,6 +58,7 @@ void DocumentWork::attached(std::size_t index, Rendition &r, std::string file_na
       const ArchiveFolder f = archive_folder(doc.content, spec->customer_path, spec->period_path, now_us_);
       r.sha256 = sha256_hex(content);
       r.path = f.dir + "/" + versioned_file_name(name, r.sha256);
+      log_.record(r.path);
       place_archive_file(archive_root_, r.path, content);
     } catch (const std::exception &e) {
       throw std::runtime_error(manifest_.name + ": the rendition '" + name + "' of a '" + doc.type +

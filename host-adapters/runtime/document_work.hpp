@@ -10,6 +10,8 @@
 // the module's thread is busy building the documents meanwhile.
 #pragma once
 
+#include "runtime/placement_log.hpp"
+
 #include "runtime/call.hpp"
 #include "runtime/run_workers.hpp"
 
@@ -34,8 +36,9 @@ public:
 
   // docs must keep its elements in place while they are worked on (a deque, appended to only);
   // now_us is the run's instant (an archived document without a period goes in its month).
+  // log lists each file before it is placed (placement_log.hpp).
   DocumentWork(SchemaSet &schemas, const Manifest &manifest, const std::deque<EmittedDocument> &docs,
-               std::filesystem::path archive_root, std::int64_t now_us);
+               std::filesystem::path archive_root, std::int64_t now_us, PlacementLog &log);
 
   // docs[index] was just appended.
   void emitted(std::size_t index);
@@ -49,6 +52,8 @@ public:
   // emission order ("module emitted an invalid document, nothing was written: source:line:
   // message", or why a file could not be placed), or empty.
   std::string finish();
+  // The run failed: what was not started is dropped, what was is waited for.
+  void abandon() { workers_.abandon(); }
 
   [[nodiscard]] const Done &done(std::size_t index) const { return done_[index]; }
 
@@ -60,6 +65,7 @@ private:
   const std::deque<EmittedDocument> &docs_;
   const std::filesystem::path archive_root_;
   const std::int64_t now_us_;
+  PlacementLog &log_;
   std::deque<Done> done_; // by emission index; appended by emitted(), filled by the workers
   RunWorkers workers_;
 };

@@ -13,8 +13,10 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <pwd.h>
 #include <sstream>
 #include <unistd.h>
+#include <vector>
 
 namespace cartera::runtime {
 
@@ -74,6 +76,18 @@ std::optional<std::int64_t> parse_instant(const std::string &text) {
   return (seconds - offset) * 1'000'000;
 }
 
+std::string os_account_name() {
+  const uid_t uid = ::geteuid();
+  std::vector<char> buffer(16384);
+  struct passwd entry {};
+  struct passwd *found = nullptr;
+  if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr &&
+      found->pw_name != nullptr && *found->pw_name != '\0') {
+    return found->pw_name;
+  }
+  return "uid:" + std::to_string(uid);
+}
+
 std::string format_instant_utc(std::int64_t us) {
   return sdk::format_iso_instant_utc(us);
 }
@@ -119,9 +133,19 @@ Host::Host(const GlobalOptions &options) : install_(InstallPaths::from_executabl
   if (options.no_identity) {
     return;
   }
-  std::string user = options.user.value_or(env("CARTERA_USER").value_or(env("USER").value_or("cartera")));
-  identity_.user = user;
+  resolve_identity(options);
+}
+
+// Who is calling (README.md, "Who is calling"): the operating-system account the process runs
+// under, established by the kernel, mapped to a cartera user in cartera.xml as PostgreSQL's
+// pg_ident maps system users. A name given with --user or $CARTERA_USER is a claim: it is
+// honoured in single-user mode (no users configured: there is nobody else to be), when it is
+// the mapped user itself, or when cartera.xml lets the account act for that user.
+void Host::resolve_identity(const GlobalOptions &options) {
+  identity_.os_account = os_account_name();
+  const std::optional<std::string> named = options.user ? options.user : env("CARTERA_USER");
   if (config_.single_user_mode()) {
+    identity_.user = named.value_or(identity_.os_account);
     identity_.single_user = true;
     identity_.roles = known_roles();
     identity_.department = options.department.value_or(config_.departments.front().id);
@@ -130,15 +154,33 @@ Host::Host(const GlobalOptions &options) : install_(InstallPaths::from_executabl
     }
     return;
   }
-  const User *u = config_.find_user(user);
-  if (u == nullptr) {
-    not_permitted("user '" + user + "' is not declared in " + config_.source.string() +
-                  "; pass --user with one of the configured users");
+  const User *mapped = config_.user_of_os_account(identity_.os_account);
+  const User *u = mapped;
+  if (named && (mapped == nullptr || mapped->id != *named)) {
+    identity_.user = *named; // for the refusal's words until it is established
+    u = config_.find_user(*named);
+    if (u == nullptr) {
+      not_permitted("user '" + *named + "' is not declared in " + config_.source.string());
+    }
+    const Delegation *d = config_.find_delegation(identity_.os_account);
+    if (d == nullptr || !d->allows(*named)) {
+      not_permitted("the operating-system account '" + identity_.os_account + "' may not act as '" + *named + "'" +
+                    (mapped != nullptr ? " (it is '" + mapped->id + "')"
+                                       : " (it is not mapped to any user: <user os-account=\"" + identity_.os_account +
+                                             "\"> in " + config_.source.string() + ")") +
+                    "; an account that acts for others is listed as <os-account name=\"" + identity_.os_account +
+                    "\" acts-for=\"...\"/> in <users>");
+    }
+    identity_.acting_for = true;
+  } else if (u == nullptr) {
+    not_permitted("the operating-system account '" + identity_.os_account + "' is not mapped to a user in " +
+                  config_.source.string() + " (<user ... os-account=\"" + identity_.os_account + "\"/>)");
   }
+  identity_.user = u->id;
   identity_.roles = u->roles;
   identity_.department = options.department.value_or(u->departments.front());
   if (!u->in_department(identity_.department)) {
-    not_permitted("user '" + user + "' does not belong to department '" + identity_.department + "'");
+    not_permitted("user '" + u->id + "' does not belong to department '" + identity_.department + "'");
   }
 }
 
@@ -153,6 +195,7 @@ RuntimeStore &Host::store() {
   if (!store_) {
     store_ = std::make_unique<RuntimeStore>(config_.database_url, install_.schema_dir / "sql", now_iso(),
                                             config_.sqlite_cache_mb);
+    store_->set_caller(identity_.os_account.empty() ? os_account_name() : identity_.os_account);
   }
   return *store_;
 }

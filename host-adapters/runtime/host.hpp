@@ -24,7 +24,10 @@ struct GlobalOptions {
   // --db names the host's database: <host database> for an adapter that reads the host's own
   // (GnuCash), <database url> for one that keeps its tables in cartera's (the reference host).
   std::optional<std::string> database;
-  std::optional<std::string> user;       // --user, else $CARTERA_USER, else $USER
+  // --user, else $CARTERA_USER: whom the caller acts as. Honoured in single-user mode, when it
+  // names the user the caller's operating-system account is mapped to, or when cartera.xml
+  // lets that account act for the user (<os-account acts-for>); refused otherwise.
+  std::optional<std::string> user;
   std::optional<std::string> department; // --department, else the user's first
   std::optional<std::string> now;        // --now: fixes the clock (tests, replays)
   bool quiet = false;
@@ -33,6 +36,8 @@ struct GlobalOptions {
 
 struct Identity {
   std::string user;
+  std::string os_account;  // the operating-system account the process runs under (geteuid)
+  bool acting_for = false; // user named by --user on behalf of os_account (a delegation)
   std::string department;
   std::set<std::string> roles;
   bool single_user = false;
@@ -94,10 +99,16 @@ private:
   // against spec's shape (gathered_operation.hpp).
   std::unique_ptr<PreparedOperation> gather(const std::string &consumer_id, const sql::OperationSpec &spec);
 
+  void resolve_identity(const GlobalOptions &options);
+
   // Runs the adapter's attach_check (operation-catalog.xsd): refuses a database that is not
   // the host's, or that the host has locked, with every reason it gives.
   void attach_check();
 };
+
+// The operating-system account of the process (getpwuid of the effective uid); "uid:N" when
+// the system knows no name for it.
+std::string os_account_name();
 
 // Parses --now values: "2026-11-22" (00:00 Bogotá), "2026-11-22T10:30:00" (Bogotá) or with
 // an explicit offset / Z. Returns microseconds since the epoch.

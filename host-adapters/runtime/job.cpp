@@ -3,6 +3,7 @@
 #include "runtime/contact_policy.hpp"
 #include "runtime/job_archive.hpp"
 #include "runtime/module_instance.hpp"
+#include "runtime/placement_log.hpp"
 #include "runtime/published_job.hpp"
 
 #include "runtime/document_work.hpp"
@@ -380,7 +381,9 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
   start.user_id = who.user;
   start.department = who.department;
   start.started_at = host.now_iso();
-  // What an earlier run committed but did not live to write reaches the outbox first.
+  // What an earlier run committed but did not live to write reaches the outbox first; what a
+  // process that died left half written there is removed.
+  remove_dead_temporaries(host.config().outbox_dir, false);
   flush_outbox(host.config().outbox_dir, store);
   const std::string run_id = store.begin_run(start);
 
@@ -409,7 +412,11 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
   call.cancel_flag = &Host::cancel_flag();
   call.saturday_is_business_day = host.config().saturday_is_business_day;
 
-  DocumentWork work(host.schemas(), m, call.documents, host.config().archive_dir, call.now_us);
+  // What earlier runs that did not commit placed in the customers' folders goes first; this
+  // run's files are listed before they are placed, and the list dropped at its commit.
+  sweep_unfinished_placements(host.config().archive_dir, store);
+  PlacementLog placed(host.config().archive_dir, run_id);
+  DocumentWork work(host.schemas(), m, call.documents, host.config().archive_dir, call.now_us, placed);
   call.work = &work;
   StoreContactPolicy contacts(store);
   call.contacts = &contacts;
@@ -482,12 +489,17 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
                          std::to_string(outcome.documents_already_present) + " already present",
                      host.now_iso());
     tr.commit();
+    placed.committed();
   } catch (const Failure &f) {
     store.finish_run(run_id, "failed", f.what(), host.now_iso());
+    work.abandon(); // the workers stop placing before what they placed is removed
+    sweep_unfinished_placements(host.config().archive_dir, store);
     throw;
   } catch (const soci::soci_error &e) {
     const std::string message = m.name + " " + job->name + ": database: " + e.get_error_message();
     store.finish_run(run_id, "failed", message, host.now_iso());
+    work.abandon();
+    sweep_unfinished_placements(host.config().archive_dir, store);
     throw Failure(ExitCode::kFailure, message);
   }
   outcome.rows = call.rows;

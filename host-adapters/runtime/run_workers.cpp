@@ -13,6 +13,10 @@ RunWorkers::RunWorkers(std::size_t max_held_bytes, std::size_t threads)
       first_bad_(std::numeric_limits<std::size_t>::max()) {}
 
 RunWorkers::~RunWorkers() {
+  abandon();
+}
+
+void RunWorkers::abandon() {
   {
     std::lock_guard lock(mutex_);
     closing_ = true;
@@ -22,6 +26,7 @@ RunWorkers::~RunWorkers() {
   for (auto &t : workers_) {
     t.join();
   }
+  workers_.clear();
 }
 
 void RunWorkers::start_workers() {

@@ -38,6 +38,8 @@ public:
   // Runs what is left on this thread too and waits for the rest; returns the message of the
   // first failure in order, or empty. Submitting after finish() runs the work at once, here.
   std::string finish();
+  // Drops what was not started and waits for what was (a run that failed).
+  void abandon();
 
 private:
   struct Work {

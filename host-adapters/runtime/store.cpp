@@ -73,23 +73,24 @@ bool RuntimeStore::disable(const std::string &module_id, const std::string &depa
 
 void RuntimeStore::audit(const AuditEntry &e) {
   db_call("writing the audit trail", [&] {
-    session() << "INSERT INTO cartera_audit (at, user_id, department, action, object, detail) "
-                 "VALUES (:at, :u, :d, :a, :o, :x)",
+    session() << "INSERT INTO cartera_audit (at, user_id, department, action, object, detail, os_account) "
+                 "VALUES (:at, :u, :d, :a, :o, :x, :os)",
         soci::use(e.at), soci::use(e.user_id), soci::use(e.department), soci::use(e.action), soci::use(e.object),
-        soci::use(e.detail);
+        soci::use(e.detail), soci::use(os_account_);
     return 0;
   });
 }
 
-std::vector<AuditEntry> RuntimeStore::audit_trail(int limit) {
+std::vector<AuditRow> RuntimeStore::audit_trail(int limit) {
   return db_call("reading the audit trail", [&] {
-    std::vector<AuditEntry> out;
+    std::vector<AuditRow> out;
     soci::rowset<soci::row> rs =
-        (session().prepare << "SELECT audit_seq, at, user_id, department, action, object, detail FROM cartera_audit "
+        (session().prepare << "SELECT audit_seq, at, user_id, department, action, object, detail, os_account FROM "
+                              "cartera_audit "
                               "ORDER BY audit_seq DESC LIMIT :n",
          soci::use(limit));
     for (const auto &r : rs) {
-      AuditEntry a;
+      AuditRow a;
       a.seq = r.get_properties(0).get_data_type() == soci::dt_integer ? r.get<int>(0) : r.get<long long>(0);
       a.at = r.get<std::string>(1);
       a.user_id = r.get<std::string>(2);
@@ -97,6 +98,7 @@ std::vector<AuditEntry> RuntimeStore::audit_trail(int limit) {
       a.action = r.get<std::string>(4);
       a.object = r.get<std::string>(5);
       a.detail = r.get<std::string>(6);
+      a.os_account = r.get<std::string>(7);
       out.push_back(std::move(a));
     }
     return out;
@@ -137,21 +139,35 @@ void RuntimeStore::mark_interrupted_runs(const std::string &at) {
 std::string RuntimeStore::begin_run(const RunEntry &start) {
   return db_call("starting the run journal", [&] {
     mark_interrupted_runs(start.started_at);
-    soci::transaction tr(session());
-    int count = 0;
-    session() << "SELECT COUNT(*) FROM cartera_run", soci::into(count);
-    char id[32];
-    std::snprintf(id, sizeof id, "R%07d", count + 1);
-    std::string run_id = id;
     const std::string host = this_host();
     const long long pid = ::getpid();
-    session() << "INSERT INTO cartera_run (run_id, module_id, module_version, job, parameters, user_id, department, "
-                 "started_at, status, host_name, pid) VALUES (:r, :m, :v, :j, :p, :u, :d, :s, 'running', :h, :pid)",
-        soci::use(run_id), soci::use(start.module_id), soci::use(start.module_version), soci::use(start.job),
-        soci::use(start.parameters), soci::use(start.user_id), soci::use(start.department), soci::use(start.started_at),
-        soci::use(host), soci::use(pid);
-    tr.commit();
-    return run_id;
+    // Two processes starting at once read the same count: the one whose insert finds the id
+    // taken (it waited for the other's commit) counts again, one further each time.
+    for (int skip = 0;; ++skip) {
+      soci::transaction tr(session());
+      int count = 0;
+      session() << "SELECT COUNT(*) FROM cartera_run", soci::into(count);
+      char id[32];
+      std::snprintf(id, sizeof id, "R%07d", count + 1 + skip);
+      std::string run_id = id;
+      soci::statement insert =
+          (session().prepare
+               << "INSERT INTO cartera_run (run_id, module_id, module_version, job, parameters, user_id, "
+                  "department, started_at, status, host_name, pid, os_account) VALUES (:r, :m, :v, :j, :p, "
+                  ":u, :d, :s, 'running', :h, :pid, :os) ON CONFLICT (run_id) DO NOTHING",
+           soci::use(run_id), soci::use(start.module_id), soci::use(start.module_version), soci::use(start.job),
+           soci::use(start.parameters), soci::use(start.user_id), soci::use(start.department),
+           soci::use(start.started_at), soci::use(host), soci::use(pid), soci::use(os_account_));
+      insert.execute(true);
+      if (insert.get_affected_rows() == 1 || skip >= 1000) {
+        tr.commit();
+        if (insert.get_affected_rows() != 1) {
+          fail("no free run id after " + run_id);
+        }
+        return run_id;
+      }
+      tr.rollback();
+    }
   });
 }
 
@@ -169,7 +185,7 @@ std::vector<RunEntry> RuntimeStore::runs(int limit) {
     std::vector<RunEntry> out;
     soci::rowset<soci::row> rs =
         (session().prepare << "SELECT run_id, module_id, module_version, job, parameters, user_id, department, "
-                              "started_at, COALESCE(finished_at, ''), status, message FROM cartera_run "
+                              "started_at, COALESCE(finished_at, ''), status, message, os_account FROM cartera_run "
                               "ORDER BY run_id DESC LIMIT :n",
          soci::use(limit));
     for (const auto &r : rs) {
@@ -185,9 +201,27 @@ std::vector<RunEntry> RuntimeStore::runs(int limit) {
       e.finished_at = r.get<std::string>(8);
       e.status = r.get<std::string>(9);
       e.message = r.get<std::string>(10);
+      e.os_account = r.get<std::string>(11);
       out.push_back(std::move(e));
     }
     return out;
+  });
+}
+
+std::string RuntimeStore::run_status(const std::string &run_id) {
+  return db_call("reading the run journal", [&] {
+    std::string status;
+    soci::indicator ind = soci::i_null;
+    session() << "SELECT status FROM cartera_run WHERE run_id = :r", soci::into(status, ind), soci::use(run_id);
+    return ind == soci::i_ok ? status : std::string();
+  });
+}
+
+bool RuntimeStore::archive_path_indexed(const std::string &path) {
+  return db_call("reading the archive index", [&] {
+    int n = 0;
+    session() << "SELECT COUNT(*) FROM cartera_archive WHERE path = :p", soci::into(n), soci::use(path);
+    return n > 0;
   });
 }
 

@@ -5,6 +5,7 @@
 #include "runtime/archive.hpp"
 #include "sql/database.hpp"
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,12 @@ struct AuditEntry {
   std::string detail;
 };
 
+// An audit row as read back: with the operating-system account that wrote it (the store's
+// caller, set_caller).
+struct AuditRow : AuditEntry {
+  std::string os_account;
+};
+
 struct RunEntry {
   std::string run_id;
   std::string module_id;
@@ -40,6 +47,7 @@ struct RunEntry {
   std::string finished_at;
   std::string status;
   std::string message;
+  std::string os_account; // read back; written from the store's caller (set_caller)
 };
 
 struct DocumentEntry {
@@ -136,6 +144,27 @@ struct ContactEntry {
   std::string note;
 };
 
+// Who claims work (store_claims.cpp): this process, unique even against an earlier process
+// that had the same pid.
+struct WorkClaimant {
+  std::string holder; // host:pid:start
+  std::string host_name;
+  long long pid = 0;
+  std::string run_id;
+  static WorkClaimant this_process(const std::string &run_id);
+};
+
+// A claim on work, as the database holds it.
+struct WorkClaim {
+  std::string work;
+  std::string holder;
+  std::string host_name;
+  long long pid = 0;
+  std::string run_id;
+  std::string claimed_at;
+  std::string lease_until;
+};
+
 class RuntimeStore {
 public:
   // Opens url and brings the runtime tables to this build's version.
@@ -143,6 +172,9 @@ public:
                int sqlite_cache_mb = 64);
 
   sql::Database &database() noexcept { return db_; }
+  // The operating-system account of the process (Host sets it once): every audit row and run
+  // this store writes names it beside the cartera user.
+  void set_caller(std::string os_account) { os_account_ = std::move(os_account); }
   soci::session &session() noexcept { return *db_.session; }
 
   [[nodiscard]] bool is_enabled(const std::string &module_id, const std::string &department);
@@ -154,7 +186,7 @@ public:
   bool disable(const std::string &module_id, const std::string &department, const std::string &user,
                const std::string &user_department, const std::string &at);
   void audit(const AuditEntry &e); // inside the caller's transaction, if any
-  std::vector<AuditEntry> audit_trail(int limit);
+  std::vector<AuditRow> audit_trail(int limit);
 
   // Assigns and returns run_id. Runs of this host still marked running whose process is gone
   // are marked interrupted first.
@@ -163,6 +195,8 @@ public:
   void finish_run(const std::string &run_id, const std::string &status, const std::string &message,
                   const std::string &at);
   std::vector<RunEntry> runs(int limit);
+  // A run's status ('running', 'ok', 'failed', 'interrupted'), or '' for a run never begun.
+  std::string run_status(const std::string &run_id);
 
   [[nodiscard]] bool document_exists(const std::string &document_id);
   void record_document(const DocumentEntry &d);
@@ -204,6 +238,7 @@ public:
   std::size_t record_archive(const std::vector<ArchiveEntry> &entries);
   // The index, by customer (all when empty), then period and path.
   std::vector<ArchiveEntry> archive_entries(const std::string &customer_id);
+  [[nodiscard]] bool archive_path_indexed(const std::string &path);
   // Documents of archive="deferred" types, filed after their run (store_deferred_archive.cpp):
   // the run's new documents of the type queued in its transaction, read a batch at a time in
   // document order, and indexed with their rows dropped from the queue in one transaction.
@@ -225,8 +260,18 @@ public:
   // Contacts at or after since_iso (all when empty) of one customer (all when empty), oldest first.
   std::vector<ContactEntry> contacts(const std::string &customer_id, const std::string &since_iso);
 
+  // Work one process at a time may do (cartera_work_claim): nullopt when me now holds it (it
+  // was free, mine, expired, or held by a process of this machine that is gone), else the
+  // claim that holds it. The lease is renewed by renew_work, which returns false when the
+  // claim was lost (taken over after it expired): the holder must stop.
+  std::optional<WorkClaim> claim_work(const std::string &work, const WorkClaimant &me, std::chrono::seconds lease);
+  bool renew_work(const std::string &work, const WorkClaimant &me, std::chrono::seconds lease);
+  void release_work(const std::string &work, const WorkClaimant &me);
+  std::optional<WorkClaim> work_claim(const std::string &work);
+
 private:
   sql::Database db_;
+  std::string os_account_;
 };
 
 } // namespace cartera::runtime

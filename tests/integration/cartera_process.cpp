@@ -57,6 +57,20 @@ pid_t spawn_cartera(const std::filesystem::path &cwd, const std::vector<std::str
   return spawn(cwd, args, (cwd / ".bg-stdout").string(), (cwd / ".bg-stderr").string());
 }
 
+pid_t spawn_cartera(const std::filesystem::path &cwd, const std::vector<std::string> &args, const std::string &name) {
+  return spawn(cwd, args, (cwd / (name + ".stdout")).string(), (cwd / (name + ".stderr")).string());
+}
+
+Outcome finish_cartera(const std::filesystem::path &cwd, pid_t pid, const std::string &name) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  Outcome o;
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  o.out = read_text(cwd / (name + ".stdout"));
+  o.err = read_text(cwd / (name + ".stderr"));
+  return o;
+}
+
 bool contains(const std::string &s, const std::string &part) {
   return s.find(part) != std::string::npos;
 }

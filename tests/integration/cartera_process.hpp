@@ -20,6 +20,10 @@ Outcome run_cartera(const std::filesystem::path &cwd, const std::vector<std::str
 
 // Starts it without waiting (for the kill tests); output goes to files in cwd.
 pid_t spawn_cartera(const std::filesystem::path &cwd, const std::vector<std::string> &args);
+// The same with its output in cwd/NAME.stdout and cwd/NAME.stderr (several at once);
+// finish_cartera waits for it and reads them back.
+pid_t spawn_cartera(const std::filesystem::path &cwd, const std::vector<std::string> &args, const std::string &name);
+Outcome finish_cartera(const std::filesystem::path &cwd, pid_t pid, const std::string &name);
 
 // What the tests ask of a run's output (files: read_text in tests/support/module_dir.hpp).
 bool contains(const std::string &s, const std::string &part);

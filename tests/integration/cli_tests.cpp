@@ -22,6 +22,7 @@ namespace fs = std::filesystem;
 using cartera::testing::contains;
 using cartera::testing::ModuleDir;
 using cartera::testing::Outcome;
+using cartera::testing::read_text;
 
 class Cli : public ::testing::Test {
 protected:
@@ -44,7 +45,7 @@ protected:
     <user id="luis" name="Luis Líder" departments="cartera" roles="lead"/>
     <user id="tomas" name="Tomás Tesorero" departments="tesoreria" roles="treasury"/>
     <user id="ivan" name="Iván de Sistemas" departments="sistemas" roles="it"/>
-  </users>
+)" + cartera::testing::runner_acts_for_everyone() + R"(  </users>
   <module-settings module="org.test.good"><setting key="greeting" value="buenos días"/></module-settings>
 </cartera>
 )";
@@ -148,6 +149,67 @@ TEST_F(Cli, ModulesAreEnabledPerDepartmentByItOnlyWithAnAuditTrail) {
   const Outcome bad_dep = as("ivan", {"modules", "enable", "good", "--department", "ventas"});
   EXPECT_EQ(bad_dep.code, 2);
   EXPECT_TRUE(contains(bad_dep.err, "department 'ventas' is not declared")) << bad_dep.err;
+}
+
+// Who is calling is the operating-system account, mapped in cartera.xml; a name given with
+// --user or $CARTERA_USER is a claim, honoured only for an account cartera.xml lets act for
+// that user. The journal and the audit trail name the account beside the user.
+TEST(CliIdentity, TheSystemAccountIsWhoCallsAndActingForAnotherIsGrantedInTheConfiguration) {
+  ModuleDir work;
+  const std::string delegation = cartera::testing::runner_acts_for_everyone();
+  const std::string account =
+      delegation.substr(delegation.find("name=\"") + 6,
+                        delegation.find('"', delegation.find("name=\"") + 6) - delegation.find("name=\"") - 6);
+  const auto configure = [&](const std::string &extra) {
+    std::ofstream(work.path() / "cartera.xml") << R"(<cartera xmlns="urn:cartera:config:1">
+  <database url="sqlite3:cartera.db"/>
+  <departments><department id="cartera" name="Cartera"/><department id="sistemas" name="Sistemas"/></departments>
+  <users>
+    <user id="ivan" name="Iván" departments="sistemas" roles="it" os-account=")" +
+                                                      account + R"("/>
+    <user id="luis" name="Luis" departments="cartera sistemas" roles="lead it"/>
+)" + extra + R"(  </users>
+</cartera>
+)";
+  };
+  const auto run = [&](std::vector<std::string> args) { return cartera::testing::run_cartera(work.path(), args); };
+  configure("");
+  // The account is ivan: no name needed, and naming ivan is the same.
+  const Outcome own = run({"modules", "enable", "hello", "--department", "cartera"});
+  EXPECT_EQ(own.code, 0) << own.err;
+  EXPECT_EQ(run({"--user", "ivan", "audit"}).code, 0);
+  // Saying luis does not make it luis: not on the command line, nor in the environment.
+  const Outcome claimed = run({"--user", "luis", "modules", "disable", "hello", "--department", "cartera"});
+  EXPECT_EQ(claimed.code, 4) << claimed.err;
+  EXPECT_TRUE(contains(claimed.err, "the operating-system account '" + account +
+                                        "' may not act as 'luis' (it is "
+                                        "'ivan')"))
+      << claimed.err;
+  ::setenv("CARTERA_USER", "luis", 1);
+  const Outcome from_env = run({"modules", "disable", "hello", "--department", "cartera"});
+  ::unsetenv("CARTERA_USER");
+  EXPECT_EQ(from_env.code, 4) << from_env.err;
+  // Granted in cartera.xml: the account may act for luis, and every row says who really called.
+  configure("    <os-account name=\"" + account + "\" acts-for=\"luis\"/>\n");
+  const Outcome granted = run({"--user", "luis", "modules", "disable", "hello", "--department", "cartera"});
+  EXPECT_EQ(granted.code, 0) << granted.err;
+  const Outcome audit = run({"audit", "--format", "csv"});
+  EXPECT_TRUE(contains(audit.out,
+                       ",luis,cartera,module.disable,org.cartera.example.hello,department=cartera," + account + "\n"))
+      << audit.out;
+  EXPECT_TRUE(contains(audit.out,
+                       ",ivan,sistemas,module.enable,org.cartera.example.hello,department=cartera," + account + "\n"))
+      << audit.out;
+  // An account mapped to nobody is nobody.
+  configure("");
+  std::string text = read_text(work.path() / "cartera.xml");
+  const std::string mapping = "os-account=\"" + account + "\"";
+  text.replace(text.find(mapping), mapping.size(), "os-account=\"nadie\"");
+  std::ofstream(work.path() / "cartera.xml") << text;
+  const Outcome nobody = run({"audit"});
+  EXPECT_EQ(nobody.code, 4) << nobody.err;
+  EXPECT_TRUE(contains(nobody.err, "the operating-system account '" + account + "' is not mapped to a user"))
+      << nobody.err;
 }
 
 TEST_F(Cli, UnknownUserAndForeignDepartmentAreNotPermitted) {

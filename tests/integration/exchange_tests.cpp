@@ -124,7 +124,7 @@ protected:
     <user id="analista" name="Analista" departments="cartera" roles="analyst"/>
     <user id="coordinador" name="Coordinador" departments="cartera" roles="lead"/>
     <user id="sistemas" name="Sistemas" departments="sistemas cartera" roles="it"/>
-  </users>
+)" + cartera::testing::runner_acts_for_everyone() + R"(  </users>
 </cartera>
 )";
   }
@@ -563,3 +563,47 @@ TEST_P(ExchangeTable, AMissingDatabaseOrTableIsRetriedLaterAndNothingIsDelivered
 }
 
 INSTANTIATE_TEST_SUITE_P(Cartera, ExchangeTable, ::testing::Values("sqlite", "postgresql"));
+
+// Two delivery passes at once (two `exchange deliver`, or serve's timer and a person's): the
+// recipient is claimed before anything is sent, so the receiver takes each document once and
+// the two passes' counts add up to the five owed.
+class ExchangeTwoPasses : public Exchange, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(ExchangeTwoPasses, TwoDeliveriesAtOnceSendEachDocumentOnce) {
+  if (!fs::exists("/usr/bin/python3")) {
+    GTEST_SKIP() << "no python3 for the receiver";
+  }
+  const auto url = cartera::testing::backend_url(GetParam(), "cartera_two");
+  if (!url) {
+    GTEST_SKIP() << cartera::testing::kNoPostgres;
+  }
+  db_url_ = *url;
+  // 300 ms per request: five documents take 1.5 s, so the two passes overlap.
+  Receiver receiver(work_.path(), {"--delay-ms", "300"});
+  configure(R"(<recipient id="tesoreria" documents="cash-receipt-request"><http url="http://127.0.0.1:)" +
+            std::to_string(receiver.port()) + R"(/recibos"/></recipient>)");
+  approve_the_day();
+  const std::vector<std::string> deliver = {"--user", "sistemas", "exchange", "deliver"};
+  const pid_t one = cartera::testing::spawn_cartera(work_.path(), deliver, "one");
+  const pid_t two = cartera::testing::spawn_cartera(work_.path(), deliver, "two");
+  const Outcome a = cartera::testing::finish_cartera(work_.path(), one, "one");
+  const Outcome b = cartera::testing::finish_cartera(work_.path(), two, "two");
+  ASSERT_EQ(a.code, 0) << a.err;
+  ASSERT_EQ(b.code, 0) << b.err;
+  const auto delivered = [](const std::string &out) { return std::stoi(out.substr(out.find("delivered ") + 10)); };
+  EXPECT_EQ(delivered(a.out) + delivered(b.out), 5) << a.out << b.out;
+  EXPECT_TRUE(contains(a.err + b.err, "left to another pass: deliver:tesoreria is being done by run"))
+      << a.err << b.err;
+  const Receiver::Log log = receiver.log();
+  EXPECT_EQ(log.new_count.size(), 5U);
+  for (const auto &[key, n] : log.new_count) {
+    EXPECT_EQ(n, 1) << key;
+  }
+  EXPECT_EQ(log.duplicates, 0) << "a document was sent by both passes";
+  EXPECT_EQ(count_lines(status("delivered")), 6U);
+  const Outcome again = as("sistemas", {"exchange", "deliver"});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_TRUE(contains(again.out, "delivered 0,")) << again.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cartera, ExchangeTwoPasses, ::testing::Values("sqlite", "postgresql"));

@@ -48,8 +48,9 @@ protected:
   <departments><department id="cartera" name="Cartera"/><department id="sistemas" name="Sistemas"/></departments>
   <users>
     <user id="analista" name="Analista" departments="cartera" roles="analyst"/>
+    <user id="coordinador" name="Coordinador" departments="cartera" roles="lead"/>
     <user id="sistemas" name="Sistemas" departments="sistemas cartera" roles="it"/>
-  </users>
+)" + cartera::testing::runner_acts_for_everyone() + R"(  </users>
   <module-settings module="org.cartera.interest">)" + settings +
                                                        R"(</module-settings>
 </cartera>
@@ -193,6 +194,22 @@ TEST_P(Interest, ADayWithoutACertifiedRateIsAnErrorNamingTheMonthUntilItIsImport
   const Outcome list = as("analista", {"interest", "rates", "--format", "csv"});
   EXPECT_TRUE(contains(list.out, "2026-07-01,2026-07-31,19.19,28.79,")) << list.out;
   EXPECT_TRUE(contains(list.out, ",shipped\n2026-08-01,2026-08-31,19.50,29.25,")) << list.out;
+
+  // A wrong import is undone by a lead, never past what was charged with it; then the right
+  // one goes in. The shipped table cannot be withdrawn.
+  EXPECT_EQ(as("analista", {"interest", "rates-withdraw", "--from", "2026-08-01", "--reason", "x"}).code, 4);
+  const Outcome shipped = as("coordinador", {"interest", "rates-withdraw", "--from", "2026-07-01", "--reason", "x"});
+  EXPECT_EQ(shipped.code, 2) << shipped.err;
+  const Outcome w = as("coordinador", {"interest", "rates-withdraw", "--from", "2026-08-01", "--reason",
+                                       "la tasa de agosto se digitó mal", "--format", "csv"});
+  ASSERT_EQ(w.code, 0) << w.err;
+  EXPECT_TRUE(contains(w.out, "2026-08-01,2026-08-31,19.50,29.25,")) << w.out;
+  EXPECT_FALSE(contains(as("analista", {"interest", "rates", "--format", "csv"}).out, "2026-08-01")) << "withdrawn";
+  ASSERT_EQ(as("analista", {"interest", "rates-import", august.string()}).code, 0);
+  ASSERT_EQ(as("analista", {"interest", "charge", "--as-of", "2026-08-15"}).code, 0);
+  const Outcome charged = as("coordinador", {"interest", "rates-withdraw", "--from", "2026-08-01", "--reason", "x"});
+  EXPECT_EQ(charged.code, 2) << charged.err;
+  EXPECT_TRUE(contains(charged.err, "interest charges to accounting reach 2026-08-01 or later")) << charged.err;
 }
 
 TEST_P(Interest, BadRateFilesAreRefusedAndImportNothing) {

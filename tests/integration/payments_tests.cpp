@@ -213,7 +213,7 @@ protected:
     <user id="coordinador" name="Coordinador" departments="cartera" roles="lead"/>
     <user id="coordinadora" name="Coordinadora" departments="cartera" roles="lead"/>
     <user id="sistemas" name="Sistemas" departments="sistemas cartera" roles="it"/>
-  </users>
+)" + cartera::testing::runner_acts_for_everyone() + R"(  </users>
 </cartera>
 )";
     ASSERT_EQ(as("sistemas",
@@ -459,12 +459,44 @@ TEST_P(PaymentsReview, AMisappliedPaymentIsReclassifiedAndTheOfficerGetsTheAdjus
   const Outcome analyst = as("analista", {"payments", "reclassify", f5, "--to-invoice", "F4", "--reason", "x"});
   EXPECT_EQ(analyst.code, 4) << "the lead corrects: " << analyst.err;
 
+  // Four eyes on the correction too: coordinadora proposes it, and until another lead
+  // approves it the approved application stands and nothing reaches the officer.
+  const std::string open_before = as("analista", {"payments", "open-items", "--format", "csv"}).out;
   const Outcome r = as("coordinadora", {"payments", "reclassify", f5, "--to-invoice", "F4", "--reason",
                                         "la cliente pagó la factura de mayo", "--format", "csv"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(contains(r.out, f5 + ",reversed,C2,F5,invoice,16000.00\n")) << r.out;
-  EXPECT_TRUE(contains(r.out, ",applied,C2,F4,invoice,8000.00\n")) << r.out;
-  EXPECT_TRUE(contains(r.out, ",applied,C2,,credit,8000.00\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, f5 + ",to-reverse,C2,F5,invoice,16000.00\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, ",to-apply,C2,F4,invoice,8000.00\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, ",to-apply,C2,,credit,8000.00\n")) << r.out;
+  // The new applications' ids carry the correction's batch: "R0000009-000001".
+  const auto batch_of = [](const std::string &out) {
+    const std::size_t row = out.find(",to-apply,");
+    const std::size_t start = out.rfind('\n', row) + 1;
+    return out.substr(start, out.rfind('-', row) - start);
+  };
+  const std::string batch = batch_of(r.out);
+  ASSERT_FALSE(batch.empty()) << r.out;
+  EXPECT_EQ(as("analista", {"payments", "open-items", "--format", "csv"}).out, open_before);
+  const auto adjustments = [&] {
+    std::size_t n = 0;
+    for (const auto &e : fs::recursive_directory_iterator(work_.path() / "outbox")) {
+      n += e.is_regular_file() && contains(read_text(e.path()), "adjustment-request") ? 1 : 0;
+    }
+    return n;
+  };
+  EXPECT_EQ(adjustments(), 0U);
+  const Outcome twice = as("coordinador", {"payments", "reclassify", f5, "--to-customer", "C3", "--reason", "x"});
+  EXPECT_EQ(twice.code, 2) << twice.err;
+  EXPECT_TRUE(contains(twice.err, "has a correction waiting for a lead already (batch " + batch)) << twice.err;
+  const Outcome own = as("coordinadora", {"payments", "approve", "--batch", batch});
+  EXPECT_EQ(own.code, 4) << own.err;
+  EXPECT_TRUE(contains(own.err, "four eyes: user 'coordinadora' proposed 2 of these 2")) << own.err;
+  EXPECT_EQ(as("analista", {"payments", "open-items", "--format", "csv"}).out, open_before);
+  const Outcome approved = as("coordinador", {"payments", "approve", "--batch", batch, "--format", "csv"});
+  ASSERT_EQ(approved.code, 0) << approved.err;
+  EXPECT_TRUE(contains(approved.out, f5 + ",reversed\n")) << approved.out;
+  EXPECT_NE(as("analista", {"payments", "open-items", "--format", "csv"}).out, open_before);
+  EXPECT_EQ(adjustments(), 1U);
   std::string document;
   for (const auto &e : fs::recursive_directory_iterator(work_.path() / "outbox")) {
     if (e.is_regular_file() && contains(read_text(e.path()), "adjustment-request")) {
@@ -475,6 +507,7 @@ TEST_P(PaymentsReview, AMisappliedPaymentIsReclassifiedAndTheOfficerGetsTheAdjus
                                      "\" customer=\"C2\" invoice=\"F5\" kind=\"invoice\" amount=\"16000.00\"/>"))
       << document;
   EXPECT_TRUE(contains(document, "<to>contabilidad</to>")) << document;
+  EXPECT_TRUE(contains(document, R"(requested-by="coordinadora" approved-by="coordinador")")) << document;
   EXPECT_TRUE(contains(document, "<reason>reclasificación: la cliente pagó la factura de mayo</reason>")) << document;
   // Kept in the folder of the customer the payment was taken from, as every request about one
   // customer's account is.
@@ -484,6 +517,21 @@ TEST_P(PaymentsReview, AMisappliedPaymentIsReclassifiedAndTheOfficerGetsTheAdjus
   const Outcome again = as("coordinadora", {"payments", "reclassify", f5, "--to-invoice", "F4", "--reason", "x"});
   EXPECT_EQ(again.code, 2);
   EXPECT_TRUE(contains(again.err, "is reversed")) << again.err;
+
+  // The cruce de cuentas shares the path: C2's new credit of 8,000 offset against F5 (open
+  // again), proposed by one lead and in force only when the other approves it; a correction is
+  // decided whole.
+  const Outcome offset = as("coordinador", {"payments", "offset", "--customer", "C2", "--format", "csv"});
+  ASSERT_EQ(offset.code, 0) << offset.err;
+  EXPECT_TRUE(contains(offset.out, ",to-reverse,C2,,credit,8000.00\n")) << offset.out;
+  EXPECT_TRUE(contains(offset.out, ",to-apply,C2,F5,invoice,8000.00\n")) << offset.out;
+  const std::string offset_batch = batch_of(offset.out);
+  EXPECT_EQ(as("coordinador", {"payments", "approve", "--batch", offset_batch}).code, 4);
+  EXPECT_EQ(as("coordinadora", {"payments", "offset", "--customer", "C2"}).code, 2)
+      << "the credit's correction is waiting: no second offset of it";
+  const Outcome offset_ok = as("coordinadora", {"payments", "approve", "--batch", offset_batch});
+  ASSERT_EQ(offset_ok.code, 0) << offset_ok.err;
+  EXPECT_EQ(adjustments(), 2U);
   const Outcome difference =
       as("coordinadora", {"payments", "reclassify", gmf, "--to-customer", "C3", "--reason", "x"});
   EXPECT_EQ(difference.code, 2);

@@ -44,7 +44,7 @@ protected:
     <user id="analista" name="Analista" departments="cartera" roles="analyst"/>
     <user id="coordinador" name="Coordinador" departments="cartera" roles="lead"/>
     <user id="sistemas" name="Sistemas" departments="sistemas cartera" roles="it"/>
-  </users>
+)" + cartera::testing::runner_acts_for_everyone() + R"(  </users>
   <module-settings module="org.cartera.receipts">
     <setting key="company-nit" value="800197268"/>
     <setting key="company-name" value="Salud Prepagada del Valle S.A.S."/>

@@ -3,6 +3,7 @@
 // changes nothing), and SIGTERM or SIGINT ends it with exit 0.
 #include "cartera_process.hpp"
 #include "module_dir.hpp"
+#include "runtime/sha256.hpp"
 
 #include <gtest/gtest.h>
 
@@ -34,6 +35,10 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 const char *const kNow = "2026-11-22T18:00:00";
+// Treasury's and accounting's bearer tokens; cartera.xml holds their SHA-256 only.
+const std::string kTreasuryToken = "tesoreria-9f1c2d7e4b8a6350e1f2a3b4c5d6e7f8";
+const std::string kAccountingToken = "contabilidad-0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+const std::string kTreasuryHead = "Content-Type: application/xml\r\nAuthorization: Bearer " + kTreasuryToken + "\r\n";
 
 // The exit code of pid once it ends, or nothing if it is still running after timeout.
 std::optional<int> wait_for_exit(pid_t pid, std::chrono::milliseconds timeout) {
@@ -114,12 +119,14 @@ struct Reply {
 
 // One request on its own connection, as a recipient's ERP would send it; status 0 when no reply
 // came within five seconds.
-Reply http(unsigned short port, const std::string &method, const std::string &target, const std::string &body = "") {
+// head: the request's own header lines (for a POST, by default treasury's: XML with its token).
+Reply http(unsigned short port, const std::string &method, const std::string &target, const std::string &body = "",
+           const std::optional<std::string> &head = std::nullopt) {
   net::io_context ioc;
   net::ip::tcp::socket socket(ioc);
   socket.connect({net::ip::make_address("127.0.0.1"), port});
   const std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
-                              (method == "POST" ? "Content-Type: application/xml\r\n" : "") +
+                              head.value_or(method == "POST" ? kTreasuryHead : "") +
                               "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   net::write(socket, net::buffer(request));
   std::string raw;
@@ -141,14 +148,19 @@ protected:
     std::ofstream(work_.path() / "cartera.xml") << R"(<cartera xmlns="urn:cartera:config:1">
   <database url="sqlite3:cartera.db"/>
   <exchange>
-    <recipient id="tesoreria" documents="cash-receipt-request"><folder dir="tesoreria-entrada"/></recipient>
+    <recipient id="tesoreria" documents="cash-receipt-request" token-sha256=")" +
+                                                       cartera::runtime::sha256_hex(kTreasuryToken) +
+                                                       R"("><folder dir="tesoreria-entrada"/></recipient>
+    <recipient id="contabilidad" documents="credit-note-request" token-sha256=")" +
+                                                       cartera::runtime::sha256_hex(kAccountingToken) +
+                                                       R"("><folder dir="contabilidad-entrada"/></recipient>
   </exchange>
   <departments><department id="cartera" name="Cartera"/><department id="sistemas" name="Sistemas"/></departments>
   <users>
     <user id="analista" name="Analista" departments="cartera" roles="analyst"/>
     <user id="coordinador" name="Coordinador" departments="cartera" roles="lead"/>
     <user id="sistemas" name="Sistemas" departments="sistemas cartera" roles="it"/>
-  </users>
+)" + cartera::testing::runner_acts_for_everyone() + R"(  </users>
 </cartera>
 )";
   }
@@ -288,7 +300,7 @@ TEST_F(Serve, AMalformedOrUnknownAcknowledgementIsRefusedWith422AndChangesNothin
   const Reply empty = http(served.port(), "POST", "/acknowledgements");
   EXPECT_EQ(empty.status, 422) << empty.body;
   EXPECT_EQ(status(), before);
-  EXPECT_TRUE(contains(served.log(), "cartera: serve: refused: HTTP POST from 127.0.0.1:")) << served.log();
+  EXPECT_TRUE(contains(served.log(), "cartera: serve: refused (422): HTTP POST from 127.0.0.1:")) << served.log();
 
   // An answer contradicting the recorded one is refused too.
   ASSERT_EQ(http(served.port(), "POST", "/acknowledgements", acknowledgement_xml(first, R"(<accepted number="RC-1"/>)"))
@@ -302,6 +314,54 @@ TEST_F(Serve, AMalformedOrUnknownAcknowledgementIsRefusedWith422AndChangesNothin
   EXPECT_EQ(status(), answered);
 
   EXPECT_EQ(served.stop(SIGINT), 0) << served.log();
+}
+
+// A stranger on the network, or a web page a clerk opens, cannot answer for treasury: a
+// request from a browser (Origin), without a token or with a wrong one, with another
+// recipient's token, or not declared XML is refused, audited, and changes nothing; treasury's
+// real answer still goes through afterwards.
+TEST_F(Serve, OnlyTheRecipientItselfAnswersForItsDocumentsAndEveryRefusalIsAudited) {
+  approve_the_day();
+  ASSERT_EQ(as("sistemas", {"exchange", "deliver"}).code, 0);
+  const std::string first = first_document("delivered");
+  ASSERT_FALSE(first.empty());
+  Served served(work_.path(), {"--deliver-every", "0"});
+  ASSERT_TRUE(served.up()) << served.log();
+  const std::string before = status();
+  const std::string audit_before = as("sistemas", {"audit", "--format", "csv"}).out;
+  const std::string forged = acknowledgement_xml(first, R"(<rejected reason="falsa"/>)");
+
+  const Reply page = http(served.port(), "POST", "/acknowledgements", forged,
+                          "Content-Type: text/plain\r\nOrigin: http://malicioso.example\r\n");
+  EXPECT_EQ(page.status, 403) << page.body;
+  const Reply page_with_token =
+      http(served.port(), "POST", "/acknowledgements", forged, kTreasuryHead + "Sec-Fetch-Site: cross-site\r\n");
+  EXPECT_EQ(page_with_token.status, 403) << page_with_token.body;
+  const Reply plain_text = http(served.port(), "POST", "/acknowledgements", forged,
+                                "Content-Type: text/plain\r\nAuthorization: Bearer " + kTreasuryToken + "\r\n");
+  EXPECT_EQ(plain_text.status, 415) << plain_text.body;
+  const Reply anonymous =
+      http(served.port(), "POST", "/acknowledgements", forged, std::string("Content-Type: application/xml\r\n"));
+  EXPECT_EQ(anonymous.status, 401) << anonymous.body;
+  const Reply wrong = http(served.port(), "POST", "/acknowledgements", forged,
+                           "Content-Type: application/xml\r\nAuthorization: Bearer " + kTreasuryToken + "x\r\n");
+  EXPECT_EQ(wrong.status, 401) << wrong.body;
+  const Reply other = http(served.port(), "POST", "/acknowledgements", forged,
+                           "Content-Type: application/xml\r\nAuthorization: Bearer " + kAccountingToken + "\r\n");
+  EXPECT_EQ(other.status, 403) << other.body;
+  EXPECT_TRUE(contains(other.body, "recipient 'contabilidad' answered as 'tesoreria'")) << other.body;
+  EXPECT_EQ(status(), before);
+
+  const std::string audit = as("sistemas", {"audit", "--format", "csv"}).out;
+  EXPECT_EQ(count_lines(audit) - count_lines(audit_before), 6U) << audit;
+  EXPECT_TRUE(contains(audit, ",(unauthenticated),,refused,POST /acknowledgements,HTTP POST from 127.0.0.1:")) << audit;
+  EXPECT_TRUE(contains(audit, ",recipient:contabilidad,,refused,POST /acknowledgements,")) << audit;
+
+  const Reply real =
+      http(served.port(), "POST", "/acknowledgements", acknowledgement_xml(first, R"(<accepted number="RC-7"/>)"));
+  EXPECT_EQ(real.status, 200) << real.body;
+  EXPECT_TRUE(contains(status("acknowledged"), first + ",cash-receipt-request,tesoreria,acknowledged,"));
+  EXPECT_EQ(served.stop(SIGTERM), 0) << served.log();
 }
 
 TEST_F(Serve, AnswersHealthRefusesOtherRoutesAndStopsOnSigterm) {
@@ -330,6 +390,8 @@ TEST_F(Serve, AMalformedListenAddressIsAUsageError) {
                                                                                        {"--listen", "127.0.0.1:65536"},
                                                                                        {"--listen", "127.0.0.1:http"},
                                                                                        {"--listen", "::1:8470"},
+                                                                                       {"--listen", "0.0.0.0:0"},
+                                                                                       {"--listen", "[::]:0"},
                                                                                        {"--listen"},
                                                                                        {"--deliver-every", "soon"},
                                                                                        {"--bind", "127.0.0.1:0"}}) {

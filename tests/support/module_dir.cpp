@@ -8,6 +8,10 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
+
+#include <pwd.h>
+#include <unistd.h>
 
 #ifndef CARTERA_FIXTURE_DIR
 #error "CARTERA_FIXTURE_DIR must name the folder the fixture modules are built into"
@@ -89,6 +93,18 @@ std::string read_text(const fs::path &p) {
 
 std::int64_t iso_day(std::string_view iso) {
   return cartera::sdk::parse_iso_date(iso).value();
+}
+
+std::string runner_acts_for_everyone() {
+  // Found here as the kernel says, not through the runtime under test.
+  struct passwd entry {};
+  struct passwd *found = nullptr;
+  std::vector<char> buffer(16384);
+  const uid_t uid = ::geteuid();
+  const std::string name = ::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr
+                               ? std::string(found->pw_name)
+                               : "uid:" + std::to_string(uid);
+  return "    <os-account name=\"" + name + "\" acts-for=\"*\"/>\n";
 }
 
 } // namespace cartera::testing

@@ -46,6 +46,11 @@ private:
 
 std::string read_text(const std::filesystem::path &p);
 
+// The <os-account> line that lets the account running the tests act, with --user, for every
+// configured user (README.md, "Who is calling"): the suites play every person from one
+// operating-system account, as the demo does. Goes inside <users>, after the users.
+std::string runner_acts_for_everyone();
+
 // Days since 1970-01-01 of an ISO date the test itself writes (throws on a bad one).
 std::int64_t iso_day(std::string_view iso);
 

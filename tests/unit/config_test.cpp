@@ -104,7 +104,7 @@ TEST(Config, DuplicateDepartmentIsRefused) {
 
 TEST(Config, StarterConfigValidates) {
   cartera::testing::ModuleDir d;
-  std::ofstream(d.path() / "cartera.xml") << starter_config_text();
+  std::ofstream(d.path() / "cartera.xml") << starter_config_text("sistemas-os");
   const Config c = load(d.path() / "cartera.xml");
   EXPECT_FALSE(c.single_user_mode());
   EXPECT_EQ(c.users_with_role("it").size(), 1u);
