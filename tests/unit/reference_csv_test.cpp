@@ -52,6 +52,19 @@ TEST(Csv, RefusalsNameFileLineAndWhat) {
             "x.csv:2: byte 5 (0xE9) is not UTF-8; export the file as UTF-8");
 }
 
+// Issue 20 item 7: C0 controls found for refusals at intake, and never written into XML.
+TEST(Text, ControlCharactersAreFoundAndNeverReachXml) {
+  using cartera::sdk::first_control_char;
+  EXPECT_EQ(first_control_char("a\tb"), std::string_view::npos);
+  EXPECT_EQ(first_control_char("ab\x1B[31m"), 2u);
+  EXPECT_EQ(first_control_char(std::string_view("a\0b", 3)), 1u);
+  EXPECT_EQ(first_control_char("a\nb"), 1u);
+  EXPECT_EQ(first_control_char("a\r\nb", true), std::string_view::npos);
+  EXPECT_EQ(first_control_char("\x7F\xC2\x85"), std::string_view::npos); // DEL and C1 are not C0
+  EXPECT_EQ(cartera::sdk::describe_control_char(0x1B), "U+001B");
+  EXPECT_EQ(cartera::sdk::xml_escape(std::string_view("a\x1B<\0\r\n\t", 7)), "a\xEF\xBF\xBD&lt;\xEF\xBF\xBD&#13;\n\t");
+}
+
 TEST(Csv, Utf8Validation) {
   EXPECT_EQ(first_invalid_utf8("Pérez ñ €"), std::string::npos);
   EXPECT_EQ(first_invalid_utf8("ab\xC3"), 2u);           // truncated sequence

@@ -54,3 +54,24 @@ TEST(Money, PlainFormatParsesBack) {
     EXPECT_EQ(parse_pesos(format_pesos_plain(c)).centavos, c);
   }
 }
+
+// Issue 20 item 12: XML documents write amounts as xs:decimal.
+TEST(Money, ReadsXsDecimalAmountsExactly) {
+  EXPECT_EQ(parse_decimal_pesos(".6").centavos, 60);
+  EXPECT_EQ(parse_decimal_pesos("6.").centavos, 600);
+  EXPECT_EQ(parse_decimal_pesos("18.150").centavos, 1815);
+  EXPECT_EQ(parse_decimal_pesos("18.15000").centavos, 1815);
+  EXPECT_EQ(parse_decimal_pesos("+007.5").centavos, 750);
+  EXPECT_EQ(parse_decimal_pesos("0").centavos, 0);
+  EXPECT_EQ(parse_decimal_pesos("-0.00").centavos, 0);
+  EXPECT_EQ(parse_decimal_pesos("-1.5", true).centavos, -150);
+  EXPECT_EQ(parse_decimal_pesos("18.155").error, AmountError::kTooManyDecimals);
+  EXPECT_EQ(parse_decimal_pesos("18.1501").error, AmountError::kTooManyDecimals);
+  EXPECT_EQ(parse_decimal_pesos("-1.5").error, AmountError::kNegative);
+  EXPECT_EQ(parse_decimal_pesos("").error, AmountError::kEmpty);
+  for (const char *bad : {".", "+", "1e3", "1,5", " 1", "1.2.3", "--1", "0x10"}) {
+    EXPECT_EQ(parse_decimal_pesos(bad).error, AmountError::kSyntax) << bad;
+  }
+  EXPECT_EQ(parse_decimal_pesos("92233720368547758.07").error, AmountError::kOverflow);
+  EXPECT_EQ(parse_decimal_pesos("00000000000000000000000001.00").centavos, 100);
+}

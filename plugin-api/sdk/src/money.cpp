@@ -57,6 +57,65 @@ ParsedAmount parse_pesos(std::string_view text, bool allow_negative) noexcept {
   return r;
 }
 
+ParsedAmount parse_decimal_pesos(std::string_view text, bool allow_negative) noexcept {
+  ParsedAmount r;
+  if (text.empty()) {
+    r.error = AmountError::kEmpty;
+    return r;
+  }
+  bool negative = false;
+  if (text.front() == '-' || text.front() == '+') {
+    negative = text.front() == '-';
+    text.remove_prefix(1);
+  }
+  const std::size_t dot = text.find('.');
+  std::string_view whole = text.substr(0, dot);
+  std::string_view frac = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+  if (whole.empty() && frac.empty()) {
+    r.error = AmountError::kSyntax;
+    return r;
+  }
+  for (const std::string_view part : {whole, frac}) {
+    for (const char c : part) {
+      if (c < '0' || c > '9') {
+        r.error = AmountError::kSyntax;
+        return r;
+      }
+    }
+  }
+  // Only zeros may follow the centavos; leading zeros of the pesos change nothing either.
+  while (frac.size() > 2 && frac.back() == '0') {
+    frac.remove_suffix(1);
+  }
+  if (frac.size() > 2) {
+    r.error = AmountError::kTooManyDecimals;
+    return r;
+  }
+  while (whole.size() > 1 && whole.front() == '0') {
+    whole.remove_prefix(1);
+  }
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  std::int64_t pesos = 0;
+  for (const char c : whole) {
+    if (pesos > (kMax / 100 - 9) / 10) {
+      r.error = AmountError::kOverflow;
+      return r;
+    }
+    pesos = pesos * 10 + (c - '0');
+  }
+  std::int64_t cents = 0;
+  for (std::size_t i = 0; i < frac.size(); ++i) {
+    cents += static_cast<std::int64_t>(frac[i] - '0') * (i == 0 ? 10 : 1);
+  }
+  const std::int64_t total = pesos * 100 + cents;
+  if (negative && total != 0 && !allow_negative) {
+    r.error = AmountError::kNegative;
+    return r;
+  }
+  r.centavos = negative ? -total : total;
+  return r;
+}
+
 const char *describe(AmountError e) noexcept {
   switch (e) {
   case AmountError::kEmpty:

@@ -1,5 +1,7 @@
 #include <cartera/sdk/text.hpp>
 
+#include <cstdio>
+
 namespace cartera::sdk {
 
 std::string xml_escape(std::string_view s) {
@@ -19,8 +21,15 @@ std::string xml_escape(std::string_view s) {
     case '"':
       out += "&quot;";
       break;
+    case '\r':
+      out += "&#13;";
+      break;
     default:
-      out += c;
+      if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') {
+        out += "\xEF\xBF\xBD"; // U+FFFD: XML 1.0 has no way to write this character
+      } else {
+        out += c;
+      }
     }
   }
   return out;
@@ -79,6 +88,26 @@ std::size_t first_invalid_utf8(std::string_view s) noexcept {
     i += n + 1;
   }
   return std::string_view::npos;
+}
+
+std::size_t first_control_char(std::string_view s, bool allow_line_breaks) noexcept {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 || c == '\t') {
+      continue;
+    }
+    if (allow_line_breaks && (c == '\n' || c == '\r')) {
+      continue;
+    }
+    return i;
+  }
+  return std::string_view::npos;
+}
+
+std::string describe_control_char(unsigned char c) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+  return buf;
 }
 
 } // namespace cartera::sdk

@@ -21,6 +21,13 @@ struct ParsedAmount {
 // exponent, no spaces.
 ParsedAmount parse_pesos(std::string_view text, bool allow_negative = false) noexcept;
 
+// Parses an amount in xs:decimal's lexical form, as XML documents write them (camt.053, the
+// rule file): optional sign ('+', or '-' only when allow_negative), digits with an optional
+// '.', digits on at least one side of it (".6", "6.", "18.150"). Decimals past the second must
+// be zeros, since they say nothing a centavo cannot ("18.150" is 18.15, "18.155" is
+// kTooManyDecimals). No exponent, no spaces, no separators.
+ParsedAmount parse_decimal_pesos(std::string_view text, bool allow_negative = false) noexcept;
+
 const char *describe(AmountError e) noexcept;
 
 // "1234.56" — the interchange form.

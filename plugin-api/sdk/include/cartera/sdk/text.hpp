@@ -6,7 +6,10 @@
 
 namespace cartera::sdk {
 
-// <, >, &, " escaped (enough for element content and double-quoted attributes).
+// <, >, &, " escaped (enough for element content and double-quoted attributes). A carriage
+// return becomes &#13; (a parser would turn it into a newline), and the C0 controls XML 1.0
+// cannot carry at all, even as a character reference (U+0000-U+001F but tab, newline and CR),
+// become U+FFFD: what was stored before intake refused them still gives well-formed XML.
 std::string xml_escape(std::string_view s);
 
 // An RFC 4180 field: quoted, with doubled quotes, only when it holds a comma, a quote or a
@@ -16,5 +19,14 @@ std::string csv_field(std::string_view s);
 // Offset of the first byte that does not start well-formed UTF-8 (strict: no overlong forms,
 // no surrogates, nothing above U+10FFFF, so a Latin-1 file is caught), or npos when all is.
 std::size_t first_invalid_utf8(std::string_view s) noexcept;
+
+// Offset of the first C0 control character (U+0000-U+001F) text from outside may not hold, or
+// npos: tab is allowed always, newline and carriage return only when allow_line_breaks (a
+// multi-line note; a name, a reference or an amount is one line). DEL and C1 are not looked at.
+// What every entrance (bank files, the host's import) uses to refuse, naming the offset.
+std::size_t first_control_char(std::string_view s, bool allow_line_breaks = false) noexcept;
+
+// "U+001B": a refused control character as people can look it up.
+std::string describe_control_char(unsigned char c);
 
 } // namespace cartera::sdk
