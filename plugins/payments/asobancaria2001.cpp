@@ -167,6 +167,13 @@ BankFile Parser::run(std::string_view bytes) {
   // One entry per line at most; reserving spares a 200,000-detail file its reallocations.
   file_.entries.reserve(static_cast<std::size_t>(std::count(bytes.begin(), bytes.end(), '\n')) + 1);
 
+  if (bytes.size() >= 2 && ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF'))) {
+    refuse(1, "codificación",
+           hex_byte(static_cast<unsigned char>(bytes[0])) + " " + hex_byte(static_cast<unsigned char>(bytes[1])),
+           "a UTF-16 byte-order mark: Asobancaria 2001 files are plain ASCII (ask the bank for ASCII, or convert the "
+           "file)");
+  }
+
   std::uint64_t line = 0;
   std::uint64_t last_line = 0;
   std::uint64_t pending_blank = 0; // a blank line seen before the 09: wrong unless nothing follows
@@ -181,6 +188,11 @@ BankFile Parser::run(std::string_view bytes) {
     }
     for (std::size_t i = 0; i < rec.size(); ++i) {
       const auto c = static_cast<unsigned char>(rec[i]);
+      if (c == 0) {
+        refuse(line, "codificación", "0x00",
+               "byte " + std::to_string(i + 1) +
+                   " is NUL: not an ASCII file (UTF-16?); Asobancaria 2001 files are plain ASCII");
+      }
       if (c >= 0x80) {
         refuse(line, "registro", hex_byte(c),
                "byte " + std::to_string(i + 1) + " is not ASCII; Asobancaria 2001 files are plain ASCII");
@@ -417,8 +429,13 @@ void Parser::file_control(std::uint64_t line, std::string_view rec) {
 } // namespace
 
 BankFile parse_asobancaria2001(std::string_view bytes) {
+  check_bank_file_size(bytes);
   Parser p;
-  return p.run(bytes);
+  BankFile file = p.run(bytes);
+  finish_bank_file(file,
+                   TextFieldNames{"01 número de cuenta", "01 NIT empresa facturadora", "06 número de operación", "",
+                                  "06 referencia principal del usuario", "", "", "", "06 procedencia de pago"});
+  return file;
 }
 
 } // namespace cartera::payments

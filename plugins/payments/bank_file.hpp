@@ -37,8 +37,12 @@ private:
 [[noreturn]] void refuse(std::uint64_t line, std::string field, std::string value, const std::string &reason);
 
 struct BankEntry {
-  std::uint64_t line = 0;        // where it starts in the file
-  std::string key;               // identity across files: the same movement in two files has the same key
+  std::uint64_t line = 0; // where it starts in the file
+  std::string key;        // the movement's name across files: the same movement in two files has the same key
+  // What makes it the same money: key + booking date + signed amount + reversal, and its place
+  // among identical ones of the file ("#2"...). Two movements with one key (a reused bank
+  // reference) have two identities; the same movement in two files has one (finish_bank_file).
+  std::string identity;
   std::string account;           // the company's account (IBAN, local number)
   std::int64_t booking_date = 0; // days since 1970-01-01 (cartera/sdk/date.hpp)
   std::int64_t value_date = 0;   // = booking_date when the file gives none
@@ -63,7 +67,34 @@ struct BankFile {
   std::int64_t closing_balance = 0;
   bool has_balances = false;
   std::vector<BankEntry> entries;
+  std::vector<std::uint64_t> skipped_zero_lines; // booked entries of 0.00: no movement, but said
 };
+
+// Limits at intake (README "Limits"): a bank file larger than this is refused before it is
+// read, and so is any text a movement would store that is longer than kMaxTextField bytes.
+constexpr std::size_t kMaxBankFileBytes = std::size_t{256} << 20;
+constexpr std::size_t kMaxTextField = 2048;
+
+// The first step of every parser: refuses (line 0, field "file") a file above kMaxBankFileBytes.
+void check_bank_file_size(std::string_view bytes);
+
+// What each stored text is called in the format, for refusals.
+struct TextFieldNames {
+  const char *account;
+  const char *statement_id;
+  const char *bank_reference;
+  const char *end_to_end_id;
+  const char *remittance;
+  const char *structured_reference;
+  const char *payer_name;
+  const char *payer_id;
+  const char *channel;
+};
+
+// The last step of every parser: each stored text checked (at most kMaxTextField bytes; no C0
+// control but tab, and newlines only in the remittance text), then the identities given.
+// Throws BankFileError with the entry's line and the format's field name.
+void finish_bank_file(BankFile &file, const TextFieldNames &names);
 
 // What the fixed-width and CSV parsers both need to say: only ASCII digits (and not empty);
 // a byte as "0xE9" in a refusal.

@@ -173,6 +173,17 @@ struct Statement {
   std::optional<std::int64_t> closing;
   pugi::xml_node closing_node;
   std::int64_t total = 0; // booked entries, signed
+  // What TxsSummry can be compared with: entries counted and summed (unsigned), all of them and
+  // the booked ones alone (banks differ on whether pending entries are in the summary).
+  struct Tally {
+    std::int64_t count = 0;
+    std::int64_t sum = 0;
+  };
+  Tally all_entries, all_credits, all_debits;
+  Tally booked_entries, booked_credits, booked_debits;
+  std::int64_t booked_net = 0;
+  std::int64_t all_net = 0;
+  bool all_amounts_known = true; // false when a pending entry's amount could not be read
 };
 
 class Camt053Reader {
@@ -240,7 +251,113 @@ private:
     return std::string(bytes_.substr(offset, end - offset));
   }
 
+  // The element a byte offset is inside, by its last start tag: the field of a refusal found by
+  // scanning bytes before parsing.
+  [[nodiscard]] std::string element_at(std::size_t offset) const {
+    const std::size_t open = bytes_.rfind('<', offset);
+    if (open == std::string_view::npos || open + 1 >= bytes_.size() || bytes_[open + 1] == '/' ||
+        bytes_[open + 1] == '!' || bytes_[open + 1] == '?') {
+      return "XML";
+    }
+    std::size_t end = open + 1;
+    while (end < bytes_.size() && !is_xml_space(bytes_[end]) && bytes_[end] != '>' && bytes_[end] != '/') {
+      ++end;
+    }
+    std::string_view name = bytes_.substr(open + 1, end - open - 1);
+    if (const std::size_t colon = name.find(':'); colon != std::string_view::npos) {
+      name.remove_prefix(colon + 1);
+    }
+    return name.empty() ? std::string("XML") : std::string(name);
+  }
+
+  // The XML declaration's encoding, when it names one: only UTF-8 is read, and a file that says
+  // it is something else is not silently read as UTF-8.
+  void check_declared_encoding() const {
+    const std::size_t start = bytes_.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+    if (bytes_.substr(start, 5) != "<?xml") {
+      return;
+    }
+    const std::size_t end = bytes_.find("?>", start);
+    const std::string_view decl = bytes_.substr(start, end == std::string_view::npos ? 200 : end - start);
+    const std::size_t at = decl.find("encoding");
+    if (at == std::string_view::npos) {
+      return;
+    }
+    const std::size_t q = decl.find_first_of("\"'", at);
+    if (q == std::string_view::npos) {
+      return; // malformed: pugixml says so
+    }
+    const std::size_t close = decl.find(decl[q], q + 1);
+    const std::string value(decl.substr(q + 1, close == std::string_view::npos ? 0 : close - q - 1));
+    std::string upper = value;
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; });
+    if (upper != "UTF-8" && upper != "UTF8") {
+      throw BankFileError(lines_.line_at(start + at), "encoding", value,
+                          "the file declares the encoding " + value +
+                              "; cartera reads ISO 20022 files in UTF-8 only (ask the bank for UTF-8, or convert "
+                              "the file and its declaration)");
+    }
+  }
+
+  // C0 control characters: raw (not XML at all) or as character references, which pugixml would
+  // decode into the text (&#0; would cut it short). Tab, newline and carriage return are XML's
+  // own whitespace and pass.
+  void check_control_chars() const {
+    for (std::size_t i = 0; i < bytes_.size(); ++i) {
+      const auto c = static_cast<unsigned char>(bytes_[i]);
+      if (c > '&') {
+        continue; // letters, digits, markup: one comparison for almost every byte of a 90 MB file
+      }
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+        throw BankFileError(lines_.line_at(i), element_at(i), sdk::describe_control_char(c),
+                            "control character " + sdk::describe_control_char(c) + " at byte " + std::to_string(i) +
+                                ": XML 1.0 allows no C0 control but tab, newline and carriage return");
+      }
+      if (c != '&' || i + 2 >= bytes_.size() || bytes_[i + 1] != '#') {
+        continue;
+      }
+      const bool hex = bytes_[i + 2] == 'x';
+      std::size_t k = i + (hex ? 3 : 2);
+      unsigned long value = 0;
+      bool digits = false;
+      while (k < bytes_.size() && k - i < 16) {
+        const char d = bytes_[k];
+        int v = -1;
+        if (d >= '0' && d <= '9') {
+          v = d - '0';
+        } else if (hex && d >= 'a' && d <= 'f') {
+          v = d - 'a' + 10;
+        } else if (hex && d >= 'A' && d <= 'F') {
+          v = d - 'A' + 10;
+        }
+        if (v < 0) {
+          break;
+        }
+        value = value * (hex ? 16 : 10) + static_cast<unsigned long>(v);
+        digits = true;
+        ++k;
+      }
+      if (digits && value < 0x20 && value != '\t' && value != '\n' && value != '\r') {
+        const std::string ref(bytes_.substr(i, k + 1 - i));
+        throw BankFileError(lines_.line_at(i), element_at(i), ref,
+                            "character reference " + ref + " is control character " +
+                                sdk::describe_control_char(static_cast<unsigned char>(value)) +
+                                ": XML 1.0 allows no C0 control but tab, newline and carriage return");
+      }
+    }
+  }
+
   void check_bytes() const {
+    if (bytes_.size() >= 2 &&
+        ((bytes_[0] == '\xFF' && bytes_[1] == '\xFE') || (bytes_[0] == '\xFE' && bytes_[1] == '\xFF'))) {
+      throw BankFileError(1, "encoding",
+                          hex_byte(static_cast<unsigned char>(bytes_[0])) + " " +
+                              hex_byte(static_cast<unsigned char>(bytes_[1])),
+                          "a UTF-16 byte-order mark: ISO 20022 files are UTF-8 (ask the bank for UTF-8, or convert "
+                          "the file)");
+    }
+    check_declared_encoding();
     if (const std::size_t bad = sdk::first_invalid_utf8(bytes_); bad != std::string_view::npos) {
       char hex[8];
       std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(bytes_[bad])));
@@ -253,6 +370,7 @@ private:
       throw BankFileError(lines_.line_at(nul), "encoding", "0x00",
                           "byte " + std::to_string(nul) + " is NUL: not a UTF-8 XML file (UTF-16?)");
     }
+    check_control_chars();
     // pugixml never expands entities (it is used without parse_doctype), but a file that
     // declares them was built to exploit some parser, and camt.053 needs no DTD: refuse it
     // outright, wherever the declaration is.
@@ -334,15 +452,15 @@ private:
 
   std::int64_t amount_of(pugi::xml_node amount, const std::string &field) const {
     const std::string text = text_of(amount);
-    const sdk::ParsedAmount parsed = sdk::parse_pesos(text);
+    // xs:decimal: ".6" and "18.150" are amounts; ISO 20022 allows 5 fraction digits, and those
+    // past the centavos are accepted when they are zeros.
+    const sdk::ParsedAmount parsed = sdk::parse_decimal_pesos(text);
     if (parsed.centavos) {
       return *parsed.centavos;
     }
     std::string reason = sdk::describe(parsed.error);
     if (parsed.error == sdk::AmountError::kTooManyDecimals) {
-      // ISO 20022 allows 5 fraction digits, but cartera keeps whole centavos; rather than
-      // decide whether "1.50000" is exact, anything past two decimals is refused.
-      reason = "more than two decimals: cartera keeps whole centavos and accepts at most 2 decimals";
+      reason = "a fraction of a centavo: cartera keeps whole centavos (decimals past the second must be zeros)";
     } else if (parsed.error == sdk::AmountError::kNegative) {
       reason = "a negative amount: camt amounts are unsigned and CdtDbtInd gives the direction";
     }
@@ -469,6 +587,7 @@ private:
     for (const pugi::xml_node ntry : entries) {
       read_entry(ntry, st);
     }
+    check_summary(child(stmt, "TxsSummry"), st);
 
     if (!st.currency.empty()) {
       if (file_.currency.empty()) {
@@ -490,6 +609,99 @@ private:
       }
     }
     return st;
+  }
+
+  // A pending or informational entry still counts in a summary that counts every entry: its
+  // amount, when it reads, goes to the "all entries" tallies only.
+  static void tally_unbooked(pugi::xml_node ntry, Statement &st) {
+    const sdk::ParsedAmount parsed = sdk::parse_decimal_pesos(text_of(child(ntry, "Amt")));
+    const std::string ind = text_of(child(ntry, "CdtDbtInd"));
+    if (!parsed.centavos || (ind != "CRDT" && ind != "DBIT")) {
+      st.all_amounts_known = false;
+      return;
+    }
+    const std::int64_t magnitude = *parsed.centavos;
+    for (Statement::Tally *t : {&st.all_entries, ind == "CRDT" ? &st.all_credits : &st.all_debits}) {
+      ++t->count;
+      if (__builtin_add_overflow(t->sum, magnitude, &t->sum)) {
+        st.all_amounts_known = false;
+      }
+    }
+    if (__builtin_add_overflow(st.all_net, ind == "CRDT" ? magnitude : -magnitude, &st.all_net)) {
+      st.all_amounts_known = false;
+    }
+  }
+
+  // TxsSummry, when the bank gives it, is the statement's own control record (as Asobancaria's
+  // 08 and 09): the number and sum of its entries, of its credits, of its debits, and the net.
+  // Each figure given must agree with the entries, counted either with the pending and
+  // informational ones or without them (ISO leaves it to the bank; the booked ones are what
+  // cartera stores). Entries of 0.00 count, as they are in the file.
+  void check_summary(pugi::xml_node summary, const Statement &st) const {
+    if (!summary) {
+      return;
+    }
+    struct Part {
+      const char *element;
+      Statement::Tally booked;
+      Statement::Tally all;
+    };
+    const Part parts[] = {{"TtlNtries", st.booked_entries, st.all_entries},
+                          {"TtlCdtNtries", st.booked_credits, st.all_credits},
+                          {"TtlDbtNtries", st.booked_debits, st.all_debits}};
+    for (const Part &part : parts) {
+      const pugi::xml_node node = child(summary, part.element);
+      if (!node) {
+        continue;
+      }
+      const std::string base = std::string("TxsSummry/") + part.element;
+      if (const pugi::xml_node n = child(node, "NbOfNtries")) {
+        const std::string text = text_of(n);
+        if (!is_digits(text) || text.size() > 15) {
+          refuse(n, base + "/NbOfNtries", text, "not a number of entries");
+        }
+        const std::int64_t declared = std::stoll(text);
+        if (declared != part.booked.count && (!st.all_amounts_known || declared != part.all.count)) {
+          refuse(n, base + "/NbOfNtries", text,
+                 "statement '" + st.id + "' declares " + text + " but holds " + std::to_string(part.booked.count) +
+                     " booked" +
+                     (part.all.count != part.booked.count ? " (" + std::to_string(part.all.count) + " in all)" : "") +
+                     (part.element == std::string_view("TtlNtries")      ? " entries"
+                      : part.element == std::string_view("TtlCdtNtries") ? " credit entries"
+                                                                         : " debit entries"));
+        }
+      }
+      if (const pugi::xml_node sum = child(node, "Sum")) {
+        const std::string text = text_of(sum);
+        const sdk::ParsedAmount parsed = sdk::parse_decimal_pesos(text);
+        if (!parsed.centavos) {
+          refuse(sum, base + "/Sum", text, sdk::describe(parsed.error));
+        }
+        if (*parsed.centavos != part.booked.sum && (!st.all_amounts_known || *parsed.centavos != part.all.sum)) {
+          refuse(sum, base + "/Sum", text,
+                 "statement '" + st.id + "' declares a sum of " + sdk::format_pesos_plain(*parsed.centavos) +
+                     " but its booked entries add up to " + sdk::format_pesos_plain(part.booked.sum) +
+                     (part.all.sum != part.booked.sum
+                          ? " (" + sdk::format_pesos_plain(part.all.sum) + " with the pending ones)"
+                          : ""));
+        }
+      }
+    }
+    if (const pugi::xml_node net = descend(summary, {"TtlNtries", "TtlNetNtry"})) {
+      const pugi::xml_node amount = child(net, "Amt");
+      const std::string text = text_of(amount);
+      const sdk::ParsedAmount parsed = sdk::parse_decimal_pesos(text);
+      if (!amount || !parsed.centavos) {
+        refuse(amount ? amount : net, "TxsSummry/TtlNtries/TtlNetNtry/Amt", text,
+               amount ? sdk::describe(parsed.error) : "missing");
+      }
+      const std::int64_t declared = direction(net, "TxsSummry/TtlNtries/TtlNetNtry/CdtDbtInd", true) * *parsed.centavos;
+      if (declared != st.booked_net && (!st.all_amounts_known || declared != st.all_net)) {
+        refuse(amount, "TxsSummry/TtlNtries/TtlNetNtry/Amt", text,
+               "statement '" + st.id + "' declares a net of " + sdk::format_pesos_plain(declared) +
+                   " but its booked entries net " + sdk::format_pesos_plain(st.booked_net));
+      }
+    }
   }
 
   void read_balance(pugi::xml_node bal, Statement &st) const {
@@ -531,6 +743,7 @@ private:
     // statement reconciles, and a pending one comes back as BOOK in a later statement: taking
     // it now would count the same money twice, or money that never arrives.
     if (status_text == "PDNG" || status_text == "INFO" || status_text == "FUTR") {
+      tally_unbooked(ntry, st);
       return;
     }
     // Anything else would be skipped without a trace: money the file may well report as booked.
@@ -547,6 +760,13 @@ private:
     const int sign = direction(ntry, "Ntry/CdtDbtInd", true);
     const std::int64_t amount = sign * magnitude;
     st.total = checked_add(st.total, amount, amount_node, "Ntry/Amt");
+    for (Statement::Tally *t : {&st.booked_entries, &st.all_entries, sign > 0 ? &st.booked_credits : &st.booked_debits,
+                                sign > 0 ? &st.all_credits : &st.all_debits}) {
+      ++t->count;
+      t->sum = checked_add(t->sum, magnitude, amount_node, "Ntry/Amt");
+    }
+    st.booked_net = st.total;
+    st.all_net = checked_add(st.all_net, amount, amount_node, "Ntry/Amt");
 
     bool reversal = false;
     if (const pugi::xml_node rvsl = child(ntry, "RvslInd")) {
@@ -560,6 +780,13 @@ private:
     const auto booking = date_choice(child(ntry, "BookgDt"), "Ntry/BookgDt");
     if (!booking) {
       refuse(ntry, "Ntry/BookgDt", "", "missing: a booked entry without a booking date");
+    }
+
+    // A booked entry of 0.00 moves no money (banks send them for fee waivers and notices): it
+    // is not a movement, and the import says which lines it left out.
+    if (magnitude == 0) {
+      file_.skipped_zero_lines.push_back(line_of(ntry));
+      return;
     }
 
     BankEntry base;
@@ -581,7 +808,7 @@ private:
       }
     }
     if (transactions.empty()) {
-      add(base, escape_key_part(entry_ref), "Ntry/AcctSvcrRef");
+      add(base, escape_key_part(entry_ref));
       return;
     }
 
@@ -597,7 +824,6 @@ private:
     struct Pending {
       BankEntry entry;
       std::string reference;
-      std::string field;
     };
     std::vector<Pending> split;
     for (std::size_t i = 0; i < transactions.size(); ++i) {
@@ -678,14 +904,12 @@ private:
       // Identity: the transaction's own bank reference, else the entry's (with the position in
       // a batch), else the fallback in add().
       std::string reference;
-      std::string field = "TxDtls/Refs/AcctSvcrRef";
       if (!tx_ref.empty() && tx_ref_count[tx_ref] == 1) {
         reference = escape_key_part(tx_ref);
       } else if (!entry_ref.empty()) {
         reference = escape_key_part(entry_ref) + (batch ? "#" + std::to_string(i) : "");
-        field = "Ntry/AcctSvcrRef";
       }
-      split.push_back(Pending{std::move(e), std::move(reference), std::move(field)});
+      split.push_back(Pending{std::move(e), std::move(reference)});
     }
     if (batch && sum != amount) {
       refuse(amount_node, "Ntry/Amt", text_of(amount_node),
@@ -694,7 +918,11 @@ private:
                  sdk::format_pesos_plain(sum));
     }
     for (Pending &p : split) {
-      add(std::move(p.entry), p.reference, p.field);
+      if (p.entry.amount == 0) {
+        file_.skipped_zero_lines.push_back(p.entry.line);
+        continue;
+      }
+      add(std::move(p.entry), p.reference);
     }
   }
 
@@ -704,16 +932,13 @@ private:
   // same date, amount and texts and no bank reference get the same key when each appears in a
   // different file (say a morning and a full-day statement that overlap), so they are counted
   // once, not twice: the fallback can lose such a twin, it never double counts a re-sent one.
-  void add(BankEntry e, const std::string &reference, const std::string &field) {
+  void add(BankEntry e, const std::string &reference) {
     const std::string prefix = "camt:" + escape_key_part(e.account) + ":";
     if (!reference.empty()) {
+      // Banks reuse references (NONREF every day, a batch id): the key names the movement, its
+      // identity (bank_file.hpp) adds the date, the amount and the direction, and the position
+      // among identical ones of this file.
       e.key = prefix + reference;
-      const auto [it, fresh] = reference_lines_.emplace(e.key, e.line);
-      if (!fresh) {
-        throw BankFileError(e.line, field, e.bank_reference,
-                            "the bank's reference also names the movement at line " + std::to_string(it->second) +
-                                ": cartera identifies movements by it and cannot tell these two apart");
-      }
     } else {
       const std::string fallback = prefix + sdk::format_iso_date(e.booking_date) + ":" +
                                    sdk::format_pesos_plain(e.amount) + ":" + escape_key_part(e.end_to_end_id) + ":" +
@@ -727,14 +952,18 @@ private:
   LineIndex lines_;
   pugi::xml_document doc_;
   BankFile file_;
-  std::map<std::string, std::uint64_t> reference_lines_; // reference keys already given, and where
   std::map<std::string, int> fallback_count_;
 };
 
 } // namespace
 
 BankFile parse_camt053(std::string_view bytes) {
-  return Camt053Reader(bytes).read();
+  check_bank_file_size(bytes);
+  BankFile file = Camt053Reader(bytes).read();
+  finish_bank_file(file,
+                   TextFieldNames{"Stmt/Acct/Id", "Stmt/Id", "AcctSvcrRef", "TxDtls/Refs/EndToEndId", "RmtInf/Ustrd",
+                                  "RmtInf/Strd/CdtrRefInf/Ref", "RltdPties/Nm", "RltdPties/Id/Othr/Id", "BkTxCd"});
+  return file;
 }
 
 } // namespace cartera::payments

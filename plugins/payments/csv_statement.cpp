@@ -637,8 +637,15 @@ CsvMapping parse_csv_mapping(std::string_view xml) {
 }
 
 BankFile parse_csv_statement(std::string_view bytes, const CsvMapping &m) {
+  check_bank_file_size(bytes);
   StatementReader reader(m);
-  return reader.read(bytes);
+  BankFile file = reader.read(bytes);
+  finish_bank_file(file,
+                   TextFieldNames{"account", "statement", csv_field_name(CsvField::kBankReference),
+                                  csv_field_name(CsvField::kEndToEndId), csv_field_name(CsvField::kRemittance),
+                                  csv_field_name(CsvField::kStructuredReference), csv_field_name(CsvField::kPayerName),
+                                  csv_field_name(CsvField::kPayerId), csv_field_name(CsvField::kChannel)});
+  return file;
 }
 
 } // namespace cartera::payments

@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace {
@@ -61,8 +62,20 @@ std::vector<std::string> split_list(std::string_view text) {
   return items;
 }
 
-// camt.053 is XML; an Asobancaria 2001 file starts with its 01 header record, all digits.
+// camt.053 is XML; an Asobancaria 2001 file starts with its 01 header record. A UTF-16 file is
+// recognised by what it holds, so that its reader refuses it naming line and field.
 std::string detect_format(std::string_view bytes) {
+  if (bytes.size() >= 4 && ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF'))) {
+    const char first = bytes[0] == '\xFF' ? bytes[2] : bytes[3];
+    return first == '<' ? "camt053" : first == '0' ? "asobancaria2001" : "";
+  }
+  if (bytes.size() >= 4 && ((bytes[0] == '0' && bytes[1] == '\0' && bytes[2] == '1' && bytes[3] == '\0') ||
+                            (bytes[0] == '\0' && bytes[1] == '0' && bytes[2] == '\0' && bytes[3] == '1'))) {
+    return "asobancaria2001";
+  }
+  if (bytes.size() >= 2 && ((bytes[0] == '<' && bytes[1] == '\0') || (bytes[0] == '\0' && bytes[1] == '<'))) {
+    return "camt053";
+  }
   std::size_t i = bytes.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
   while (i < bytes.size() && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\r' || bytes[i] == '\n')) {
     ++i;
@@ -70,12 +83,11 @@ std::string detect_format(std::string_view bytes) {
   if (i < bytes.size() && bytes[i] == '<') {
     return "camt053";
   }
+  // "01" and a fixed-width record (no CSV separator on its line): the parser checks the rest,
+  // so that a bad NIT or date is refused with its line and field rather than not recognised.
   if (bytes.size() >= i + 20 && bytes.substr(i, 2) == "01") {
-    bool digits = true;
-    for (std::size_t k = i; k < i + 20; ++k) {
-      digits = digits && bytes[k] >= '0' && bytes[k] <= '9';
-    }
-    if (digits) {
+    const std::string_view first = bytes.substr(i, bytes.find('\n', i) - i);
+    if (first.find_first_of(",;|\t") == std::string_view::npos) {
       return "asobancaria2001";
     }
   }
@@ -182,14 +194,25 @@ private:
                  column("account", CARTERA_TYPE_TEXT), column("statement", CARTERA_TYPE_TEXT),
                  column("entries", CARTERA_TYPE_INTEGER), column("new", CARTERA_TYPE_INTEGER),
                  column("already_stored", CARTERA_TYPE_INTEGER), column("credits", CARTERA_TYPE_CENTAVOS),
-                 column("debits", CARTERA_TYPE_CENTAVOS)});
+                 column("debits", CARTERA_TYPE_CENTAVOS), column("zero_skipped", CARTERA_TYPE_INTEGER)});
+    const auto skipped = static_cast<std::int64_t>(file.skipped_zero_lines.size());
+    if (skipped > 0) {
+      std::string where;
+      for (std::size_t i = 0; i < file.skipped_zero_lines.size() && i < 20; ++i) {
+        where += (i == 0 ? "" : ", ") + std::to_string(file.skipped_zero_lines[i]);
+      }
+      ctx.info(name + ": " + std::to_string(skipped) + " booked " + (skipped == 1 ? "entry" : "entries") +
+               " of 0.00 left out (no money moved): line" + (skipped == 1 ? " " : "s ") + where +
+               (skipped > 20 ? ", ..." : ""));
+    }
     const auto summary = [&](std::int64_t fresh) {
       const auto n = static_cast<std::int64_t>(file.entries.size());
       ctx.row({cartera::make_value(std::string_view(name)), cartera::make_value(std::string_view(file.format)),
                cartera::make_value(std::string_view(file.account)),
                cartera::make_value(std::string_view(file.statement_id)), cartera::make_value(n),
                cartera::make_value(fresh), cartera::make_value(n - fresh),
-               cartera::make_value(cartera::Centavos{credits}), cartera::make_value(cartera::Centavos{debits})});
+               cartera::make_value(cartera::Centavos{credits}), cartera::make_value(cartera::Centavos{debits}),
+               cartera::make_value(skipped)});
     };
 
     {
@@ -224,6 +247,7 @@ private:
       std::uint64_t n = 0;
       for (const BankEntry &e : file.entries) {
         insert.bind("entry_key", std::string_view(e.key))
+            .bind("entry_identity", std::string_view(e.identity))
             .bind("file_sha256", std::string_view(sha))
             .bind("line", static_cast<std::int64_t>(e.line))
             .bind("account", std::string_view(e.account))
@@ -248,6 +272,9 @@ private:
       insert.execute();
     }
     const std::int64_t fresh = count() - before;
+    if (fresh < static_cast<std::int64_t>(file.entries.size())) {
+      refuse_collisions(ctx, name, sha, file);
+    }
     ctx.operation("pay_set_new_entries")
         .bind("file_sha256", std::string_view(sha))
         .bind("new_entries", fresh)
@@ -256,6 +283,58 @@ private:
              std::to_string(fresh) + " new, " + std::to_string(static_cast<std::int64_t>(file.entries.size()) - fresh) +
              " already stored from an earlier file");
     summary(fresh);
+  }
+
+  // The movements of this file that were not stored are the same money as one stored before
+  // (same key, date, amount and direction): each must also say the same about it, or the two
+  // are different movements the bank named alike, and merging them would lose one. Refused,
+  // naming both; the run's transaction then stores nothing of the file.
+  static void refuse_collisions(Context &ctx, const std::string &name, const std::string &sha, const BankFile &file) {
+    std::unordered_set<std::string> stored_now;
+    {
+      cartera::Operation op = ctx.operation("pay_file_identities");
+      op.bind("file_sha256", std::string_view(sha)).execute();
+      while (op.step()) {
+        stored_now.emplace(op.text(0));
+      }
+    }
+    cartera::Operation op = ctx.operation("pay_entry_by_identity");
+    for (const BankEntry &e : file.entries) {
+      if (stored_now.count(e.identity) != 0) {
+        continue;
+      }
+      op.bind("entry_identity", std::string_view(e.identity)).execute();
+      if (!op.step()) {
+        continue; // cannot happen: not stored now means stored before
+      }
+      const struct {
+        const char *field;
+        std::string stored;
+        std::string here;
+      } fields[] = {{"value date", std::string(op.text(2)), iso(e.value_date)},
+                    {"end-to-end id", std::string(op.text(3)), e.end_to_end_id},
+                    {"remittance", std::string(op.text(4)), e.remittance},
+                    {"structured reference", std::string(op.text(5)), e.structured_reference},
+                    {"payer name", std::string(op.text(6)), e.payer_name},
+                    {"payer id", std::string(op.text(7)), e.payer_id},
+                    {"channel", std::string(op.text(8)), e.channel}};
+      for (const auto &f : fields) {
+        if (f.stored != f.here) {
+          const std::string stored_file(op.text(0));
+          const std::int64_t stored_line = op.integer(1);
+          while (op.step()) {
+          }
+          throw Error(CARTERA_E_INPUT_REJECTED,
+                      name + ": line " + std::to_string(e.line) + ": field " + f.field + ", value '" + f.here +
+                          "': the movement has the key, date, amount and direction of the one stored from " +
+                          stored_file + " line " + std::to_string(stored_line) + " (" + f.field + " '" + f.stored +
+                          "'), but not its " + f.field + ": two different movements the bank named alike (key " +
+                          e.key + "); cartera will not merge them (" + file.format + "; nothing was stored)");
+        }
+      }
+      while (op.step()) {
+      }
+    }
   }
 
   static std::string iso_now(Context &ctx) { return cartera::sdk::format_iso_instant_utc(ctx.now_utc_us()); }

@@ -34,6 +34,14 @@ using cartera::testing::Outcome;
 using cartera::testing::postgres_url;
 using cartera::testing::read_text;
 
+std::string replaced_once(std::string text, const std::string &from, const std::string &to) {
+  const std::size_t at = text.find(from);
+  if (at != std::string::npos) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
 std::size_t lines(const std::string &s) {
   std::size_t n = 0;
   for (char c : s) {
@@ -68,7 +76,7 @@ protected:
     return run(args);
   }
 
-  // file,format,account,statement,entries,new,already_stored,credits,debits
+  // file,format,account,statement,entries,new,already_stored,credits,debits,zero_skipped
   static std::vector<std::string> summary(const Outcome &o) {
     const std::string row = o.out.substr(o.out.find('\n') + 1);
     std::vector<std::string> cells;
@@ -103,7 +111,7 @@ TEST_P(Payments, ACamtStatementIsStoredOnceAndTheSameFileAgainAddsNothing) {
     const Outcome first = import(file);
     ASSERT_EQ(first.code, 0) << first.err;
     const auto s = summary(first);
-    ASSERT_EQ(s.size(), 9u) << first.out;
+    ASSERT_EQ(s.size(), 10u) << first.out;
     EXPECT_EQ(s[1], "camt053");
     EXPECT_GT(std::stoi(s[4]), 0);
     const std::string after_first = stored();
@@ -192,6 +200,121 @@ TEST_P(Payments, WhatIsNotABankFileIsRefusedWithAHint) {
   const Outcome missing = import(work_.path() / "missing.xml");
   EXPECT_EQ(missing.code, 3);
   EXPECT_TRUE(contains(missing.err, "missing.xml: cannot read it")) << missing.err;
+}
+
+// A camt.053 of one statement, written one element per line: line 6 is the first entry.
+std::string camt_statement(const std::string &id, const std::string &entries) {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+         "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt>\n"
+         "<Stmt><Id>" +
+         id +
+         "</Id>\n"
+         "<Acct><Id><Othr><Id>0123456789</Id></Othr></Id><Ccy>COP</Ccy></Acct>\n"
+         "<!-- entries -->\n" +
+         entries + "</Stmt>\n</BkToCstmrStmt></Document>\n";
+}
+
+std::string camt_entry(const std::string &amount, const std::string &date, const std::string &ref,
+                       const std::string &name, const std::string &indicator = "CRDT") {
+  return "<Ntry><Amt Ccy=\"COP\">" + amount + "</Amt><CdtDbtInd>" + indicator +
+         "</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>" + date + "</Dt></BookgDt><AcctSvcrRef>" + ref +
+         "</AcctSvcrRef><NtryDtls><TxDtls><RltdPties><Dbtr><Nm>" + name +
+         "</Nm></Dbtr></RltdPties></TxDtls></NtryDtls></Ntry>\n";
+}
+
+// Issue 20 item 5: banks reuse references (NONREF on two days in a row); the second day's
+// movement is other money and is stored, the same money again is not, and the same key,
+// date, amount and direction with other details is refused naming both lines.
+TEST_P(Payments, AReusedBankReferenceStoresEachMovementAndRefusesACollision) {
+  const fs::path day1 = work_.path() / "day1.xml";
+  const fs::path day2 = work_.path() / "day2.xml";
+  std::ofstream(day1) << camt_statement("D1", camt_entry("100.00", "2026-11-20", "NONREF", "ANA"));
+  std::ofstream(day2) << camt_statement("D2", camt_entry("250.00", "2026-11-21", "NONREF", "BETO") +
+                                                  camt_entry("250.00", "2026-11-21", "NONREF", "BETO", "DBIT"));
+  ASSERT_EQ(import(day1).code, 0);
+  const Outcome second = import(day2);
+  ASSERT_EQ(second.code, 0) << second.err;
+  EXPECT_EQ(summary(second)[5], "2") << second.out; // was 0: both counted as already stored
+  EXPECT_EQ(stored_entries(), 3u);
+  const std::string entries = run({"payments", "entries", "--format", "csv"}).out;
+  EXPECT_TRUE(contains(entries, "camt:0123456789:NONREF,2026-11-20,100.00,")) << entries;
+  EXPECT_TRUE(contains(entries, "camt:0123456789:NONREF:2026-11-21:25000,2026-11-21,250.00,")) << entries;
+  EXPECT_TRUE(contains(entries, "camt:0123456789:NONREF:2026-11-21:-25000,2026-11-21,-250.00,")) << entries;
+
+  // An overlapping statement (other bytes) holding day 2 again stores nothing new.
+  const fs::path both = work_.path() / "both.xml";
+  std::ofstream(both) << camt_statement("D1-D2", camt_entry("100.00", "2026-11-20", "NONREF", "ANA") +
+                                                     camt_entry("250.00", "2026-11-21", "NONREF", "BETO"));
+  const Outcome overlap = import(both);
+  ASSERT_EQ(overlap.code, 0) << overlap.err;
+  EXPECT_EQ(summary(overlap)[5], "0") << overlap.out;
+  EXPECT_EQ(summary(overlap)[6], "2") << overlap.out;
+  const std::string before = stored();
+
+  // The same key, date, amount and direction, but another payer: two movements named alike.
+  const fs::path other = work_.path() / "other.xml";
+  std::ofstream(other) << camt_statement("D1b", camt_entry("5.00", "2026-11-22", "X", "NUEVO") +
+                                                    camt_entry("100.00", "2026-11-20", "NONREF", "CARLOS"));
+  const Outcome collision = import(other);
+  EXPECT_EQ(collision.code, 3) << collision.err;
+  EXPECT_TRUE(contains(collision.err, "other.xml: line 7: field payer name, value 'CARLOS'")) << collision.err;
+  EXPECT_TRUE(contains(collision.err, "day1.xml line 6 (payer name 'ANA')")) << collision.err;
+  EXPECT_EQ(collision.out, "");
+  EXPECT_EQ(stored(), before);
+}
+
+// Issue 20 item 12: a booked entry of 0.00 is left out and said; it used to fail the file with
+// a raw CHECK constraint and exit 1.
+TEST_P(Payments, ABookedEntryOfZeroIsLeftOutAndCounted) {
+  const fs::path file = work_.path() / "zero.xml";
+  std::ofstream(file) << camt_statement("Z", camt_entry("0.00", "2026-11-20", "FEE", "BANCO") +
+                                                 camt_entry("100.00", "2026-11-20", "A", "ANA"));
+  const Outcome o = run({"payments", "import", file.string(), "--format", "csv"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  const auto s = summary(o);
+  ASSERT_EQ(s.size(), 10u) << o.out;
+  EXPECT_EQ(s[4], "1");
+  EXPECT_EQ(s[5], "1");
+  EXPECT_EQ(s[9], "1") << o.out;
+  EXPECT_EQ(stored_entries(), 1u);
+  // Without --quiet the lines are named.
+  const Outcome said = cartera::testing::run_cartera(
+      work_.path(), {"--db", url_, "payments", "import", file.string(), "--format", "csv"});
+  EXPECT_EQ(said.code, 0) << said.err;
+  EXPECT_TRUE(contains(said.err + said.out, "1 booked entry of 0.00 left out (no money moved): line 6"))
+      << said.err << said.out;
+}
+
+// Issue 20 items 7 and 12: what a reader refuses reaches the analyst with file, line and field
+// (Asobancaria with a letter in its NIT, UTF-16, a declared Latin-1, a control character).
+TEST_P(Payments, EncodingsNitsAndControlCharactersAreRefusedWithLineAndField) {
+  std::string aso = read_text(kTestData / "asobancaria/recaudo-2026-11-20.txt");
+  aso.replace(2, 10, "90012345A7");
+  std::ofstream(work_.path() / "nit.txt", std::ios::binary) << aso;
+  std::string utf16 = "\xFF\xFE";
+  for (const char c : read_text(kTestData / "asobancaria/recaudo-2026-11-20.txt")) {
+    utf16 += c;
+    utf16 += '\0';
+  }
+  std::ofstream(work_.path() / "utf16.txt", std::ios::binary) << utf16;
+  std::ofstream(work_.path() / "latin1.xml")
+      << replaced_once(camt_statement("L", camt_entry("1.00", "2026-11-20", "A", "ANA")), "UTF-8", "ISO-8859-1");
+  std::ofstream(work_.path() / "esc.xml") << camt_statement("E", camt_entry("1.00", "2026-11-20", "A", "ANA&#27;[2J"));
+  const std::string before = stored();
+  const struct {
+    const char *file;
+    const char *expected;
+  } cases[] = {{"nit.txt", "nit.txt: line 1: field 01 NIT empresa facturadora, value '90012345A7'"},
+               {"utf16.txt", "utf16.txt: line 1: field codificación, value '0xFF 0xFE'"},
+               {"latin1.xml", "latin1.xml: line 1: field encoding, value 'ISO-8859-1'"},
+               {"esc.xml", "esc.xml: line 6: field Nm, value '&#27;'"}};
+  for (const auto &c : cases) {
+    SCOPED_TRACE(c.file);
+    const Outcome o = import(work_.path() / c.file);
+    EXPECT_EQ(o.code, 3) << o.err;
+    EXPECT_TRUE(contains(o.err, c.expected)) << o.err;
+  }
+  EXPECT_EQ(stored(), before);
 }
 
 INSTANTIATE_TEST_SUITE_P(Cartera, Payments, ::testing::Values("sqlite", "postgresql"));

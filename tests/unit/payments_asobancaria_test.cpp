@@ -332,3 +332,28 @@ TEST(Asobancaria2001, StructureRefusals) {
   ASSERT_TRUE(nothing);
   EXPECT_EQ(nothing->line(), 0u);
 }
+
+// Issue 20 item 12: UTF-16 is named as such, with its line and field, and so is a NUL.
+TEST(Asobancaria2001, Utf16AndNulAreRefusedWithLineAndField) {
+  std::string utf16 = "\xFF\xFE";
+  for (const char c : asobancaria_file("recaudo-2026-11-20.txt")) {
+    utf16 += c;
+    utf16 += '\0';
+  }
+  const auto bom = asobancaria_refusal(utf16);
+  ASSERT_TRUE(bom);
+  EXPECT_EQ(bom->line(), 1u);
+  EXPECT_EQ(bom->field(), "codificación");
+  EXPECT_EQ(bom->value(), "0xFF 0xFE");
+  const auto nul = asobancaria_refusal(utf16.substr(2));
+  ASSERT_TRUE(nul);
+  EXPECT_EQ(nul->line(), 1u);
+  EXPECT_EQ(nul->field(), "codificación");
+  EXPECT_EQ(nul->value(), "0x00");
+  // A NIT that is not digits: its record and field.
+  const auto nit = asobancaria_refusal(with_field(1, 3, "90012345A7"));
+  ASSERT_TRUE(nit);
+  EXPECT_EQ(nit->line(), 1u);
+  EXPECT_EQ(nit->field(), "01 NIT empresa facturadora");
+  EXPECT_EQ(nit->value(), "90012345A7");
+}

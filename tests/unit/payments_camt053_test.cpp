@@ -404,7 +404,7 @@ TEST(Camt053, BadFilesAreRefusedWithLineFieldAndValue) {
       {"bad-balance.xml", 9, "Bal/Amt", "3380000.01",
        "statement '0123456789-20260305' does not reconcile: opening balance 1000000.00 + booked entries "
        "2380000.00 = 3380000.00, but the closing balance (CLBD) is 3380000.01"},
-      {"bad-amount-decimals.xml", 11, "Ntry/Amt", "1000.005", "accepts at most 2 decimals"},
+      {"bad-amount-decimals.xml", 11, "Ntry/Amt", "1000.005", "a fraction of a centavo"},
       {"bad-amount-negative.xml", 11, "Ntry/Amt", "-100.00", "a negative amount"},
       {"bad-currency.xml", 11, "Ntry/Amt@Ccy", "CO", "not an ISO 4217 currency code"},
       {"bad-date.xml", 14, "Ntry/BookgDt/Dt", "2026-02-30", "not a date that exists"},
@@ -618,14 +618,167 @@ TEST(Camt053, IdenticalMovementsWithoutReferencesAreCountedApart) {
   EXPECT_EQ(f.entries[2].key, "camt:1:2026-03-05:5.00:X::0");
 }
 
-TEST(Camt053, ABankReferenceNamingTwoMovementsIsRefused) {
-  const Refusal r = camt_refusal(document(statement("S", "1",
-                                                    entry("5.00", "CRDT", "<AcctSvcrRef>R</AcctSvcrRef>") +
-                                                        entry("6.00", "CRDT", "<AcctSvcrRef>R</AcctSvcrRef>"))));
-  EXPECT_EQ(r.line, 8u);
-  EXPECT_EQ(r.field, "Ntry/AcctSvcrRef");
-  EXPECT_EQ(r.value, "R");
-  EXPECT_NE(r.message.find("also names the movement at line 7"), std::string::npos) << r.message;
+// Issue 20 item 5: a reused reference (NONREF, a batch id) names two movements; the identity
+// adds the date, the amount and the direction, and the position among identical ones.
+TEST(Camt053, ABankReferenceReusedForTwoMovementsKeepsBothApart) {
+  const BankFile f = parse_camt053(document(statement("S", "1",
+                                                      entry("5.00", "CRDT", "<AcctSvcrRef>NONREF</AcctSvcrRef>") +
+                                                          entry("6.00", "CRDT", "<AcctSvcrRef>NONREF</AcctSvcrRef>") +
+                                                          entry("6.00", "DBIT", "<AcctSvcrRef>NONREF</AcctSvcrRef>") +
+                                                          entry("6.00", "CRDT", "<AcctSvcrRef>NONREF</AcctSvcrRef>"))));
+  ASSERT_EQ(f.entries.size(), 4u);
+  for (const BankEntry &e : f.entries) {
+    EXPECT_EQ(e.key, "camt:1:NONREF");
+  }
+  EXPECT_EQ(f.entries[0].identity, "camt:1:NONREF:2026-03-05:500");
+  EXPECT_EQ(f.entries[1].identity, "camt:1:NONREF:2026-03-05:600");
+  EXPECT_EQ(f.entries[2].identity, "camt:1:NONREF:2026-03-05:-600");
+  EXPECT_EQ(f.entries[3].identity, "camt:1:NONREF:2026-03-05:600#2");
+  // The same bytes again give the same identities: the same file twice is the same money.
+  const BankFile again =
+      parse_camt053(document(statement("S", "1",
+                                       entry("5.00", "CRDT", "<AcctSvcrRef>NONREF</AcctSvcrRef>") +
+                                           entry("6.00", "CRDT", "<AcctSvcrRef>NONREF</AcctSvcrRef>") +
+                                           entry("6.00", "DBIT", "<AcctSvcrRef>NONREF</AcctSvcrRef>") +
+                                           entry("6.00", "CRDT", "<AcctSvcrRef>NONREF</AcctSvcrRef>"))));
+  for (std::size_t i = 0; i < f.entries.size(); ++i) {
+    EXPECT_EQ(again.entries[i].identity, f.entries[i].identity);
+  }
+  // A reversal is other money than the credit it takes back.
+  const BankFile rev = parse_camt053(
+      document(statement("S", "1", entry("6.00", "DBIT", "<AcctSvcrRef>R</AcctSvcrRef><RvslInd>true</RvslInd>"))));
+  EXPECT_EQ(rev.entries.at(0).identity, "camt:1:R:2026-03-05:-600:R");
+}
+
+// Issue 20 item 12: a booked entry of 0.00 is no movement; it is left out and its line said.
+TEST(Camt053, BookedEntriesOfZeroAreLeftOutWithTheirLines) {
+  const BankFile f = parse_camt053(document(statement(
+      "S", "1",
+      balance("OPBD", "1.00") + balance("CLBD", "8.00") + entry("0.00", "CRDT", "<AcctSvcrRef>Z</AcctSvcrRef>") +
+          entry("5.00", "CRDT", "<AcctSvcrRef>A</AcctSvcrRef>") +
+          entry("2.00", "CRDT", "<NtryDtls>" + tx("2.00") + tx("0") + "</NtryDtls>") + entry("0", "DBIT"))));
+  ASSERT_EQ(f.entries.size(), 2u);
+  EXPECT_EQ(f.entries[0].amount, 500);
+  EXPECT_EQ(f.entries[1].amount, 200);
+  ASSERT_EQ(f.skipped_zero_lines.size(), 3u);
+  EXPECT_EQ(f.skipped_zero_lines[0], 9u);
+  EXPECT_EQ(f.skipped_zero_lines[1], 11u); // the transaction of 0 inside the batch
+  EXPECT_EQ(f.skipped_zero_lines[2], 12u);
+}
+
+// Issue 20 item 12: xs:decimal amounts, and a fraction of a centavo refused.
+TEST(Camt053, AmountsAreReadAsXsDecimal) {
+  const BankFile f = parse_camt053(document(statement("S", "1",
+                                                      balance("OPBD", ".6") + balance("CLBD", "19.35000") +
+                                                          entry("18.150", "CRDT", "<AcctSvcrRef>A</AcctSvcrRef>") +
+                                                          entry("+0.60", "CRDT", "<AcctSvcrRef>B</AcctSvcrRef>"))));
+  ASSERT_EQ(f.entries.size(), 2u);
+  EXPECT_EQ(f.entries[0].amount, 1815);
+  EXPECT_EQ(f.entries[1].amount, 60);
+  EXPECT_EQ(f.opening_balance, 60);
+  const Refusal r = camt_refusal(document(statement("S", "1", entry("18.155", "CRDT"))));
+  EXPECT_EQ(r.line, 7u);
+  EXPECT_EQ(r.field, "Ntry/Amt");
+  EXPECT_EQ(r.value, "18.155");
+  EXPECT_NE(r.message.find("a fraction of a centavo"), std::string::npos) << r.message;
+  EXPECT_EQ(camt_refusal(document(statement("S", "1", entry(".", "CRDT")))).field, "Ntry/Amt");
+}
+
+// Issue 20 item 12: TxsSummry is the statement's control record.
+TEST(Camt053, TheTransactionSummaryMustAgreeWithTheEntries) {
+  const auto with_summary = [](const std::string &summary) {
+    return document(statement("S", "1",
+                              "<TxsSummry>" + summary + "</TxsSummry>\n" + entry("5.00", "CRDT") +
+                                  entry("2.00", "DBIT") +
+                                  replaced(entry("9.00", "CRDT"), "<Sts>BOOK</Sts>", "<Sts>PDNG</Sts>")));
+  };
+  const std::string good = "<TtlNtries><NbOfNtries>2</NbOfNtries><Sum>7.00</Sum><TtlNetNtry><Amt>3</Amt>"
+                           "<CdtDbtInd>CRDT</CdtDbtInd></TtlNetNtry></TtlNtries>"
+                           "<TtlCdtNtries><NbOfNtries>1</NbOfNtries><Sum>5</Sum></TtlCdtNtries>"
+                           "<TtlDbtNtries><NbOfNtries>1</NbOfNtries><Sum>2.00</Sum></TtlDbtNtries>";
+  EXPECT_EQ(parse_camt053(with_summary(good)).entries.size(), 2u);
+  // Counting the pending entry too is the bank's choice, and agrees as well.
+  EXPECT_EQ(
+      parse_camt053(with_summary("<TtlNtries><NbOfNtries>3</NbOfNtries><Sum>16.00</Sum></TtlNtries>")).entries.size(),
+      2u);
+
+  const Refusal count = camt_refusal(with_summary("<TtlNtries><NbOfNtries>14</NbOfNtries></TtlNtries>"));
+  EXPECT_EQ(count.line, 7u);
+  EXPECT_EQ(count.field, "TxsSummry/TtlNtries/NbOfNtries");
+  EXPECT_EQ(count.value, "14");
+  EXPECT_NE(count.message.find("declares 14 but holds 2 booked (3 in all) entries"), std::string::npos)
+      << count.message;
+  const Refusal sum =
+      camt_refusal(with_summary("<TtlCdtNtries><NbOfNtries>1</NbOfNtries><Sum>6.00</Sum></TtlCdtNtries>"));
+  EXPECT_EQ(sum.field, "TxsSummry/TtlCdtNtries/Sum");
+  EXPECT_NE(sum.message.find("declares a sum of 6.00 but its booked entries add up to 5.00"), std::string::npos)
+      << sum.message;
+  const Refusal debits = camt_refusal(with_summary("<TtlDbtNtries><NbOfNtries>2</NbOfNtries></TtlDbtNtries>"));
+  EXPECT_EQ(debits.field, "TxsSummry/TtlDbtNtries/NbOfNtries");
+  const Refusal net = camt_refusal(
+      with_summary("<TtlNtries><TtlNetNtry><Amt>3.00</Amt><CdtDbtInd>DBIT</CdtDbtInd></TtlNetNtry></TtlNtries>"));
+  EXPECT_EQ(net.field, "TxsSummry/TtlNtries/TtlNetNtry/Amt");
+  EXPECT_NE(net.message.find("declares a net of -3.00 but its booked entries net 3.00"), std::string::npos)
+      << net.message;
+}
+
+// Issue 20 items 7 and 12: what the XML says about itself, and the characters it may carry.
+TEST(Camt053, OtherEncodingsAndControlCharactersAreRefusedWithLineAndField) {
+  const Refusal latin1 =
+      camt_refusal(replaced(document(statement("S", "1", "")), "encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\""));
+  EXPECT_EQ(latin1.line, 1u);
+  EXPECT_EQ(latin1.field, "encoding");
+  EXPECT_EQ(latin1.value, "ISO-8859-1");
+  EXPECT_EQ(
+      parse_camt053(replaced(document(statement("S", "1", "")), "encoding=\"UTF-8\"", "encoding='utf-8'")).account,
+      "1");
+  const Refusal utf16 = camt_refusal(std::string("\xFF\xFE<\0?\0x\0", 8));
+  EXPECT_EQ(utf16.line, 1u);
+  EXPECT_EQ(utf16.field, "encoding");
+  EXPECT_EQ(utf16.value, "0xFF 0xFE");
+
+  const std::string nul_ref = document(
+      statement("S", "1",
+                entry("5.00", "CRDT",
+                      "<NtryDtls>" + tx("5.00", "", "<RmtInf><Ustrd>F1&#0;F2</Ustrd></RmtInf>") + "</NtryDtls>")));
+  const Refusal nul = camt_refusal(nul_ref);
+  EXPECT_EQ(nul.line, 7u);
+  EXPECT_EQ(nul.field, "Ustrd");
+  EXPECT_EQ(nul.value, "&#0;");
+  const Refusal esc = camt_refusal(replaced(nul_ref, "&#0;", "&#x1b;"));
+  EXPECT_EQ(esc.field, "Ustrd");
+  EXPECT_NE(esc.message.find("U+001B"), std::string::npos) << esc.message;
+  const Refusal raw = camt_refusal(replaced(nul_ref, "&#0;", "\x1B"));
+  EXPECT_EQ(raw.field, "Ustrd");
+  EXPECT_EQ(raw.value, "U+001B");
+  // Tab is text; a line break only in the free text, not in a name.
+  EXPECT_EQ(parse_camt053(replaced(nul_ref, "&#0;", "&#9;&#10;")).entries.at(0).remittance, "F1\t\nF2");
+  const Refusal name = camt_refusal(replaced(replaced(nul_ref, "&#0;", ""), "<RmtInf>",
+                                             "<RltdPties><Dbtr><Nm>ACME&#10;SA</Nm></Dbtr></RltdPties><RmtInf>"));
+  EXPECT_EQ(name.line, 7u);
+  EXPECT_EQ(name.field, "RltdPties/Nm");
+  EXPECT_EQ(name.value, "U+000A");
+}
+
+// Issue 20 item 12: no text of a movement longer than cartera stores.
+TEST(Camt053, ATextLongerThanTheLimitIsRefused) {
+  const std::string long_text(cartera::payments::kMaxTextField + 1, 'x');
+  const Refusal r = camt_refusal(document(statement(
+      "S", "1",
+      entry("5.00", "CRDT",
+            "<NtryDtls>" + tx("5.00", "", "<RmtInf><Ustrd>" + long_text + "</Ustrd></RmtInf>") + "</NtryDtls>"))));
+  EXPECT_EQ(r.line, 7u);
+  EXPECT_EQ(r.field, "RmtInf/Ustrd");
+  EXPECT_NE(r.message.find("2049 bytes; cartera stores at most 2048"), std::string::npos) << r.message;
+  const std::string at_limit(cartera::payments::kMaxTextField, 'x');
+  EXPECT_EQ(parse_camt053(document(statement(
+                              "S", "1",
+                              entry("5.00", "CRDT",
+                                    "<NtryDtls>" + tx("5.00", "", "<RmtInf><Ustrd>" + at_limit + "</Ustrd></RmtInf>") +
+                                        "</NtryDtls>"))))
+                .entries.at(0)
+                .remittance.size(),
+            at_limit.size());
 }
 
 TEST(Camt053, PendingAndInformationalEntriesAreSkipped) {
@@ -682,4 +835,14 @@ TEST(Camt053, UnsafeOrUndecodableBytesAreRefusedBeforeParsing) {
   EXPECT_EQ(overlong.value, "0xC0");
   const Refusal empty = camt_refusal("");
   EXPECT_EQ(empty.field, "XML");
+}
+
+// Issue 20 item 12: a file larger than cartera reads is refused before it is parsed.
+TEST(Camt053, AFileAboveTheSizeLimitIsRefusedBeforeParsing) {
+  const std::string big(cartera::payments::kMaxBankFileBytes + 1, ' ');
+  const Refusal r = camt_refusal(big);
+  EXPECT_EQ(r.line, 0u);
+  EXPECT_EQ(r.field, "file");
+  EXPECT_EQ(r.value, std::to_string(big.size()) + " bytes");
+  EXPECT_NE(r.message.find("larger than the 256 MB"), std::string::npos) << r.message;
 }
