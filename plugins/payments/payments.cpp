@@ -555,7 +555,14 @@ private:
   }
 
   // Reversals the bank reported: each finds the credit it takes back, or waits in the queue.
-  static std::pair<std::int64_t, std::int64_t> handle_reversals(Context &ctx) {
+  struct ReversalsHandled {
+    std::int64_t returned = 0; // paired with their credit: returned checks
+    std::int64_t returned_amount = 0;
+    std::int64_t unpaired = 0; // no credit to pair: in the unidentified queue, apart from credits
+    std::int64_t unpaired_amount = 0;
+  };
+
+  static ReversalsHandled handle_reversals(Context &ctx) {
     struct Reversal {
       std::string key;
       std::int64_t amount;
@@ -575,8 +582,7 @@ private:
                                      std::string(op.text(6))});
       }
     }
-    std::int64_t count = 0;
-    std::int64_t total = 0;
+    ReversalsHandled handled;
     std::vector<std::string> orphans;
     for (const auto &r : reversals) {
       const std::int64_t amount = r.amount < 0 ? -r.amount : r.amount;
@@ -595,14 +601,16 @@ private:
       }
       if (credit.empty()) {
         orphans.push_back(r.key);
+        ++handled.unpaired;
+        handled.unpaired_amount += r.amount;
         continue;
       }
       record_returned_check(ctx, credit, r.key, amount, r.booked, r.text.empty() ? "reversión del banco" : r.text);
-      ++count;
-      total += amount;
+      ++handled.returned;
+      handled.returned_amount += amount;
     }
     set_status(ctx, orphans, "unidentified");
-    return {count, total};
+    return handled;
   }
 
   static void match(Context &ctx) {
@@ -627,7 +635,7 @@ private:
       }
     }
     // First what the bank took back, so that a returned credit is not matched.
-    const auto [returned, returned_amount] = handle_reversals(ctx);
+    const ReversalsHandled reversals = handle_reversals(ctx);
     std::vector<OpenInvoice> open = open_invoices(ctx, date);
     std::vector<Movement> movements;
     {
@@ -682,15 +690,26 @@ private:
              cartera::make_value(std::string_view("")),
              cartera::make_value(static_cast<std::int64_t>(result.unidentified.size())),
              cartera::make_value(std::int64_t{0}), cartera::make_value(cartera::Centavos{unidentified_amount})});
-    if (returned > 0) {
+    if (reversals.returned > 0) {
       ctx.row({cartera::make_value(std::string_view(batch)), cartera::make_value(std::string_view("(returned checks)")),
-               cartera::make_value(std::string_view("")), cartera::make_value(returned),
-               cartera::make_value(std::int64_t{0}), cartera::make_value(cartera::Centavos{returned_amount})});
+               cartera::make_value(std::string_view("")), cartera::make_value(reversals.returned),
+               cartera::make_value(std::int64_t{0}),
+               cartera::make_value(cartera::Centavos{reversals.returned_amount})});
+    }
+    // Reversals with no credit to pair wait in the same queue as the unidentified credits, but
+    // are counted and summed apart: they are money the bank took back, not money to place.
+    if (reversals.unpaired > 0) {
+      ctx.row({cartera::make_value(std::string_view(batch)),
+               cartera::make_value(std::string_view("(unpaired reversals)")), cartera::make_value(std::string_view("")),
+               cartera::make_value(reversals.unpaired), cartera::make_value(std::int64_t{0}),
+               cartera::make_value(cartera::Centavos{reversals.unpaired_amount})});
     }
     ctx.info("batch " + batch + ": " + std::to_string(movements.size() - result.unidentified.size()) + " of " +
              std::to_string(movements.size()) + " movements placed, " + std::to_string(result.applications.size()) +
              " proposals for the lead's review; " + std::to_string(result.unidentified.size()) +
-             " unidentified (cartera payments unidentified)");
+             " unidentified credits" +
+             (reversals.unpaired > 0 ? " and " + std::to_string(reversals.unpaired) + " unpaired reversals" : "") +
+             " (cartera payments unidentified)");
   }
 
   // amount of movement key, by hand: to an open invoice (the rest to its customer's credit), or
@@ -1462,17 +1481,27 @@ private:
                  column("age_days", CARTERA_TYPE_INTEGER), column("amount", CARTERA_TYPE_CENTAVOS),
                  column("payer_id", CARTERA_TYPE_TEXT), column("payer_name", CARTERA_TYPE_TEXT),
                  column("remittance", CARTERA_TYPE_TEXT), column("bank_reference", CARTERA_TYPE_TEXT),
-                 column("file", CARTERA_TYPE_TEXT), column("line", CARTERA_TYPE_INTEGER)});
-    std::int64_t total = 0;
-    std::int64_t n = 0;
+                 column("file", CARTERA_TYPE_TEXT), column("line", CARTERA_TYPE_INTEGER),
+                 column("kind", CARTERA_TYPE_TEXT)});
+    // Credits and unpaired reversals, counted and summed apart (as match reports them): a
+    // reversal is not netted into the credits waiting to be placed.
+    std::int64_t credits = 0;
+    std::int64_t credits_total = 0;
+    std::int64_t reversals = 0;
+    std::int64_t reversals_total = 0;
     while (op.step()) {
       const std::int64_t booked = op.date(1).days;
-      total += op.centavos(2).value;
-      ++n;
+      const bool reversal = op.integer(9) != 0;
+      (reversal ? reversals_total : credits_total) += op.centavos(2).value;
+      ++(reversal ? reversals : credits);
       ctx.row({op.column(0), op.column(1), cartera::make_value(date - booked), op.column(2), op.column(3), op.column(4),
-               op.column(5), op.column(6), op.column(7), op.column(8)});
+               op.column(5), op.column(6), op.column(7), op.column(8),
+               cartera::make_value(std::string_view(reversal ? "unpaired reversal" : "credit"))});
     }
-    ctx.info(std::to_string(n) + " unidentified credits, " + cartera::sdk::format_pesos_co(total));
+    ctx.info(std::to_string(credits) + " unidentified credits, " + cartera::sdk::format_pesos_co(credits_total) +
+             (reversals > 0 ? "; " + std::to_string(reversals) + " reversals no credit was found for, " +
+                                  cartera::sdk::format_pesos_co(reversals_total)
+                            : ""));
   }
 
   // An operation's rows straight to the result, as the columns declare them.

@@ -389,6 +389,33 @@ TEST_P(PaymentsReview, MatchingProposesByRuleAndLeavesTheUnknownForTheQueue) {
   EXPECT_EQ(proposals(), p);
 }
 
+// Issue 20 item 12: match and the queue agree. A reversal match cannot pair with a credit waits
+// in the queue, counted and summed apart from the credits (it used to be left out of match's
+// count and netted into the queue's total).
+TEST_P(PaymentsReview, MatchAndTheQueueCountUnpairedReversalsApartFromCredits) {
+  const fs::path file = work_.path() / "reversal.xml";
+  std::ofstream(file) << camt_statement(
+      "R", "<Ntry><Amt Ccy=\"COP\">555.55</Amt><CdtDbtInd>DBIT</CdtDbtInd><RvslInd>true</RvslInd><Sts>BOOK</Sts>"
+           "<BookgDt><Dt>2026-11-22</Dt></BookgDt><AcctSvcrRef>RV1</AcctSvcrRef><NtryDtls><TxDtls><RltdPties><Dbtr>"
+           "<Nm>NADIE</Nm></Dbtr></RltdPties></TxDtls></NtryDtls></Ntry>\n");
+  ASSERT_EQ(as("analista", {"payments", "import", file.string()}).code, 0);
+  const Outcome m = as("analista", {"payments", "match", "--format", "csv"});
+  ASSERT_EQ(m.code, 0) << m.err;
+  EXPECT_TRUE(contains(m.out, ",(unidentified),,1,0,777.77\n")) << m.out;
+  EXPECT_TRUE(contains(m.out, ",(unpaired reversals),,1,0,-555.55\n")) << m.out;
+  const Outcome queue = as("analista", {"payments", "unidentified", "--format", "csv"});
+  ASSERT_EQ(queue.code, 0) << queue.err;
+  EXPECT_EQ(lines(queue.out), 3u) << queue.out;
+  EXPECT_TRUE(contains(queue.out, ",777.77,,DESCONOCIDO,CONSIGNACION,")) << queue.out;
+  EXPECT_TRUE(contains(queue.out, ",credit\n")) << queue.out;
+  EXPECT_TRUE(contains(queue.out, ",-555.55,,NADIE,,RV1,")) << queue.out;
+  EXPECT_TRUE(contains(queue.out, ",unpaired reversal\n")) << queue.out;
+  const Outcome said = cartera::testing::run_cartera(
+      work_.path(), {"--user", "analista", "--now", "2026-11-22T18:00:00", "payments", "unidentified"});
+  EXPECT_TRUE(contains(said.err + said.out, "1 unidentified credits, $ 777,77; 1 reversals no credit was found for"))
+      << said.err << said.out;
+}
+
 TEST_P(PaymentsReview, OnlyAnotherLeadApprovesAndOnlyApprovedApplicationsSettleMovements) {
   // The lead proposes this time: four eyes keeps them from approving it.
   ASSERT_EQ(as("coordinador", {"payments", "match"}).code, 0);
