@@ -136,7 +136,7 @@ public:
       } else if (v.type == CARTERA_TYPE_TEXT) {
         line_ += sdk::csv_field(v.s);
       } else {
-        line_ += plain_text(v);
+        line_ += sdk::csv_field(plain_text(v));
       }
     }
     line_ += '\n';

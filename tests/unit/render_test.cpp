@@ -29,6 +29,32 @@ TEST(Render, CsvQuotesAndKeepsAmountsPlain) {
             "name,amount,due,n\n\"Pérez, \"\"Ana\"\" & <Co>\",1234567.89,2025-11-22,7\nLuz,,1970-01-01,-1\n");
 }
 
+// Issue 20 #8: a cell a spreadsheet would run as a formula is neutralised (OWASP: a leading
+// single quote, the cell quoted) in every CSV; numbers, negative ones included, stay numbers.
+TEST(Render, CsvNeutralisesFormulasButKeepsNumbers) {
+  std::ostringstream out;
+  auto sink = make_sink("csv", out, "m", "j");
+  sink->columns({{"=cmd", CARTERA_TYPE_TEXT}, {"amount", CARTERA_TYPE_CENTAVOS}, {"note", CARTERA_TYPE_TEXT}});
+  const auto row = [&](std::string a, std::int64_t cents, std::string b) {
+    sink->row({OwnedValue{CARTERA_TYPE_TEXT, 0, std::move(a)}, OwnedValue{CARTERA_TYPE_CENTAVOS, cents, ""},
+               OwnedValue{CARTERA_TYPE_TEXT, 0, std::move(b)}});
+  };
+  row("=HYPERLINK(\"http://x\",\"y\")", -12345, "-123.45");
+  row("+57 310", 0, "@SUM(A1)");
+  row("-2+3", 1, "\tx");
+  row("\rx", 2, "-7");
+  row("a=b", 3, "--1");
+  row("-", 4, "+1");
+  sink->finish();
+  EXPECT_EQ(out.str(), "\"'=cmd\",amount,note\n"
+                       "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",-123.45,-123.45\n"
+                       "\"'+57 310\",0.00,\"'@SUM(A1)\"\n"
+                       "\"'-2+3\",0.01,\"'\tx\"\n"
+                       "\"'\rx\",0.02,-7\n"
+                       "a=b,0.03,\"'--1\"\n"
+                       "\"'-\",0.04,\"'+1\"\n");
+}
+
 TEST(Render, JsonHasAmountsAsStringsAndNulls) {
   const std::string j = render("json");
   EXPECT_NE(j.find("\"name\": \"Pérez, \\\"Ana\\\" & <Co>\""), std::string::npos) << j;

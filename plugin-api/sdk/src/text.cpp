@@ -35,11 +35,45 @@ std::string xml_escape(std::string_view s) {
   return out;
 }
 
+namespace {
+// -?[0-9]+(\.[0-9]+)?
+bool plain_number(std::string_view s) noexcept {
+  if (!s.empty() && s.front() == '-') {
+    s.remove_prefix(1);
+  }
+  const std::size_t dot = s.find('.');
+  const std::string_view whole = s.substr(0, dot);
+  const std::string_view frac = dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
+  const auto digits = [](std::string_view d) {
+    return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  return digits(whole) && (dot == std::string_view::npos || digits(frac));
+}
+} // namespace
+
+bool csv_needs_neutralising(std::string_view s) noexcept {
+  if (s.empty()) {
+    return false;
+  }
+  switch (s.front()) {
+  case '=':
+  case '+':
+  case '-':
+  case '@':
+  case '\t':
+  case '\r':
+    return !plain_number(s);
+  default:
+    return false;
+  }
+}
+
 std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) {
+  const bool neutralise = csv_needs_neutralising(s);
+  if (!neutralise && s.find_first_of(",\"\n\r") == std::string_view::npos) {
     return std::string(s);
   }
-  std::string out = "\"";
+  std::string out = neutralise ? "\"'" : "\"";
   for (char c : s) {
     if (c == '"') {
       out += '"';

@@ -12,9 +12,20 @@ namespace cartera::sdk {
 // become U+FFFD: what was stored before intake refused them still gives well-formed XML.
 std::string xml_escape(std::string_view s);
 
-// An RFC 4180 field: quoted, with doubled quotes, only when it holds a comma, a quote or a
-// line break.
+// An RFC 4180 field: quoted, with doubled quotes, when it holds a comma, a quote or a line
+// break. Every CSV cartera writes goes through here (the result renderer of every
+// `--format csv`, the statements' CSV, the generator's export files).
+//
+// Formula injection (OWASP "CSV Injection"): a spreadsheet runs a cell that starts with '=',
+// '+', '-', '@', tab or carriage return as a formula. Such a cell is neutralised: prefixed with
+// a single quote and quoted ("'=HYPERLINK(...)" -> "\"'=HYPERLINK(...)\""). A plain number is
+// left alone, so that amounts stay numbers for the programs that read them: an optional '-',
+// digits, and optionally '.' and digits ("-123.45", "-7"); "+1", "-1e3", "-.5" or "--1" are
+// not plain numbers and are neutralised.
 std::string csv_field(std::string_view s);
+
+// True when csv_field() would prefix s with a quote (exposed for tests and readers).
+bool csv_needs_neutralising(std::string_view s) noexcept;
 
 // Offset of the first byte that does not start well-formed UTF-8 (strict: no overlong forms,
 // no surrogates, nothing above U+10FFFF, so a Latin-1 file is caught), or npos when all is.
