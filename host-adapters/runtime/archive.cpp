@@ -8,6 +8,7 @@
 
 #include <pugixml.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -82,15 +83,31 @@ ArchiveFolder archive_folder(std::string_view xml, const std::string &customer_p
 }
 
 std::string customer_folder(std::string_view customer_id) {
-  std::string out;
-  out.reserve(customer_id.size());
-  for (const char c : customer_id) {
-    const bool keep =
-        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
-    out += keep ? c : '_';
+  const auto safe_byte = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+           c == '_';
+  };
+  const bool plain = !customer_id.empty() && customer_id != "." && customer_id != ".." &&
+                     std::all_of(customer_id.begin(), customer_id.end(), safe_byte);
+  if (plain) {
+    return std::string(customer_id); // the common case, and the names folders had before
   }
-  if (out.empty() || out == "." || out == "..") {
-    out = "_" + out;
+  if (customer_id.empty()) {
+    return "%"; // no escape ends there, so no other id makes it
+  }
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(customer_id.size() * 3);
+  for (const char c : customer_id) {
+    // '.' is escaped too, so that "." and ".." never name the folder itself or its parent.
+    if (safe_byte(c) && c != '.') {
+      out += c;
+    } else {
+      const auto b = static_cast<unsigned char>(c);
+      out += '%';
+      out += kHex[b >> 4];
+      out += kHex[b & 0x0F];
+    }
   }
   return out;
 }

@@ -46,8 +46,11 @@ ArchiveFolder archive_folder(std::string_view xml, const std::string &customer_p
 // attribute) selects in an XML document; empty when absent or the XML does not parse.
 std::string value_at_document_path(std::string_view xml, std::string_view path);
 
-// A customer id as a folder name: letters, digits, '.', '-' and '_' kept, anything else '_';
-// never "", "." or "..".
+// A customer id as a folder name, one folder per id (injective): an id of letters, digits, '.',
+// '-' and '_' (other than "." and "..") is its own folder name, as it always was; any other id
+// is percent-encoded, every byte outside letters, digits, '-' and '_' as %XX ("A/B" -> "A%2FB",
+// "A_B" -> "A_B", ".." -> "%2E%2E", "Peña" -> "Pe%C3%B1a"), and "" is "%". A plain name has no
+// '%', and the escapes decode one way, so two ids never share a folder.
 std::string customer_folder(std::string_view customer_id);
 
 // "estado-de-cuenta-2026-11.pdf" + sha → "estado-de-cuenta-2026-11-1a2b3c4d.pdf". Refuses

@@ -7,6 +7,8 @@
 
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <vector>
 
 namespace fs = std::filesystem;
 using namespace cartera::runtime;
@@ -29,14 +31,50 @@ protected:
 };
 
 TEST(ArchiveNames, ACustomerIdNeverLeavesItsFolder) {
+  // Plain ids keep the folder names they always had.
   EXPECT_EQ(customer_folder("C-0001"), "C-0001");
   EXPECT_EQ(customer_folder("900.123_456-7"), "900.123_456-7");
-  EXPECT_EQ(customer_folder("../../etc"), ".._.._etc");
-  EXPECT_EQ(customer_folder("C/0001"), "C_0001");
-  EXPECT_EQ(customer_folder("Peña"), "Pe__a"); // two UTF-8 bytes, two underscores
-  EXPECT_EQ(customer_folder(""), "_");
-  EXPECT_EQ(customer_folder("."), "_.");
-  EXPECT_EQ(customer_folder(".."), "_..");
+  EXPECT_EQ(customer_folder("A_B"), "A_B");
+  EXPECT_EQ(customer_folder(".hidden"), ".hidden");
+  // Anything else is percent-encoded.
+  EXPECT_EQ(customer_folder("../../etc"), "%2E%2E%2F%2E%2E%2Fetc");
+  EXPECT_EQ(customer_folder("C/0001"), "C%2F0001");
+  EXPECT_EQ(customer_folder("Peña"), "Pe%C3%B1a");
+  EXPECT_EQ(customer_folder("50%"), "50%25");
+  EXPECT_EQ(customer_folder(""), "%");
+  EXPECT_EQ(customer_folder("."), "%2E");
+  EXPECT_EQ(customer_folder(".."), "%2E%2E");
+}
+
+// Issue 20 #12: "A/B" and "A_B" shared one folder. Distinct ids, distinct folders: every pair
+// of short ids over an alphabet of the kept bytes, the escaped ones and the escape itself.
+TEST(ArchiveNames, DistinctCustomersNeverShareAFolder) {
+  EXPECT_NE(customer_folder("A/B"), customer_folder("A_B"));
+  EXPECT_NE(customer_folder("A B"), customer_folder("A_B"));
+  EXPECT_NE(customer_folder("%2F"), customer_folder("/"));
+  const std::string alphabet = "A_.-/%2F \xc3";
+  std::vector<std::string> ids = {""};
+  for (std::size_t len = 1; len <= 3; ++len) {
+    std::vector<std::string> longer;
+    for (const std::string &id : ids) {
+      if (id.size() + 1 == len) {
+        for (const char c : alphabet) {
+          longer.push_back(id + c);
+        }
+      }
+    }
+    ids.insert(ids.end(), longer.begin(), longer.end());
+  }
+  std::map<std::string, std::string> seen;
+  for (const std::string &id : ids) {
+    const std::string folder = customer_folder(id);
+    ASSERT_FALSE(folder.empty());
+    ASSERT_NE(folder, ".");
+    ASSERT_NE(folder, "..");
+    ASSERT_EQ(folder.find('/'), std::string::npos) << id;
+    const auto [it, inserted] = seen.emplace(folder, id);
+    ASSERT_TRUE(inserted || it->second == id) << "'" << id << "' and '" << it->second << "' share " << folder;
+  }
 }
 
 TEST(ArchiveNames, AVersionCarriesTheStartOfItsHash) {
