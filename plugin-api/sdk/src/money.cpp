@@ -170,7 +170,11 @@ std::string group_thousands(std::uint64_t v) {
 
 std::string format_count_co(std::int64_t n) {
   const std::uint64_t mag = n < 0 ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
-  return (n < 0 ? "-" : "") + group_thousands(mag);
+  // Appended, not "-" + grouped: g++ 12 at -O3 inlines operator+(const char *, string &&) into a
+  // memcpy it then warns may overlap (-Wrestrict): a known false positive of g++ 12.
+  std::string out = n < 0 ? "-" : "";
+  out += group_thousands(mag);
+  return out;
 }
 
 std::string format_pesos_co(std::int64_t centavos) {
