@@ -41,8 +41,9 @@ struct Settings {
   std::string charge_to = "contabilidad";
 };
 
+// A configuration problem: refused as input (exit 3), as Context::refuse_config does.
 [[noreturn]] void bad_setting(const std::string &key, const std::string &value, const std::string &expected) {
-  throw Error(CARTERA_E_INVALID_ARGUMENT,
+  throw Error(CARTERA_E_INPUT_REJECTED,
               "interest: setting '" + key + "' is " + expected + ", not '" + value + "' (cartera.xml)");
 }
 

@@ -36,15 +36,10 @@ struct Company {
 };
 
 Company company(Context &ctx) {
+  // A missing or unusable setting is a configuration problem (exit 3), not a usage error.
   const auto required = [&](const char *key) {
-    std::string v = ctx.config(key).value_or("");
-    if (v.empty()) {
-      throw Error(CARTERA_E_INVALID_ARGUMENT,
-                  std::string("receipts: setting '") + key +
-                      "' is missing (cartera.xml <module-settings module=\"org.cartera.receipts\">); a DIAN credit "
-                      "note names the company, its NIT and its e-invoicing software");
-    }
-    return v;
+    return ctx.required_config(key, "org.cartera.receipts needs it: a DIAN credit note names the company, its NIT and "
+                                    "its e-invoicing software");
   };
   Company c;
   c.nit = required("company-nit");
@@ -58,18 +53,17 @@ Company company(Context &ctx) {
   c.write_off_reason = ctx.config("write-off-reason").value_or("3");
   const std::string env = ctx.config("dian-environment").value_or("testing");
   if (env != "testing" && env != "production") {
-    throw Error(CARTERA_E_INVALID_ARGUMENT,
-                "receipts: setting 'dian-environment' is testing or production, not '" + env + "'");
+    Context::refuse_config("dian-environment", env, "testing or production");
   }
   c.environment = env == "production" ? dian::Environment::kProduction : dian::Environment::kTesting;
   const cartera::sdk::IdCheck nit = cartera::sdk::check_id_number(cartera::sdk::IdType::kNit, c.nit);
   if (!nit.ok) {
-    throw Error(CARTERA_E_INVALID_ARGUMENT, "receipts: setting 'company-nit': " + nit.error);
+    Context::refuse_config("company-nit", c.nit, "a NIT (" + nit.error + ")");
   }
   c.nit = nit.normalized.substr(0, nit.normalized.find('-'));
   if (cartera::receipts::credit_note_concepts().by_anexo.count(c.anexo) == 0) {
-    throw Error(CARTERA_E_INVALID_ARGUMENT, "receipts: setting 'dian-anexo': no concept list for Anexo '" + c.anexo +
-                                                "' (schemas/data/dian-credit-note-concepts.xml)");
+    Context::refuse_config("dian-anexo", c.anexo,
+                           "an Anexo with a concept list (schemas/data/dian-credit-note-concepts.xml)");
   }
   return c;
 }

@@ -193,13 +193,21 @@ TEST_P(Receipts, ABadCreditNoteIsRefusedWithWhyAndNothingIsRequested) {
 }
 
 TEST_P(Receipts, TheCompanysDataIsRequiredBeforeAnyDraft) {
-  std::string config = read_text(work_.path() / "cartera.xml");
-  config = std::regex_replace(config, std::regex(R"(\s*<setting key="software-pin"[^>]*/>)"), "");
-  std::ofstream(work_.path() / "cartera.xml") << config;
-  const Outcome r =
+  const std::string original = read_text(work_.path() / "cartera.xml");
+  std::ofstream(work_.path() / "cartera.xml")
+      << std::regex_replace(original, std::regex(R"(\s*<setting key="software-pin"[^>]*/>)"), "");
+  Outcome r =
       as("analista", {"receipts", "credit-note", "--invoice", "F2", "--reason", "4", "--amount", "1", "--note", "x"});
-  EXPECT_EQ(r.code, 2);
+  // A configuration problem (README's exit 3), not a usage error (exit 2 until issue 20).
+  EXPECT_EQ(r.code, 3) << r.err;
   EXPECT_TRUE(contains(r.err, "setting 'software-pin' is missing")) << r.err;
+  // The same for a setting that is there but unusable.
+  std::ofstream(work_.path() / "cartera.xml")
+      << std::regex_replace(original, std::regex(R"(<setting key="company-nit" value="[^"]*"/>)"),
+                            R"(<setting key="company-nit" value="80019726X"/>)");
+  r = as("analista", {"receipts", "credit-note", "--invoice", "F2", "--reason", "4", "--amount", "1", "--note", "x"});
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_TRUE(contains(r.err, "setting 'company-nit'")) << r.err;
 }
 
 TEST_P(Receipts, TheLeadsApprovedWriteOffsOweOneCreditNoteEachOnceAndTreasuryItsReceipts) {

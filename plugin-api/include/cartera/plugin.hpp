@@ -205,6 +205,22 @@ public:
     detail::check(s, "reading setting '" + std::string(key) + "'");
     return std::string(view(out));
   }
+  // A setting the job cannot do without (cartera.xml <module-settings>): absent or empty, the
+  // job is refused as a configuration problem, CARTERA_E_INPUT_REJECTED, which the host turns
+  // into exit 3 (README "Exit codes"), not a usage error: the caller's command line was fine.
+  [[nodiscard]] std::string required_config(std::string_view key, std::string_view why) const {
+    std::optional<std::string> v = config(key);
+    if (!v || v->empty()) {
+      throw Error(CARTERA_E_INPUT_REJECTED,
+                  "setting '" + std::string(key) + "' is missing (cartera.xml <module-settings>); " + std::string(why));
+    }
+    return std::move(*v);
+  }
+  // A setting whose value the module cannot use: the same configuration refusal (exit 3).
+  [[noreturn]] static void refuse_config(std::string_view key, std::string_view value, std::string_view expected) {
+    throw Error(CARTERA_E_INPUT_REJECTED, "setting '" + std::string(key) + "' is " + std::string(expected) + ", not '" +
+                                              std::string(value) + "' (cartera.xml <module-settings>)");
+  }
   [[nodiscard]] std::int64_t now_utc_us() const noexcept { return host_->now_utc_us(call_); }
   [[nodiscard]] std::string request_id() const { return std::string(view(host_->request_id(call_))); }
 
