@@ -111,6 +111,9 @@ Args parse_args(int argc, char **argv) {
       a.flags.push_back(name);
     }
   }
+  for (std::size_t i = 0; i < a.words.size() && i < 2; ++i) {
+    a.global.command += (i > 0 ? " " : "") + a.words[i];
+  }
   return a;
 }
 

@@ -21,7 +21,7 @@ using namespace cartera::runtime;
 
 namespace {
 
-void require_any_role(const Host &host, const std::string &action) {
+void require_any_role(Host &host, const std::string &action) {
   const Identity &who = host.identity();
   if (!who.has_role("analyst") && !who.has_role("lead")) {
     host.require_role("analyst", action); // names who may

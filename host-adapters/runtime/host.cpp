@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <pwd.h>
 #include <sstream>
@@ -97,7 +98,8 @@ std::atomic<int> &Host::cancel_flag() {
   return flag;
 }
 
-Host::Host(const GlobalOptions &options) : install_(InstallPaths::from_executable()), quiet_(options.quiet) {
+Host::Host(const GlobalOptions &options)
+    : install_(InstallPaths::from_executable()), command_(options.command), quiet_(options.quiet) {
   schemas_ = std::make_unique<SchemaSet>(install_.schema_dir / "xml");
   std::optional<fs::path> config_path = options.config;
   if (!config_path) {
@@ -150,37 +152,42 @@ void Host::resolve_identity(const GlobalOptions &options) {
     identity_.roles = known_roles();
     identity_.department = options.department.value_or(config_.departments.front().id);
     if (config_.find_department(identity_.department) == nullptr) {
-      not_permitted("department '" + identity_.department + "' is not declared in the configuration");
+      refuse(command_, "department '" + identity_.department + "' is not declared in the configuration");
     }
     return;
   }
   const User *mapped = config_.user_of_os_account(identity_.os_account);
   const User *u = mapped;
+  // A refusal is audited under the user the account is (or the name claimed, marked: configured
+  // ids cannot hold ':'); the row names the account too (the store's caller).
+  identity_.department = options.department.value_or("");
   if (named && (mapped == nullptr || mapped->id != *named)) {
-    identity_.user = *named; // for the refusal's words until it is established
+    identity_.user = mapped != nullptr ? mapped->id : "unknown:" + *named;
     u = config_.find_user(*named);
     if (u == nullptr) {
-      not_permitted("user '" + *named + "' is not declared in " + config_.source.string());
+      identity_.user = "unknown:" + *named;
+      refuse(command_, "user '" + *named + "' is not declared in " + config_.source.string());
     }
     const Delegation *d = config_.find_delegation(identity_.os_account);
     if (d == nullptr || !d->allows(*named)) {
-      not_permitted("the operating-system account '" + identity_.os_account + "' may not act as '" + *named + "'" +
-                    (mapped != nullptr ? " (it is '" + mapped->id + "')"
-                                       : " (it is not mapped to any user: <user os-account=\"" + identity_.os_account +
-                                             "\"> in " + config_.source.string() + ")") +
-                    "; an account that acts for others is listed as <os-account name=\"" + identity_.os_account +
-                    "\" acts-for=\"...\"/> in <users>");
+      refuse(command_, "the operating-system account '" + identity_.os_account + "' may not act as '" + *named + "'" +
+                           (mapped != nullptr ? " (it is '" + mapped->id + "')"
+                                              : " (it is not mapped to any user: <user os-account=\"" +
+                                                    identity_.os_account + "\"> in " + config_.source.string() + ")") +
+                           "; an account that acts for others is listed as <os-account name=\"" +
+                           identity_.os_account + "\" acts-for=\"...\"/> in <users>");
     }
     identity_.acting_for = true;
   } else if (u == nullptr) {
-    not_permitted("the operating-system account '" + identity_.os_account + "' is not mapped to a user in " +
-                  config_.source.string() + " (<user ... os-account=\"" + identity_.os_account + "\"/>)");
+    identity_.user = "unknown:" + identity_.os_account;
+    refuse(command_, "the operating-system account '" + identity_.os_account + "' is not mapped to a user in " +
+                         config_.source.string() + " (<user ... os-account=\"" + identity_.os_account + "\"/>)");
   }
   identity_.user = u->id;
   identity_.roles = u->roles;
   identity_.department = options.department.value_or(u->departments.front());
   if (!u->in_department(identity_.department)) {
-    not_permitted("user '" + u->id + "' does not belong to department '" + identity_.department + "'");
+    refuse(command_, "user '" + u->id + "' does not belong to department '" + identity_.department + "'");
   }
 }
 
@@ -429,12 +436,29 @@ std::string Host::now_iso() const {
   return format_instant_utc(now_us_);
 }
 
-void Host::require_role(const std::string &role, const std::string &action) const {
+void Host::require_role(const std::string &role, const std::string &action) {
   if (identity_.has_role(role)) {
     return;
   }
-  not_permitted("user '" + identity_.user + "' may not " + action + ": it needs the '" + role +
-                "' role, which these users have: " + join(config_.users_with_role(role)));
+  refuse(command_, "user '" + identity_.user + "' may not " + action + ": it needs the '" + role +
+                       "' role, which these users have: " + join(config_.users_with_role(role)));
+}
+
+void Host::audit_refusal(const std::string &object, const std::string &reason) noexcept {
+  try {
+    store().audit(AuditEntry{0, now_iso(), identity_.user, identity_.department, "refused",
+                             object.empty() ? "cartera" : object, reason});
+  } catch (const std::exception &e) {
+    try {
+      std::cerr << "cartera: warning: the refusal below is not in the audit trail: " << e.what() << "\n";
+    } catch (...) { // NOLINT(bugprone-empty-catch): nothing is left to tell it with
+    }
+  }
+}
+
+void Host::refuse(const std::string &object, const std::string &reason) {
+  audit_refusal(object, reason);
+  not_permitted(reason);
 }
 
 } // namespace cartera::runtime

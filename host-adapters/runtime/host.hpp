@@ -32,6 +32,7 @@ struct GlobalOptions {
   std::optional<std::string> now;        // --now: fixes the clock (tests, replays)
   bool quiet = false;
   bool no_identity = false; // `cartera init` only: sets up before any user can be named
+  std::string command;      // the command's words ("payments approve"), what a refusal's audit row names
 };
 
 struct Identity {
@@ -72,7 +73,15 @@ public:
   [[nodiscard]] bool quiet() const noexcept { return quiet_; }
 
   // Refuses (exit 4) unless the caller has role; the message names who does.
-  void require_role(const std::string &role, const std::string &action) const;
+  void require_role(const std::string &role, const std::string &action);
+
+  // Every exit-4 refusal goes through here: an audit row (action "refused", object what was
+  // refused, detail why) written on its own, outside any run's transaction, then the refusal.
+  // If the row cannot be written (the database cannot be opened), stderr says so and the
+  // refusal stands.
+  [[noreturn]] void refuse(const std::string &object, const std::string &reason);
+  // The audit row alone, for a refusal already decided elsewhere (a module's four eyes).
+  void audit_refusal(const std::string &object, const std::string &reason) noexcept;
 
   // Set by SIGINT/SIGTERM; modules see it through is_cancelled.
   static std::atomic<int> &cancel_flag();
@@ -82,6 +91,7 @@ private:
   std::unique_ptr<SchemaSet> schemas_;
   Config config_;
   Identity identity_;
+  std::string command_; // GlobalOptions::command
   std::int64_t now_us_ = 0;
   bool quiet_ = false;
   std::optional<ModuleCatalog> catalog_;

@@ -343,9 +343,10 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
     for (const auto *u : host.config().users_with_role("it")) {
       it_users += (it_users.empty() ? "" : ", ") + u->id;
     }
-    not_permitted("module '" + m.name + "' (" + m.id + ") is not enabled for department '" + who.department +
-                  "'; a user with the 'it' role" + (it_users.empty() ? "" : " (" + it_users + ")") +
-                  " can enable it: cartera modules enable " + m.name + " --department " + who.department);
+    host.refuse(m.name + " " + job->name,
+                "module '" + m.name + "' (" + m.id + ") is not enabled for department '" + who.department +
+                    "'; a user with the 'it' role" + (it_users.empty() ? "" : " (" + it_users + ")") +
+                    " can enable it: cartera modules enable " + m.name + " --department " + who.department);
   }
   if (!job->roles.empty()) {
     bool allowed = false;
@@ -355,7 +356,8 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
       list += (list.empty() ? "" : ", ") + r;
     }
     if (!allowed) {
-      not_permitted("user '" + who.user + "' may not run " + m.name + " " + job->name + ": it needs the role " + list);
+      host.refuse(m.name + " " + job->name,
+                  "user '" + who.user + "' may not run " + m.name + " " + job->name + ": it needs the role " + list);
     }
   }
 
@@ -494,6 +496,9 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
     store.finish_run(run_id, "failed", f.what(), host.now_iso());
     work.abandon(); // the workers stop placing before what they placed is removed
     sweep_unfinished_placements(host.config().archive_dir, store);
+    if (f.code() == ExitCode::kNotPermitted) { // the module refused (four eyes): audited as the host's are
+      host.audit_refusal(m.name + " " + job->name, f.what());
+    }
     throw;
   } catch (const soci::soci_error &e) {
     const std::string message = m.name + " " + job->name + ": database: " + e.get_error_message();

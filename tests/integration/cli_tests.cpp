@@ -144,7 +144,20 @@ TEST_F(Cli, ModulesAreEnabledPerDepartmentByItOnlyWithAnAuditTrail) {
   const Outcome audit = as("ivan", {"audit", "--format", "csv"});
   EXPECT_TRUE(contains(audit.out, ",ivan,sistemas,module.disable,org.test.good,department=cartera")) << audit.out;
   EXPECT_TRUE(contains(audit.out, ",ivan,sistemas,module.enable,org.test.good,department=cartera")) << audit.out;
-  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit WHERE action <> 'refused'"), 2);
+  // Every refusal above is audited (issue 20 #11): the module not enabled (three times) and the
+  // role missing, each with who, what and why.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit WHERE action = 'refused'"), 4);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit WHERE action = 'refused' AND user_id = 'ana' AND department = "
+                  "'cartera' AND object = 'good hello' AND detail LIKE 'module ''good'' (org.test.good) is not "
+                  "enabled for department ''cartera''%'"),
+            2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit WHERE action = 'refused' AND user_id = 'tomas' AND department = "
+                  "'tesoreria' AND object = 'good hello'"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit WHERE action = 'refused' AND user_id = 'ana' AND object = "
+                  "'modules enable' AND detail LIKE '%needs the ''it'' role%'"),
+            1);
 
   const Outcome bad_dep = as("ivan", {"modules", "enable", "good", "--department", "ventas"});
   EXPECT_EQ(bad_dep.code, 2);
@@ -219,6 +232,38 @@ TEST_F(Cli, UnknownUserAndForeignDepartmentAreNotPermitted) {
   const Outcome foreign = run({"--user", "ana", "--department", "tesoreria", "runs"});
   EXPECT_EQ(foreign.code, 4);
   EXPECT_TRUE(contains(foreign.err, "does not belong to department 'tesoreria'")) << foreign.err;
+}
+
+// Issue 20 #11: a refusal is a security event. The unknown user is audited under the name it
+// claimed, marked (configured ids cannot hold ':'); a foreign department and a missing role
+// under the caller; and when the audit cannot be written, the refusal still stands and says so.
+TEST_F(Cli, EveryRefusalLeavesAnAuditRow) {
+  ASSERT_EQ(as("mallory", {"payments", "approve", "--all"}).code, 4);
+  ASSERT_EQ(run({"--user", "ana", "--department", "tesoreria", "runs"}).code, 4);
+  enable("good", "cartera");
+  ASSERT_EQ(as("ana", {"good", "approve"}).code, 4);
+  ASSERT_EQ(as("tomas", {"good", "hello"}).code, 4);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit WHERE action = 'refused' AND user_id = 'unknown:mallory' AND "
+                  "object = 'payments approve' AND detail LIKE 'user ''mallory'' is not declared%'"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit WHERE action = 'refused' AND user_id = 'ana' AND department = "
+                  "'tesoreria' AND object = 'runs' AND detail LIKE '%does not belong to department ''tesoreria''%'"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit WHERE action = 'refused' AND user_id = 'ana' AND department = "
+                  "'cartera' AND object = 'good approve' AND detail LIKE '%it needs the role lead%'"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit WHERE action = 'refused' AND user_id = 'tomas' AND object = "
+                  "'good hello' AND detail LIKE '%is not enabled for department ''tesoreria''%'"),
+            1);
+  const Outcome audit = as("ivan", {"audit", "--format", "csv"});
+  EXPECT_TRUE(contains(audit.out, ",unknown:mallory,,refused,payments approve,")) << audit.out;
+
+  // No database to write to: the refusal is the same, and stderr says it is not audited.
+  const Outcome blind =
+      run({"--user", "mallory", "--db", "sqlite3:" + (work_.path() / "no/such/dir/x.db").string(), "runs"});
+  EXPECT_EQ(blind.code, 4) << blind.err;
+  EXPECT_TRUE(contains(blind.err, "the refusal below is not in the audit trail")) << blind.err;
+  EXPECT_TRUE(contains(blind.err, "user 'mallory' is not declared")) << blind.err;
 }
 
 TEST_F(Cli, JobRunsAreJournaledAndReRunsEmitNoDuplicateDocuments) {
