@@ -50,7 +50,7 @@ Answer receive_acknowledgement(runtime::Host &host, std::string_view bytes, cons
     a.already_recorded = true;
     return a;
   }
-  soci::transaction tr(store.session());
+  sql::WriteTransaction tr(store.session());
   store.record_answer(a.document, a.from, a.accepted, a.number, a.reason, utc_now_iso());
   store.audit(runtime::AuditEntry{0, utc_now_iso(), a.from, "", a.accepted ? "acknowledged" : "rejected", a.document,
                                   a.accepted ? "number " + a.number : "reason: " + a.reason});

@@ -110,7 +110,7 @@ void raise_alert(runtime::Host &host, const std::string &run_id, const Recipient
   const std::string key = d.document_id + "/" + r.id;
   const std::string id = runtime::document_id("cartera.exchange", "delivery-alert", key);
   {
-    soci::transaction tr(store.session());
+    sql::WriteTransaction tr(store.session());
     std::vector<runtime::DocumentEntry> alert{runtime::DocumentEntry{
         id, run_id, "cartera.exchange", "delivery-alert", key, id + ".xml", runtime::sha256_hex(content),
         static_cast<long long>(content.size()), utc_now_iso(), content}};

@@ -826,7 +826,7 @@ ImportReport import_export(sql::Database &db, const ExportFiles &files, const Pr
     s << "PRAGMA temp_store = MEMORY";
   }
   try {
-    soci::transaction tr(s);
+    sql::WriteTransaction tr(s);
     write(db, agency, progress, "importing agencies", done, total);
     write(db, advisor, progress, "importing advisors", done, total);
     write(db, company, progress, "importing companies", done, total);

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace cartera::runtime {
@@ -428,9 +429,35 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
   // The journal row is finished as failed by the handler below, after the transaction has
   // rolled back (inside it, the update would be rolled back too).
   const auto failed = [](ExitCode code, const std::string &message) { throw Failure(code, message); };
+  // The run's own failure is what the caller reads: a journal that cannot be written then (the
+  // database still locked) leaves the row running, which a later run marks interrupted.
+  // What the run placed in the customers' folders goes with it (placement_log.hpp), once the
+  // workers have stopped placing.
+  const auto finish_failed = [&](const std::string &message) {
+    try {
+      store.finish_run(run_id, "failed", message, host.now_iso());
+    } catch (const Failure &) { // NOLINT(bugprone-empty-catch): see above
+    }
+    work.abandon();
+    try {
+      sweep_unfinished_placements(host.config().archive_dir, store);
+    } catch (const std::exception &) { // NOLINT(bugprone-empty-catch): the next run sweeps it
+    }
+  };
   const ReaderObserverScope observing(observer);
   try {
-    soci::transaction tr(store.session());
+    // A job that writes takes SQLite's write lock at its start and keeps it to its commit
+    // (sql::WriteTransaction): a second writer queues behind it for the busy timeout instead of
+    // failing. A job that only reads keeps a deferred transaction, which blocks nobody (WAL);
+    // its journal row is finished after it, since a reader that turns writer fails at once when
+    // another process has committed meanwhile.
+    std::optional<sql::WriteTransaction> writing;
+    std::optional<soci::transaction> reading;
+    if (job->writes) {
+      writing.emplace(store.session());
+    } else {
+      reading.emplace(store.session());
+    }
     cartera_status status = CARTERA_OK;
     {
       Instance instance(*mod, call);
@@ -486,25 +513,25 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
     outcome.messages_queued = archived.messages_new;
     outcome.messages_offered = call.messages.size();
     call.renditions.clear();
-    store.finish_run(run_id, "ok",
-                     "documents: " + std::to_string(outcome.documents_emitted) + " emitted, " +
-                         std::to_string(outcome.documents_already_present) + " already present",
-                     host.now_iso());
-    tr.commit();
+    const std::string done = "documents: " + std::to_string(outcome.documents_emitted) + " emitted, " +
+                             std::to_string(outcome.documents_already_present) + " already present";
+    if (writing) {
+      store.finish_run(run_id, "ok", done, host.now_iso());
+      writing->commit();
+    } else {
+      reading->commit();
+      store.finish_run(run_id, "ok", done, host.now_iso());
+    }
     placed.committed();
   } catch (const Failure &f) {
-    store.finish_run(run_id, "failed", f.what(), host.now_iso());
-    work.abandon(); // the workers stop placing before what they placed is removed
-    sweep_unfinished_placements(host.config().archive_dir, store);
+    finish_failed(f.what());
     if (f.code() == ExitCode::kNotPermitted) { // the module refused (four eyes): audited as the host's are
       host.audit_refusal(m.name + " " + job->name, f.what());
     }
     throw;
   } catch (const soci::soci_error &e) {
     const std::string message = m.name + " " + job->name + ": database: " + e.get_error_message();
-    store.finish_run(run_id, "failed", message, host.now_iso());
-    work.abandon();
-    sweep_unfinished_placements(host.config().archive_dir, store);
+    finish_failed(message);
     throw Failure(ExitCode::kFailure, message);
   }
   outcome.rows = call.rows;

@@ -43,7 +43,7 @@ std::vector<Enablement> RuntimeStore::enablements() {
 bool RuntimeStore::enable(const std::string &module_id, const std::string &department, const std::string &user,
                           const std::string &user_department, const std::string &at) {
   return db_call("enabling module", [&] {
-    soci::transaction tr(session());
+    sql::WriteTransaction tr(session());
     if (is_enabled(module_id, department)) {
       return false;
     }
@@ -59,7 +59,7 @@ bool RuntimeStore::enable(const std::string &module_id, const std::string &depar
 bool RuntimeStore::disable(const std::string &module_id, const std::string &department, const std::string &user,
                            const std::string &user_department, const std::string &at) {
   return db_call("disabling module", [&] {
-    soci::transaction tr(session());
+    sql::WriteTransaction tr(session());
     if (!is_enabled(module_id, department)) {
       return false;
     }
@@ -144,7 +144,7 @@ std::string RuntimeStore::begin_run(const RunEntry &start) {
     // Two processes starting at once read the same count: the one whose insert finds the id
     // taken (it waited for the other's commit) counts again, one further each time.
     for (int skip = 0;; ++skip) {
-      soci::transaction tr(session());
+      sql::WriteTransaction tr(session());
       int count = 0;
       session() << "SELECT COUNT(*) FROM cartera_run", soci::into(count);
       char id[32];
@@ -286,7 +286,7 @@ std::vector<DocumentEntry> RuntimeStore::unwritten_documents() {
 
 void RuntimeStore::mark_written(const std::vector<std::string> &document_ids) {
   db_call("recording written documents", [&] {
-    soci::transaction tr(session());
+    sql::WriteTransaction tr(session());
     std::string id;
     soci::statement st =
         (session().prepare << "UPDATE cartera_document SET written = 1 WHERE document_id = :i", soci::use(id));

@@ -153,7 +153,7 @@ std::vector<MessageEntry> RuntimeStore::messages(const std::string &state) {
 
 void RuntimeStore::record_message_attempt(const MessageEntry &after, const ContactEntry *contact) {
   db_call("recording a message attempt", [&] {
-    soci::transaction tr(session());
+    sql::WriteTransaction tr(session());
     session()
         << "UPDATE cartera_message SET state = :s, attempts = :a, not_before = :n, last_result = :r, sent_at = :t "
            "WHERE message_id = :i",

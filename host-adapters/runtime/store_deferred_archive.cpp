@@ -60,7 +60,7 @@ long long RuntimeStore::count_pending_filings() {
 void RuntimeStore::record_filings(const std::vector<ArchiveEntry> &entries,
                                   const std::vector<std::string> &document_ids) {
   db_call("indexing filed documents", [&] {
-    soci::transaction tr(session());
+    sql::WriteTransaction tr(session());
     record_archive(entries);
     std::string id;
     soci::statement st =

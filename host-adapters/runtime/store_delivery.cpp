@@ -140,7 +140,7 @@ void RuntimeStore::record_delivered(const std::vector<std::string> &document_ids
     return;
   }
   db_call("recording deliveries", [&] {
-    soci::transaction tr(session());
+    sql::WriteTransaction tr(session());
     std::string id;
     soci::statement st =
         (session().prepare << "UPDATE cartera_delivery SET state = 'delivered', attempts = attempts + 1, "
@@ -159,7 +159,7 @@ void RuntimeStore::record_delivered(const std::vector<std::string> &document_ids
 void RuntimeStore::record_failed_attempt(const std::string &document_id, const std::string &recipient,
                                          const std::string &error, const std::string &next_attempt_at) {
   db_call("recording a delivery attempt", [&] {
-    soci::transaction tr(session());
+    sql::WriteTransaction tr(session());
     const std::string state = next_attempt_at.empty() ? "failed" : "pending";
     session() << "UPDATE cartera_delivery SET state = :s, attempts = attempts + 1, last_error = :e, "
                  "next_attempt_at = CASE WHEN :n = '' THEN next_attempt_at ELSE :n2 END "
@@ -187,7 +187,7 @@ void RuntimeStore::record_answer(const std::string &document_id, const std::stri
 
 bool RuntimeStore::retry_delivery(const std::string &document_id, const std::string &recipient, const std::string &at) {
   return db_call("retrying a delivery", [&] {
-    soci::transaction tr(session());
+    sql::WriteTransaction tr(session());
     soci::statement st = (session().prepare << "UPDATE cartera_delivery SET state = 'pending', next_attempt_at = :a, "
                                                "attempts = 0 WHERE document_id = :d AND recipient = :r AND state = "
                                                "'failed'",

@@ -146,6 +146,64 @@ Database open_database(const std::string &url, Access access, int sqlite_cache_m
   return db;
 }
 
+WriteTransaction::WriteTransaction(soci::session &session) : session_(session) {
+  if (session_.get_backend_name() != "sqlite3") {
+    session_.begin();
+    open_ = true;
+    return;
+  }
+  try {
+    session_ << "BEGIN IMMEDIATE";
+  } catch (const soci::soci_error &e) {
+    const std::string reason = e.get_error_message();
+    if (reason.find("locked") == std::string::npos && reason.find("busy") == std::string::npos) {
+      throw;
+    }
+    fail("the database stayed locked by another writer for the whole busy timeout: " + busy_holders(session_) +
+         "; try again when it has finished");
+  }
+  open_ = true;
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (open_) {
+    try {
+      session_.rollback();
+    } catch (...) { // NOLINT(bugprone-empty-catch): a destructor reports nothing; the rollback happens on close
+    }
+  }
+}
+
+void WriteTransaction::commit() {
+  session_.commit();
+  open_ = false;
+}
+
+void WriteTransaction::rollback() {
+  open_ = false;
+  session_.rollback();
+}
+
+std::string busy_holders(soci::session &session) {
+  try {
+    std::string out;
+    soci::rowset<soci::row> rs =
+        (session.prepare << "SELECT run_id, module_id, job, user_id, host_name, pid, started_at FROM cartera_run "
+                            "WHERE status = 'running' ORDER BY run_id");
+    for (const auto &r : rs) {
+      const long long pid =
+          r.get_properties(5).get_data_type() == soci::dt_integer ? r.get<int>(5) : r.get<long long>(5);
+      out += (out.empty() ? "" : "; ") + r.get<std::string>(0) + " (" + r.get<std::string>(1) + " " +
+             r.get<std::string>(2) + " by " + r.get<std::string>(3) + ", pid " + std::to_string(pid) + " on " +
+             r.get<std::string>(4) + ", since " + r.get<std::string>(6) + ")";
+    }
+    return out.empty() ? "no run is journaled as running (another cartera command, or a program outside cartera)"
+                       : "running now: " + out;
+  } catch (const std::exception &) {
+    return "the run journal cannot be read to say who";
+  }
+}
+
 std::vector<std::string> split_statements(const std::string &sql) {
   std::vector<std::string> out;
   std::istringstream in(sql);
@@ -224,7 +282,18 @@ void migrate_folder(Database &db, const std::string &component, const fs::path &
       std::ifstream in(path);
       std::stringstream buf;
       buf << in.rdbuf();
-      soci::transaction tr(sql);
+      WriteTransaction tr(sql);
+      // Under the write lock, again: another process may have applied it while this one waited.
+      int now_current = 0;
+      soci::indicator now_ind = soci::i_null;
+      sql << "SELECT version FROM cartera_schema_version WHERE component = :c", soci::into(now_current, now_ind),
+          soci::use(component);
+      if (now_ind == soci::i_ok && now_current >= version) {
+        tr.commit();
+        current = now_current;
+        continue;
+      }
+      current = now_ind == soci::i_ok ? now_current : 0;
       for (const auto &stmt : split_statements(buf.str())) {
         sql << stmt;
       }

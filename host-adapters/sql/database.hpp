@@ -49,6 +49,33 @@ void migrate(Database &db, const std::string &component, const std::filesystem::
 void migrate_folder(Database &db, const std::string &component, const std::filesystem::path &folder,
                     const std::string &now_iso);
 
+// A transaction that will write. On SQLite it begins IMMEDIATE: the write lock is taken at
+// BEGIN, and a second writer waits for it up to the busy timeout (30 s, set on every
+// connection) instead of failing. A deferred BEGIN reads first and asks for the lock at its
+// first write, and if another process committed in between SQLite answers "database is
+// locked" at once, without waiting: the busy handler never runs for a reader turning writer.
+// Readers outside a write transaction are not blocked (WAL). A BEGIN that times out throws
+// runtime::Failure(kFailure) naming the runs the journal (cartera_run) shows as running, the
+// likely holders. On PostgreSQL (and through ODBC), an ordinary BEGIN: row locks do the rest.
+// Rolled back on destruction unless committed.
+class WriteTransaction {
+public:
+  explicit WriteTransaction(soci::session &session);
+  ~WriteTransaction();
+  WriteTransaction(const WriteTransaction &) = delete;
+  WriteTransaction &operator=(const WriteTransaction &) = delete;
+  void commit();
+  void rollback();
+
+private:
+  soci::session &session_;
+  bool open_ = false;
+};
+
+// Why a SQLite write lock could not be had: the runs the journal shows as running (run, module
+// job, user, host and pid, since when), or that no run is; "" when the journal cannot be read.
+std::string busy_holders(soci::session &session);
+
 // Highest migration number shipped for component (0 when none).
 int shipped_version(const std::filesystem::path &sql_root, const std::string &component, Dialect d);
 int shipped_version_in(const std::filesystem::path &folder, Dialect d);

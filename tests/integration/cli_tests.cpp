@@ -464,6 +464,31 @@ TEST_F(Cli, ARunKilledMidwayLeavesNothingAndTheRerunAppliesEverythingOnce) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_document"), 30);
 }
 
+// Issue 20 #9: two writers at once on SQLite. The first reads, waits, then writes (as an
+// approval does); the second writes meanwhile. Before, the second committed and the first then
+// failed at once with "database is locked" (a reader turning writer after another's commit);
+// now the second queues behind the first's write lock, and both commit. A reader of the journal
+// goes on meanwhile.
+TEST_F(Cli, TwoWritersAtOnceQueueInsteadOfFailing) {
+  enable("good", "cartera");
+  ASSERT_EQ(as("ana", {"good", "recall"}).code, 0); // the module's table exists before the race
+  const pid_t first = cartera::testing::spawn_cartera(
+      work_.path(), {"--user", "ana", "good", "remember", "--key", "a", "--after-ms", "1500"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const Outcome journal = as("luis", {"runs", "--format", "csv"});
+  EXPECT_EQ(journal.code, 0) << journal.err;
+  const Outcome second = as("ana", {"good", "remember", "--key", "b"});
+  EXPECT_EQ(second.code, 0) << second.err;
+  const Outcome reader = as("ana", {"good", "recall", "--format", "csv"});
+  EXPECT_EQ(reader.code, 0) << reader.err;
+  int status = 0;
+  ::waitpid(first, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << cartera::testing::read_text(work_.path() / ".bg-stderr");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM good_memory"), 4);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_run WHERE job = 'remember' AND status = 'ok'"), 2);
+}
+
 TEST_F(Cli, SigtermCancelsCleanly) {
   enable("good", "cartera");
   const pid_t pid = cartera::testing::spawn_cartera(work_.path(), {"--user", "ana", "good", "slow", "--count", "40"});

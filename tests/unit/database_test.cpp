@@ -4,6 +4,8 @@
 
 #include "module_dir.hpp"
 
+#include <soci/sqlite3/soci-sqlite3.h>
+
 #include <gtest/gtest.h>
 
 using namespace cartera;
@@ -65,4 +67,36 @@ TEST(Database, BadUrlsAreClearAndHidePasswords) {
     EXPECT_EQ(std::string(f.what()).find("secret"), std::string::npos) << f.what();
     EXPECT_NE(std::string(f.what()).find("root:***@db"), std::string::npos) << f.what();
   }
+}
+
+// Issue 20 #9: a writer that cannot have SQLite's write lock within the busy timeout says which
+// run holds it, from the run journal; a reader is not blocked by the writer meanwhile.
+TEST(Database, AWriterThatTimesOutNamesTheRunHoldingTheDatabase) {
+  cartera::testing::ModuleDir d;
+  const std::string path = (d.path() / "c.db").string();
+  runtime::RuntimeStore store("sqlite3:" + path, CARTERA_SCHEMA_SQL_DIR, "2026-11-22T15:00:00Z");
+  store.session() << "INSERT INTO cartera_run (run_id, module_id, module_version, job, parameters, user_id, "
+                     "department, started_at, status, host_name, pid) VALUES ('R0000007', 'org.cartera.payments', "
+                     "'1.0.0', 'approve', '', 'coordinador', 'cartera', '2026-11-22T15:00:00Z', 'running', 'caja-1', "
+                     "4242)";
+  sql::WriteTransaction holder(store.session());
+  store.session() << "UPDATE cartera_run SET message = 'busy' WHERE run_id = 'R0000007'";
+
+  soci::session other(soci::sqlite3, "db=\"" + path + "\" timeout=1");
+  int running = 0;
+  other << "SELECT COUNT(*) FROM cartera_run WHERE status = 'running'", soci::into(running); // not blocked
+  EXPECT_EQ(running, 1);
+  try {
+    sql::WriteTransaction second(other);
+    FAIL() << "a second writer had the lock";
+  } catch (const runtime::Failure &f) {
+    EXPECT_NE(std::string(f.what()).find("locked by another writer for the whole busy timeout: running now: R0000007 "
+                                         "(org.cartera.payments approve by coordinador, pid 4242 on caja-1, since "
+                                         "2026-11-22T15:00:00Z)"),
+              std::string::npos)
+        << f.what();
+  }
+  holder.commit();
+  sql::WriteTransaction third(other); // free again
+  third.commit();
 }
