@@ -235,7 +235,7 @@ DeliveryReport deliver(runtime::Host &host, const DeliveryOptions &options) {
   // A pass is a run in the journal, so that its alerts have one to belong to.
   runtime::RunEntry start;
   start.module_id = "cartera.exchange";
-  start.module_version = "1";
+  start.module_version.assign(1, '1'); // not = "1": g++ 12 at -O3 warns (-Wrestrict, a false positive)
   start.job = "deliver";
   start.parameters = "wait=" + std::to_string(options.wait.count());
   start.user_id = host.identity().user;

@@ -58,7 +58,7 @@ void require_message_id(std::string_view id) {
       std::all_of(id.begin(), id.end(), [](unsigned char c) { return is_atext(c) || c == '.' || c == '@'; });
   if (at == std::string_view::npos || at == 0 || at + 1 == id.size() ||
       id.find('@', at + 1) != std::string_view::npos || !id_chars || id.size() > 250) {
-    refuse("message_id", "\"" + std::string(id) + "\" is not of the form left@right (no <>, no spaces)");
+    refuse("message_id", std::string("\"").append(id).append("\" is not of the form left@right (no <>, no spaces)"));
   }
 }
 

@@ -131,7 +131,10 @@ std::string utc_shift(const std::string &time_zone) {
     return "+0 minutes";
   }
   const int minutes = std::stoi(time_zone.substr(1, 2)) * 60 + std::stoi(time_zone.substr(4, 2));
-  return (time_zone[0] == '-' ? "-" : "+") + std::to_string(minutes) + " minutes";
+  std::string shift(1, time_zone[0] == '-' ? '-' : '+'); // not "-" + string: g++ 12 -O3 -Wrestrict
+  shift += std::to_string(minutes);
+  shift += " minutes";
+  return shift;
 }
 
 Config load_config(const std::optional<fs::path> &path, const InstallPaths &install, SchemaSet &schemas) {

@@ -146,7 +146,8 @@ namespace {
 class PendingFile {
 public:
   explicit PendingFile(const std::filesystem::path &target)
-      : target_(target), tmp_(target.parent_path() / ("." + target.filename().string() + ".tmp")) {
+      : target_(target),
+        tmp_(target.parent_path() / std::string(".").append(target.filename().string()).append(".tmp")) {
     out_.rdbuf()->pubsetbuf(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
     out_.open(tmp_, std::ios::binary | std::ios::trunc);
     if (!out_) {

@@ -13,7 +13,12 @@ const char *const kRoundingRule =
 namespace {
 
 std::string attr(std::string_view name, std::string_view value) {
-  return " " + std::string(name) + "=\"" + sdk::xml_escape(value) + "\"";
+  std::string out = " "; // appended, not " " + string: g++ 12 -O3 -Wrestrict false positive
+  out += name;
+  out += "=\"";
+  out += sdk::xml_escape(value);
+  out += '"';
+  return out;
 }
 
 std::string pesos(std::int64_t centavos) {
