@@ -681,7 +681,7 @@ ImportReport import_export(sql::Database &db, const ExportFiles &files, const Pr
     require_text(lines, r, "description");
     // Signed: an adjustment may give back part of a month.
     const auto amount = amount_or_refuse(lines, r, "amount", true, true);
-    facts.lines_sum += amount;
+    cartera::sdk::accumulate_centavos(facts.lines_sum, amount);
     facts.last_line_row = r;
     const std::vector<std::string_view> row = {
         invoice, member, line_concept, lines.get(r, "plan"), lines.get(r, "age_band"), lines.get(r, "description")};

@@ -1,5 +1,7 @@
 #include "aging.hpp"
 
+#include <cartera/sdk/money.hpp>
+
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
@@ -82,14 +84,16 @@ std::int64_t *Aging::row_of(std::string_view group) {
 }
 
 void Aging::add(std::string_view group, std::int64_t days, std::int64_t balance) {
-  row_of(group)[kCurrentColumn + buckets_.index(days)] += balance;
-  sum_ += balance;
+  std::int64_t &cell = row_of(group)[kCurrentColumn + buckets_.index(days)];
+  sdk::accumulate_centavos(cell, balance);
+  sdk::accumulate_centavos(sum_, balance);
   ++items_;
 }
 
 void Aging::add_prepayment(std::string_view group, std::int64_t amount) {
-  row_of(group)[kPrepaymentColumn] -= amount;
-  sum_ -= amount;
+  std::int64_t &cell = row_of(group)[kPrepaymentColumn];
+  sdk::accumulate_centavos(cell, -amount);
+  sdk::accumulate_centavos(sum_, -amount);
 }
 
 std::vector<std::uint32_t> Aging::sorted_groups() const {
@@ -112,8 +116,8 @@ std::vector<AgingRow> Aging::rows() const {
 AgingRow Aging::totals() const {
   AgingRow t{"(total)", std::vector<std::int64_t>(width(), 0), 0};
   for (std::size_t i = 0; i < amounts_.size(); ++i) {
-    t.amounts[i % width()] += amounts_[i];
-    t.total += amounts_[i];
+    sdk::accumulate_centavos(t.amounts[i % width()], amounts_[i]);
+    sdk::accumulate_centavos(t.total, amounts_[i]);
   }
   return t;
 }

@@ -2,6 +2,8 @@
 // (tests/unit/collections_aging_test.cpp); collections.cpp feeds them rows.
 #pragma once
 
+#include <cartera/sdk/money.hpp>
+
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -59,7 +61,7 @@ public:
       const std::int64_t *a = amounts_.data() + static_cast<std::size_t>(g) * width;
       std::int64_t total = 0;
       for (std::size_t i = 0; i < width; ++i) {
-        total += a[i];
+        sdk::accumulate_centavos(total, a[i]);
       }
       f(std::string_view(names_[g]), a, total);
     }

@@ -65,7 +65,7 @@ private:
       if (ctx.host()->result_row(ctx.call(), row.data(), static_cast<std::uint32_t>(row.size())) != CARTERA_OK) {
         throw Error(CARTERA_E_INTERNAL, "the host refused a result row");
       }
-      total += balance;
+      cartera::sdk::accumulate_centavos(total, balance);
       if (++n % kProgressEvery == 0) {
         ctx.throw_if_cancelled();
         ctx.progress(n, 0, "open items");

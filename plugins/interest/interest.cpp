@@ -335,14 +335,14 @@ private:
       const std::int64_t owed = std::max<std::int64_t>(0, l.interest_owed() - c.amount);
       if (to_date) {
         if (owed > 0) {
-          total_owed += owed;
+          cartera::sdk::accumulate_centavos(total_owed, owed);
           ctx.row({make_value(std::string_view(r.customer)), make_value(std::string_view(r.id)),
                    make_value(cartera::Date{as_of}), make_value(cartera::Centavos{owed})});
         }
         continue;
       }
       if (detail) {
-        total_owed += owed;
+        cartera::sdk::accumulate_centavos(total_owed, owed);
         for (const ci::SubPeriod &p : l.periods) {
           const std::string rate = ci::format_rate(p.rate);
           const std::string usury = ci::format_rate(p.usury_rate);
@@ -386,7 +386,7 @@ private:
             .add_row();
         ++charges;
       }
-      total_owed += owed;
+      cartera::sdk::accumulate_centavos(total_owed, owed);
       ctx.row({make_value(std::string_view(r.id)), make_value(std::string_view(r.customer)),
                make_value(std::string_view(r.contract)), make_value(cartera::Date{r.facts.due}),
                make_value(cartera::Date{l.mora_from}), make_value(cartera::Date{l.through}),

@@ -1,6 +1,7 @@
 #include "liquidation.hpp"
 
 #include <cartera/sdk/date.hpp>
+#include <cartera/sdk/money.hpp>
 
 #include <algorithm>
 #include <unordered_map>
@@ -73,7 +74,7 @@ Liquidation liquidate(const Invoice &invoice, std::int64_t as_of, const RateTabl
     }
     i.unapplied = p.amount - i.to_interest - i.to_capital;
     interest_unpaid -= i.to_interest;
-    out.interest_paid += i.to_interest;
+    sdk::accumulate_centavos(out.interest_paid, i.to_interest);
     capital -= i.to_capital;
     out.imputations.push_back(i);
   };
@@ -106,8 +107,8 @@ Liquidation liquidate(const Invoice &invoice, std::int64_t as_of, const RateTabl
     s.daily_rate = cached_daily_rate(s.rate, rules.year_base);
     s.capital = capital;
     s.interest = interest_for(capital, s.daily_rate, s.days);
-    out.interest += s.interest;
-    interest_unpaid += s.interest;
+    sdk::accumulate_centavos(out.interest, s.interest);
+    sdk::accumulate_centavos(interest_unpaid, s.interest);
     out.periods.push_back(s);
     while (next < payments.size() && payments[next].day == end) {
       impute(payments[next++]);

@@ -513,7 +513,7 @@ struct Indexes {
     std::int64_t prefix = 0;
     std::size_t reach = 0; // oldest invoices the amount reaches: prefix of reach >= amount
     for (std::size_t k = 0; k < invoices.size(); ++k) {
-      prefix += open[invoices[k]].balance;
+      cartera::sdk::accumulate_centavos(prefix, open[invoices[k]].balance);
       if (prefix == m.amount) {
         return pay(k + 1, nullptr, 0);
       }

@@ -188,7 +188,7 @@ private:
     std::int64_t credits = 0;
     std::int64_t debits = 0;
     for (const BankEntry &e : file.entries) {
-      (e.amount > 0 ? credits : debits) += e.amount;
+      cartera::sdk::accumulate_centavos(e.amount > 0 ? credits : debits, e.amount);
     }
     ctx.columns({column("file", CARTERA_TYPE_TEXT), column("format", CARTERA_TYPE_TEXT),
                  column("account", CARTERA_TYPE_TEXT), column("statement", CARTERA_TYPE_TEXT),
@@ -602,12 +602,12 @@ private:
       if (credit.empty()) {
         orphans.push_back(r.key);
         ++handled.unpaired;
-        handled.unpaired_amount += r.amount;
+        cartera::sdk::accumulate_centavos(handled.unpaired_amount, r.amount);
         continue;
       }
       record_returned_check(ctx, credit, r.key, amount, r.booked, r.text.empty() ? "reversión del banco" : r.text);
       ++handled.returned;
-      handled.returned_amount += amount;
+      cartera::sdk::accumulate_centavos(handled.returned_amount, amount);
     }
     set_status(ctx, orphans, "unidentified");
     return handled;
@@ -665,7 +665,7 @@ private:
       t.movements += a.entry_key != t.last ? 1 : 0;
       t.last = a.entry_key;
       ++t.applications;
-      t.amount += a.amount;
+      cartera::sdk::accumulate_centavos(t.amount, a.amount);
     }
     std::int64_t unidentified_amount = 0;
     {
@@ -674,7 +674,7 @@ private:
         amount_of[mv.entry_key] = mv.amount;
       }
       for (const std::string &key : result.unidentified) {
-        unidentified_amount += amount_of[key];
+        cartera::sdk::accumulate_centavos(unidentified_amount, amount_of[key]);
       }
     }
 
@@ -1083,7 +1083,7 @@ private:
       while (op.step()) {
         if (op.text(0) == customer && op.centavos(6).value > 0) {
           advances.push_back(Advance{std::string(op.text(1)), op.date(5).days, op.centavos(6).value});
-          available += advances.back().amount;
+          cartera::sdk::accumulate_centavos(available, advances.back().amount);
         }
       }
     }
@@ -1187,8 +1187,8 @@ private:
       const auto found = applied.find(std::string(op.text(2)));
       const std::int64_t here = found == applied.end() ? 0 : std::min(found->second, host);
       const std::int64_t left = host - here;
-      total += left;
-      total_applied += here;
+      cartera::sdk::accumulate_centavos(total, left);
+      cartera::sdk::accumulate_centavos(total_applied, here);
       if (left > 0 || all) {
         ctx.row({op.column(0), op.column(1), op.column(2), op.column(4), cartera::make_value(cartera::Centavos{host}),
                  cartera::make_value(cartera::Centavos{here}), cartera::make_value(cartera::Centavos{left})});
@@ -1209,7 +1209,7 @@ private:
                  column("amount", CARTERA_TYPE_CENTAVOS)});
     std::map<std::string, std::int64_t> by_state;
     while (op.step()) {
-      by_state[std::string(op.text(1))] += op.centavos(5).value;
+      cartera::sdk::accumulate_centavos(by_state[std::string(op.text(1))], op.centavos(5).value);
       ctx.row({cartera::make_value(cartera::Date{date}), op.column(0), op.column(1), op.column(2), op.column(3),
                op.column(4), op.column(5)});
     }
@@ -1284,7 +1284,7 @@ private:
         order.emplace_back(l.invoice);
       }
       if (l.kind == "credit") {
-        credited += l.amount;
+        cartera::sdk::accumulate_centavos(credited, l.amount);
       }
     }
     for (const auto &invoice : order) {
@@ -1297,17 +1297,17 @@ private:
           continue;
         }
         customer = l.customer;
-        settled += l.amount;
+        cartera::sdk::accumulate_centavos(settled, l.amount);
         if (l.kind == "invoice") {
-          money += l.amount;
+          cartera::sdk::accumulate_centavos(money, l.amount);
         } else {
           const bool withholding = is_withholding(l.kind);
-          (withholding ? withheld : noted) += l.amount;
+          cartera::sdk::accumulate_centavos(withholding ? withheld : noted, l.amount);
           differences += "    <difference" + attr("kind", l.kind) + attr("amount", pesos(l.amount)) +
                          attr("treatment", withholding ? "withholding" : "credit-note") + "/>\n";
         }
       }
-      applied += money;
+      cartera::sdk::accumulate_centavos(applied, money);
       invoices += "  <invoice" + attr("id", invoice) + attr("customer", customer) + attr("applied", pesos(money)) +
                   attr("settled", pesos(settled)) +
                   (differences.empty() ? "/>\n" : ">\n" + differences + "  </invoice>\n");
@@ -1492,7 +1492,7 @@ private:
     while (op.step()) {
       const std::int64_t booked = op.date(1).days;
       const bool reversal = op.integer(9) != 0;
-      (reversal ? reversals_total : credits_total) += op.centavos(2).value;
+      cartera::sdk::accumulate_centavos(reversal ? reversals_total : credits_total, op.centavos(2).value);
       ++(reversal ? reversals : credits);
       ctx.row({op.column(0), op.column(1), cartera::make_value(date - booked), op.column(2), op.column(3), op.column(4),
                op.column(5), op.column(6), op.column(7), op.column(8),

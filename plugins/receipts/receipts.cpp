@@ -302,7 +302,7 @@ private:
       r.reason_code = co.write_off_reason;
       std::string kinds;
       for (const auto &w : g.items) {
-        r.total += w.amount;
+        cartera::sdk::accumulate_centavos(r.total, w.amount);
         if (kinds.find(w.kind) == std::string::npos) {
           kinds += (kinds.empty() ? "" : " ") + w.kind;
         }

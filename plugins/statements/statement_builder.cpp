@@ -36,7 +36,7 @@ public:
     }
     for (const ApplicationRow &a : books.applications) {
       if (invoices_.count(a.invoice_id) != 0) {
-        applied_[a.payment_id] += a.amount;
+        sdk::accumulate_centavos(applied_[a.payment_id], a.amount);
         settled_[a.payment_id].push_back(a.invoice_id);
       }
     }
@@ -164,10 +164,10 @@ void add_movements(Statement &s, const CustomerBooks &books, const Scope &scope,
   });
   std::int64_t balance = s.opening_balance;
   for (Movement &m : s.movements) {
-    balance += m.debit - m.credit;
+    sdk::accumulate_centavos(balance, sdk::add_centavos(m.debit, -m.credit));
     m.balance = balance;
-    s.total_debits += m.debit;
-    s.total_credits += m.credit;
+    sdk::accumulate_centavos(s.total_debits, m.debit);
+    sdk::accumulate_centavos(s.total_credits, m.credit);
   }
   s.closing_balance = balance;
 }
@@ -184,14 +184,14 @@ void add_open_items(Statement &s, const CustomerBooks &books, const Scope &scope
   }
   for (const ApplicationRow &a : books.applications) {
     if (paid_by_end.count(a.payment_id) != 0 && scope.takes_invoice(a.invoice_id)) {
-      applied[a.invoice_id] += a.amount;
+      sdk::accumulate_centavos(applied[a.invoice_id], a.amount);
     }
   }
   // What the host has applied, by invoice, before cartera's rows move it: the customer's
   // unapplied money below is the host's payments less the host's own applications.
   std::int64_t host_applied = 0;
   for (const auto &[invoice, amount] : applied) {
-    host_applied += amount;
+    sdk::accumulate_centavos(host_applied, amount);
   }
   for (const CarteraRow *r : cartera) {
     if (r->date > end) {
@@ -204,12 +204,12 @@ void add_open_items(Statement &s, const CustomerBooks &books, const Scope &scope
       s.open_items.push_back(OpenItem{r->document, invoice != books.invoices.end() ? invoice->contract_id : "", r->date,
                                       r->date, r->amount, r->amount, std::max<std::int64_t>(0, end - r->date)});
     } else if (!r->invoice_id.empty()) {
-      applied[r->invoice_id] -= r->amount;
+      sdk::accumulate_centavos(applied[r->invoice_id], -r->amount);
     } else if (r->amount > 0) {
       s.open_items.push_back(
           OpenItem{r->document, "", r->date, r->date, r->amount, r->amount, std::max<std::int64_t>(0, end - r->date)});
     } else {
-      cartera_unapplied -= r->amount;
+      sdk::accumulate_centavos(cartera_unapplied, -r->amount);
     }
   }
   for (const InvoiceRow &i : books.invoices) {
@@ -233,7 +233,7 @@ void add_open_items(Statement &s, const CustomerBooks &books, const Scope &scope
   if (scope.whole_customer()) {
     std::int64_t unapplied = cartera_unapplied - host_applied;
     for (const PaymentRow &p : books.payments) {
-      unapplied += p.paid_on <= end ? p.amount : 0;
+      sdk::accumulate_centavos(unapplied, p.paid_on <= end ? p.amount : 0);
     }
     for (OpenItem &o : s.open_items) {
       const std::int64_t take = std::min(unapplied, o.open_amount);
@@ -251,7 +251,7 @@ void add_open_items(Statement &s, const CustomerBooks &books, const Scope &scope
   for (const OpenItem &o : s.open_items) {
     for (std::size_t b = 0; b < std::size(kBuckets); ++b) {
       if (o.days_overdue <= kBuckets[b].max_days) {
-        s.aging[b].amount += o.open_amount;
+        sdk::accumulate_centavos(s.aging[b].amount, o.open_amount);
         break;
       }
     }
@@ -284,12 +284,12 @@ PeriodLines lines_of(const CustomerBooks &books, const Scope &scope, std::int64_
       f.name = l.member_name;
       f.age_band = l.age_band;
       f.plan = l.plan;
-      f.amount += l.amount;
-      out.fees_total += l.amount;
+      sdk::accumulate_centavos(f.amount, l.amount);
+      sdk::accumulate_centavos(out.fees_total, l.amount);
     } else if (l.line_concept == "adjustment") {
-      out.adjustments += l.amount;
+      sdk::accumulate_centavos(out.adjustments, l.amount);
     } else if (l.line_concept == "interest") {
-      out.interest += l.amount;
+      sdk::accumulate_centavos(out.interest, l.amount);
     }
   }
   return out;
@@ -313,7 +313,7 @@ void add_member_causes(Statement &s, const PeriodLines &before, const PeriodLine
                 member_text(fee, id) + ": pasa del grupo de edad " + was->second.age_band + " al " + fee.age_band,
                 fee.amount - was->second.amount});
     } else if (fee.amount != was->second.amount) {
-      tariff += fee.amount - was->second.amount;
+      sdk::accumulate_centavos(tariff, sdk::add_centavos(fee.amount, -was->second.amount));
       ++tariff_members;
     }
   }
@@ -339,9 +339,9 @@ void add_causes(Statement &s, const CustomerBooks &books, const Scope &scope, co
       continue;
     }
     if (i.issue_date >= period.previous_start && i.issue_date <= period.previous_end) {
-      billed_before += i.amount;
+      sdk::accumulate_centavos(billed_before, i.amount);
     } else if (i.issue_date >= period.start && i.issue_date <= period.end) {
-      billed_now += i.amount;
+      sdk::accumulate_centavos(billed_now, i.amount);
     }
   }
   const PeriodLines before = lines_of(books, scope, period.previous_start, period.previous_end);
@@ -357,7 +357,7 @@ void add_causes(Statement &s, const CustomerBooks &books, const Scope &scope, co
   }
   std::int64_t explained = 0;
   for (const Cause &c : s.causes) {
-    explained += c.amount;
+    sdk::accumulate_centavos(explained, c.amount);
   }
   if (const std::int64_t other = billed_now - billed_before - explained; other != 0) {
     s.causes.push_back(Cause{"billing-other", "", "Otros cambios en lo facturado", other});
@@ -430,7 +430,7 @@ void add_members(Statement &s, const CustomerBooks &books, const Period &period)
     for (const LineRow &l : books.lines) {
       if (l.member_id == m.member_id && l.line_concept == "fee" && l.issue_date >= period.start &&
           l.issue_date <= period.end) {
-        m.monthly_fee += l.amount;
+        sdk::accumulate_centavos(m.monthly_fee, l.amount);
       }
     }
   }
@@ -485,24 +485,24 @@ Statement build_statement(const CustomerBooks &books, const Period &period, cons
 
   for (const InvoiceRow &i : books.invoices) {
     if (scope.takes(i.contract_id) && i.issue_date < period.start) {
-      s.opening_balance += i.amount;
+      sdk::accumulate_centavos(s.opening_balance, i.amount);
     }
   }
   std::int64_t credited_now = 0;
   for (const PaymentRow &p : books.payments) {
     const std::int64_t credit = scope.credit_of(p);
     if (p.paid_on < period.start) {
-      s.opening_balance -= credit;
+      sdk::accumulate_centavos(s.opening_balance, -credit);
     } else if (p.paid_on <= period.end) {
-      credited_now += credit;
+      sdk::accumulate_centavos(credited_now, credit);
     }
   }
   const std::vector<const CarteraRow *> cartera = cartera_rows(books, scope);
   for (const CarteraRow *r : cartera) {
     if (r->date < period.start) {
-      s.opening_balance += r->amount;
+      sdk::accumulate_centavos(s.opening_balance, r->amount);
     } else if (r->date <= period.end && r->amount < 0) {
-      credited_now -= r->amount;
+      sdk::accumulate_centavos(credited_now, -r->amount);
     }
   }
   add_movements(s, books, scope, period, cartera);

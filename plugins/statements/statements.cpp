@@ -487,7 +487,7 @@ private:
           Call c{books.holder.customer_id, books.holder.name, phone, 0, 0, 0};
           for (const st::OpenItem &o : s.open_items) {
             if (o.days_overdue > 0) {
-              c.overdue += o.open_amount;
+              cartera::sdk::accumulate_centavos(c.overdue, o.open_amount);
               c.oldest = std::max(c.oldest, o.days_overdue);
               ++c.invoices;
             }

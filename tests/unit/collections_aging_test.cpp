@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <stdexcept>
 
 using namespace cartera::collections;
@@ -96,4 +97,13 @@ TEST(AgingChart, IsAnSvgWithSpanishLabelsAndAmounts) {
   EXPECT_NE(svg.find("Más de 30 días"), std::string::npos);
   EXPECT_NE(svg.find("$ 1.234.568"), std::string::npos) << svg;
   EXPECT_NE(svg.find("Total cartera: $ 1.234.568,89"), std::string::npos) << svg;
+}
+
+// A portfolio whose balances add up past what int64 holds fails loudly, in every build,
+// instead of wrapping into a negative total (issue 20 item 6).
+TEST(Aging, ASumPastTheRangeOfMoneyIsRefusedNotWrapped) {
+  Aging aging(parse_buckets("30,60,90"));
+  aging.add("C1", 10, std::numeric_limits<std::int64_t>::max() - 5);
+  EXPECT_THROW(aging.add("C1", 10, 10), cartera::sdk::MoneyOverflow);
+  EXPECT_THROW(aging.add("C2", 10, 10), cartera::sdk::MoneyOverflow) << "the sum of all balances is checked too";
 }

@@ -75,3 +75,29 @@ TEST(Money, ReadsXsDecimalAmountsExactly) {
   EXPECT_EQ(parse_decimal_pesos("92233720368547758.07").error, AmountError::kOverflow);
   EXPECT_EQ(parse_decimal_pesos("00000000000000000000000001.00").centavos, 100);
 }
+
+// Issue 20 item 6: no single figure above ten trillion pesos gets in, and every sum of money is
+// checked: two credits of 92.233.720.368.547.749,99 (each refused now) no longer wrap around.
+TEST(Money, OneFigureIsAtMostTenTrillionPesosAndSumsNeverWrap) {
+  using cartera::sdk::add_centavos;
+  using cartera::sdk::kMaxAmountCentavos;
+  using cartera::sdk::MoneyOverflow;
+  EXPECT_EQ(parse_pesos("10000000000000.00").centavos.value_or(0), kMaxAmountCentavos);
+  EXPECT_EQ(parse_pesos("10000000000000.01").error, AmountError::kOverflow);
+  EXPECT_EQ(parse_pesos("-10000000000000.01", true).error, AmountError::kOverflow);
+  EXPECT_EQ(parse_decimal_pesos("92233720368547749.99").error, AmountError::kOverflow);
+  EXPECT_EQ(parse_decimal_pesos("10000000000000.000").centavos.value_or(0), kMaxAmountCentavos);
+  EXPECT_EQ(add_centavos(kMaxAmountCentavos, kMaxAmountCentavos), 2 * kMaxAmountCentavos);
+  const std::int64_t near_max = std::numeric_limits<std::int64_t>::max() - 5;
+  EXPECT_THROW((void)add_centavos(near_max, 6), MoneyOverflow);
+  EXPECT_THROW((void)add_centavos(std::numeric_limits<std::int64_t>::min(), -1), MoneyOverflow);
+  std::int64_t total = near_max;
+  EXPECT_THROW(cartera::sdk::accumulate_centavos(total, 10), MoneyOverflow);
+  EXPECT_EQ(total, near_max) << "a refused addition leaves the total as it was";
+  try {
+    (void)add_centavos(near_max, 6);
+  } catch (const MoneyOverflow &e) {
+    EXPECT_NE(std::string(e.what()).find("a sum of money overflows: 92233720368547758.02 + 0.06"), std::string::npos)
+        << e.what();
+  }
+}

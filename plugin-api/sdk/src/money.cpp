@@ -53,6 +53,10 @@ ParsedAmount parse_pesos(std::string_view text, bool allow_negative) noexcept {
     return r;
   }
   const std::int64_t total = pesos * 100 + cents;
+  if (total > kMaxAmountCentavos) {
+    r.error = AmountError::kOverflow;
+    return r;
+  }
   r.centavos = negative ? -total : total;
   return r;
 }
@@ -108,12 +112,25 @@ ParsedAmount parse_decimal_pesos(std::string_view text, bool allow_negative) noe
     cents += static_cast<std::int64_t>(frac[i] - '0') * (i == 0 ? 10 : 1);
   }
   const std::int64_t total = pesos * 100 + cents;
+  if (total > kMaxAmountCentavos) {
+    r.error = AmountError::kOverflow;
+    return r;
+  }
   if (negative && total != 0 && !allow_negative) {
     r.error = AmountError::kNegative;
     return r;
   }
   r.centavos = negative ? -total : total;
   return r;
+}
+
+std::int64_t add_centavos(std::int64_t a, std::int64_t b) {
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(a, b, &sum)) {
+    throw MoneyOverflow("a sum of money overflows: " + format_pesos_plain(a) + " + " + format_pesos_plain(b) +
+                        " is beyond what cartera can hold");
+  }
+  return sum;
 }
 
 const char *describe(AmountError e) noexcept {
@@ -127,7 +144,7 @@ const char *describe(AmountError e) noexcept {
   case AmountError::kNegative:
     return "negative amount";
   case AmountError::kOverflow:
-    return "amount too large";
+    return "amount too large (at most 10000000000000.00, ten trillion pesos)";
   }
   return "bad amount";
 }

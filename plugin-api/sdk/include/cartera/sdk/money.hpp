@@ -3,10 +3,31 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace cartera::sdk {
+
+// The most one figure of money may hold: 10^15 centavos, $ 10.000.000.000.000,00 (ten
+// trillion pesos, beyond any invoice, payment or bank movement). The parsers refuse more
+// (kOverflow), so that a portfolio of 10^15 pesos, summed, stays a thousand times inside
+// int64_t; every sum is checked all the same (add_centavos).
+inline constexpr std::int64_t kMaxAmountCentavos = 1'000'000'000'000'000;
+
+// A sum of money left the range of int64_t: it never wraps, in any build.
+class MoneyOverflow : public std::overflow_error {
+public:
+  using std::overflow_error::overflow_error;
+};
+
+// a + b, checked: MoneyOverflow names both when the sum does not fit. Every sum of money in
+// cartera goes through here (totals, balances, aging buckets, statements).
+[[nodiscard]] std::int64_t add_centavos(std::int64_t a, std::int64_t b);
+// total += b, checked.
+inline void accumulate_centavos(std::int64_t &total, std::int64_t b) {
+  total = add_centavos(total, b);
+}
 
 // Why an amount failed to parse, for messages that name the problem.
 enum class AmountError { kEmpty, kSyntax, kTooManyDecimals, kNegative, kOverflow };
