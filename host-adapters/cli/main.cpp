@@ -5,6 +5,7 @@
 #include "runtime/host.hpp"
 
 #include <cartera/abi.h>
+#include <cartera/sdk/text.hpp>
 
 #include <csignal>
 #include <cstdlib>
@@ -117,10 +118,11 @@ int main(int argc, char **argv) {
   try {
     return dispatch(cartera::cli::parse_args(argc, argv));
   } catch (const cartera::runtime::Failure &f) {
-    std::cerr << "cartera: error: " << f.what() << "\n";
+    // Messages quote values from files and databases: shown, never sent to the terminal raw.
+    std::cerr << "cartera: error: " << cartera::sdk::printable(f.what(), true) << "\n";
     return static_cast<int>(f.code());
   } catch (const std::exception &e) {
-    std::cerr << "cartera: error: " << e.what() << "\n";
+    std::cerr << "cartera: error: " << cartera::sdk::printable(e.what(), true) << "\n";
     return 1;
   }
 }

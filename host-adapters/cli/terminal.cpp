@@ -1,5 +1,7 @@
 #include "cli/terminal.hpp"
 
+#include <cartera/sdk/text.hpp>
+
 #include <cartera/abi.h>
 
 #include <cstdio>
@@ -29,8 +31,9 @@ void TerminalObserver::log(std::int32_t level, std::string_view module, std::str
   }
   clear_line();
   const char *tag = level >= CARTERA_LOG_ERROR ? "error" : level == CARTERA_LOG_WARNING ? "warning" : "info";
-  std::fprintf(stderr, "cartera: %.*s: %s: %.*s\n", static_cast<int>(module.size()), module.data(), tag,
-               static_cast<int>(message.size()), message.data());
+  // A module's message may quote data: its control characters are shown, not sent.
+  const std::string shown = sdk::printable(message, true);
+  std::fprintf(stderr, "cartera: %.*s: %s: %s\n", static_cast<int>(module.size()), module.data(), tag, shown.c_str());
 }
 
 void TerminalObserver::progress(std::uint64_t done, std::uint64_t total, std::string_view label) {

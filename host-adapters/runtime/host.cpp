@@ -174,8 +174,8 @@ void Host::resolve_identity(const GlobalOptions &options) {
                            (mapped != nullptr ? " (it is '" + mapped->id + "')"
                                               : " (it is not mapped to any user: <user os-account=\"" +
                                                     identity_.os_account + "\"> in " + config_.source.string() + ")") +
-                           "; an account that acts for others is listed as <os-account name=\"" +
-                           identity_.os_account + "\" acts-for=\"...\"/> in <users>");
+                           "; an account that acts for others is listed as <os-account name=\"" + identity_.os_account +
+                           "\" acts-for=\"...\"/> in <users>");
     }
     identity_.acting_for = true;
   } else if (u == nullptr) {

@@ -67,7 +67,8 @@ public:
     std::vector<std::string> cells;
     cells.reserve(values.size());
     for (const auto &v : values) {
-      cells.push_back(v.type == CARTERA_TYPE_CENTAVOS ? sdk::format_pesos_co(v.i) : plain_text(v));
+      // For people, on a terminal: a control character in data is shown, never sent to it.
+      cells.push_back(v.type == CARTERA_TYPE_CENTAVOS ? sdk::format_pesos_co(v.i) : sdk::printable(plain_text(v)));
     }
     rows_.push_back(std::move(cells));
   }

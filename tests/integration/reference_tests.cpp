@@ -167,6 +167,16 @@ TEST_P(Backends, BadExportsAreRefusedWithFileLineColumnAndValueAndChangeNothing)
        "Mar\xED"
        "a",
        "customers.csv:3: byte 21 (0xED) is not UTF-8"},
+      // An escape sequence in a name would break every statement of a run and colour the
+      // terminal of whoever reads the message: refused, and shown, never sent.
+      {"customers.csv",
+       "Mar\xC3\xAD"
+       "a",
+       "Mar\x1B[31m\xC3\xAD"
+       "a",
+       "customers.csv:3: column name: 'Mar<U+001B>[31m\xC3\xAD"
+       "a"},
+      {"customers.csv", "C2,CC", "C2\x07,CC", "customers.csv:3: column customer_id: 'C2<U+0007>': holds the control"},
       {"payments.csv", "P1,C3,2026-09-10,1000.00", "P1,C3,2026-09-10,5000.00",
        "payments.csv:2: column amount: '5000.00': payments applied to invoice F7 add up to 5000.00, more than its "
        "amount 3000.00"},
@@ -186,6 +196,7 @@ TEST_P(Backends, BadExportsAreRefusedWithFileLineColumnAndValueAndChangeNothing)
     const Outcome o = run({"host", "import", dir.string()});
     EXPECT_EQ(o.code, 3) << c.expected << "\n" << o.err;
     EXPECT_TRUE(contains(o.err, c.expected)) << "expected: " << c.expected << "\ngot: " << o.err;
+    EXPECT_EQ(o.err.find('\x1b'), std::string::npos) << "an escape reached the terminal";
   }
   // A missing file.
   const fs::path dir = mutated("", "", "");
@@ -317,6 +328,7 @@ TEST(XmlExport, BadDocumentsAreRefusedWithLineAndChangeNothing) {
       {replaced("María", "Mar\xED"
                          "a"),
        "export.xml:"},
+      {replaced("María", "Mar&#27;[31mía"), "export.xml:"},
   };
   for (const auto &c : cases) {
     const Outcome o = attempt(c.text);

@@ -144,4 +144,18 @@ std::string describe_control_char(unsigned char c) {
   return buf;
 }
 
+std::string printable(std::string_view s, bool keep_line_breaks) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && !(keep_line_breaks && (c == '\n' || c == '\t'))) || c == 0x7F) {
+      out += "<" + describe_control_char(c) + ">";
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 } // namespace cartera::sdk

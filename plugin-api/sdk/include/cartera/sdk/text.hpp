@@ -40,4 +40,9 @@ std::size_t first_control_char(std::string_view s, bool allow_line_breaks = fals
 // "U+001B": a refused control character as people can look it up.
 std::string describe_control_char(unsigned char c);
 
+// s for a terminal or a message: every control character (C0 and DEL; newline and tab too when
+// !keep_line_breaks) shown as "<U+001B>", so an escape sequence in data never reaches the
+// terminal that prints it.
+std::string printable(std::string_view s, bool keep_line_breaks = false);
+
 } // namespace cartera::sdk
