@@ -26,8 +26,8 @@ bool process_gone(const std::string &pid_text) {
 
 } // namespace
 
-PlacementLog::PlacementLog(fs::path archive_root, std::string run_id)
-    : file_(std::move(archive_root) / kFolder / std::move(run_id)) {}
+PlacementLog::PlacementLog(const fs::path &archive_root, const std::string &run_id)
+    : file_(archive_root / kFolder / run_id) {}
 
 PlacementLog::~PlacementLog() {
   if (fd_ >= 0) {

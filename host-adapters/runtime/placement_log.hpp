@@ -17,7 +17,7 @@ namespace cartera::runtime {
 
 class PlacementLog {
 public:
-  PlacementLog(std::filesystem::path archive_root, std::string run_id);
+  PlacementLog(const std::filesystem::path &archive_root, const std::string &run_id);
   ~PlacementLog();
   PlacementLog(const PlacementLog &) = delete;
   PlacementLog &operator=(const PlacementLog &) = delete;
