@@ -79,13 +79,13 @@ op('open_items',
 op('open_balances',
    "The same open balances as open_items, unordered: the fast path for aging by customer or contract.",
    [('as_of','date')],
-   [('customer_id','text'),('contract_id','text'),('issue_date','date'),('due_date','date'),('balance','centavos')],
-   lambda d: open_sql(d, lambda ld: f"ci.customer_id, ci.contract_id, {txt(d, ld('ci.date_posted'))}, {txt(d, ld('due.timespec_val'))}, b.balance", ""))
+   [('customer_id','text'),('contract_id','text'),('issue_date','date'),('due_date','date'),('balance','centavos'),('invoice_id','text')],
+   lambda d: open_sql(d, lambda ld: f"ci.customer_id, ci.contract_id, {txt(d, ld('ci.date_posted'))}, {txt(d, ld('due.timespec_val'))}, b.balance,\n       ci.invoice_id", ""))
 op('open_balances_by_party',
    "The same open balances as open_items, unordered, with the parties aging groups by. GnuCash keeps no agency, advisor or company: those are empty.",
    [('as_of','date')],
-   [('customer_id','text'),('contract_id','text'),('agency_id','text'),('advisor_id','text'),('company_id','text'),('issue_date','date'),('due_date','date'),('balance','centavos')],
-   lambda d: open_sql(d, lambda ld: f"ci.customer_id, ci.contract_id, '', '', '', {txt(d, ld('ci.date_posted'))},\n       {txt(d, ld('due.timespec_val'))}, b.balance", ""))
+   [('customer_id','text'),('contract_id','text'),('agency_id','text'),('advisor_id','text'),('company_id','text'),('issue_date','date'),('due_date','date'),('balance','centavos'),('invoice_id','text')],
+   lambda d: open_sql(d, lambda ld: f"ci.customer_id, ci.contract_id, '', '', '', {txt(d, ld('ci.date_posted'))},\n       {txt(d, ld('due.timespec_val'))}, b.balance, ci.invoice_id", ""))
 
 def unapplied_sql(d):
     ld = D[d]['ld']

@@ -6,8 +6,13 @@
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 namespace {
 
@@ -43,8 +48,85 @@ private:
     return d->days;
   }
 
+  // What the lead approved in cartera against each invoice that the host has not recorded yet
+  // (gathered from the modules that publish approved_not_recorded: payments): a payment the
+  // host records with the movement's key as its reference no longer counts here, since the
+  // host's balance shows it. Empty with --host-only, or when no module publishes anything.
+  struct Pending {
+    std::unordered_map<std::string, std::int64_t> by_invoice;
+    std::int64_t netted = 0; // what the balances shown are net of
+  };
+  static Pending pending_in_cartera(Context &ctx, std::int64_t date) {
+    Pending p;
+    if (ctx.flag("host-only")) {
+      return p;
+    }
+    struct Row {
+      std::string invoice;
+      std::int64_t amount;
+      std::string reference;
+    };
+    std::vector<Row> rows;
+    std::unordered_set<std::string> references;
+    {
+      cartera::Operation op = ctx.operation("approved_not_recorded");
+      op.execute();
+      while (op.step()) {
+        rows.push_back(Row{std::string(op.text(0)), op.centavos(1).value, std::string(op.text(2))});
+        references.insert(rows.back().reference);
+      }
+    }
+    if (rows.empty()) {
+      return p;
+    }
+    std::unordered_set<std::string> recorded;
+    {
+      cartera::Operation op = ctx.operation("payments");
+      op.bind("as_of", cartera::Date{date}).execute();
+      while (op.step()) {
+        if (const std::string_view ref = op.text(5); !ref.empty() && references.count(std::string(ref)) != 0) {
+          recorded.emplace(ref);
+        }
+      }
+    }
+    for (const Row &r : rows) {
+      if (recorded.count(r.reference) == 0) {
+        cartera::sdk::accumulate_centavos(p.by_invoice[r.invoice], r.amount);
+      }
+    }
+    return p;
+  }
+
+  // The balance as customers owe it today: the host's, less what cartera applied and the host
+  // has not recorded (never below zero: the host may have recorded part of it another way).
+  static std::int64_t net_of(Pending &p, std::string_view invoice, std::int64_t host_balance) {
+    if (p.by_invoice.empty()) {
+      return host_balance;
+    }
+    const auto it = p.by_invoice.find(std::string(invoice));
+    if (it == p.by_invoice.end()) {
+      return host_balance;
+    }
+    const std::int64_t here = std::min(it->second, host_balance);
+    cartera::sdk::accumulate_centavos(p.netted, here);
+    return host_balance - here;
+  }
+
+  static std::string netted_words(Context &ctx, const Pending &p) {
+    if (ctx.flag("host-only")) {
+      return "; the host's own figures (--host-only): what the lead approved here and the host has not recorded yet "
+             "is still in them";
+    }
+    if (p.netted == 0) {
+      return "";
+    }
+    return "; net of " + cartera::sdk::format_pesos_co(p.netted) +
+           " the lead approved in cartera and the host has not recorded yet (--host-only for the host's own figures)";
+  }
+
   static void open_items(Context &ctx) {
     const std::int64_t date = as_of(ctx);
+    Pending pending = pending_in_cartera(ctx, date);
     cartera::Operation op = ctx.operation("open_items");
     op.bind("as_of", cartera::Date{date}).execute();
     ctx.columns({column("customer_id", CARTERA_TYPE_TEXT), column("contract_id", CARTERA_TYPE_TEXT),
@@ -55,7 +137,10 @@ private:
     std::array<cartera_value, 6> row{};
     while (op.step()) {
       const std::int64_t due = op.date(4).days;
-      const std::int64_t balance = op.centavos(5).value;
+      const std::int64_t balance = net_of(pending, op.text(2), op.centavos(5).value);
+      if (balance == 0) {
+        continue; // settled in cartera, the host has not recorded it yet
+      }
       row[0] = op.column(0);
       row[1] = op.column(1);
       row[2] = op.column(2);
@@ -72,7 +157,7 @@ private:
       }
     }
     ctx.info(std::to_string(n) + " open items as of " + cartera::sdk::format_iso_date(date) + ", total " +
-             cartera::sdk::format_pesos_co(total));
+             cartera::sdk::format_pesos_co(total) + netted_words(ctx, pending));
   }
 
   static void aging(Context &ctx) {
@@ -105,12 +190,19 @@ private:
     const std::uint32_t date_column = by == "issue" ? first_date : first_date + 1;
     const std::uint32_t balance_column = first_date + 2;
 
+    const std::uint32_t invoice_column = balance_column + 1;
+
+    Pending pending = pending_in_cartera(ctx, date);
     cartera::collections::Aging aging(buckets);
     cartera::Operation op = ctx.operation(by_party ? "open_balances_by_party" : "open_balances");
     op.bind("as_of", cartera::Date{date}).execute();
     std::uint64_t n = 0;
     while (op.step()) {
-      aging.add(op.text(group_column), date - op.date(date_column).days, op.centavos(balance_column).value);
+      const std::int64_t balance = net_of(pending, op.text(invoice_column), op.centavos(balance_column).value);
+      if (balance == 0) {
+        continue; // settled in cartera, the host has not recorded it yet
+      }
+      aging.add(op.text(group_column), date - op.date(date_column).days, balance);
       if (++n % kProgressEvery == 0) {
         ctx.throw_if_cancelled();
         ctx.progress(n, 0, "aging open items");
@@ -131,7 +223,7 @@ private:
     }
     ctx.info("aged " + std::to_string(aging.items()) + " open items as of " + cartera::sdk::format_iso_date(date) +
              " by " + by + " date: total " + cartera::sdk::format_pesos_co(totals.total) +
-             ", equal to the sum of open balances less prepayments");
+             ", equal to the sum of open balances less prepayments" + netted_words(ctx, pending));
 
     if (format == "svg") {
       const std::string title = "Cartera por edades al " + cartera::sdk::format_co_date(date);

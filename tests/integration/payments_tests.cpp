@@ -592,6 +592,50 @@ TEST_P(PaymentsReview, AReturnedCheckReopensWhatItPaidAndCarriesItsSanction) {
   }
 }
 
+// Issue 20: after the lead approves, the analyst ages the portfolio and the open items net of
+// what the host has not recorded yet, so that nobody is chased for what they paid; the host's
+// own figures stay one option away; once the host records the payment it counts once.
+TEST_P(PaymentsReview, AgingAndOpenItemsAreNetOfWhatTheLeadApprovedUntilTheHostRecordsIt) {
+  ASSERT_EQ(as("sistemas", {"modules", "enable", "collections", "--department", "cartera"}).code, 0);
+  const std::vector<std::string> items = {"collections", "open-items", "--as-of", "2026-11-30", "--format", "csv"};
+  const std::vector<std::string> aging = {"collections", "aging", "--as-of", "2026-11-30", "--format", "csv"};
+  const auto with = [](std::vector<std::string> a, const char *extra) {
+    a.emplace_back(extra);
+    return a;
+  };
+  const std::string host_items = as("analista", items).out;
+  const std::string host_aging = as("analista", aging).out;
+  ASSERT_TRUE(contains(host_items, ",F5,")) << host_items;
+  ASSERT_EQ(as("analista", {"payments", "match"}).code, 0);
+  // Proposals change nothing: only the approval does.
+  EXPECT_EQ(as("analista", items).out, host_items);
+  ASSERT_EQ(as("coordinador", {"payments", "approve", "--all"}).code, 0);
+  const std::string net_items = as("analista", items).out;
+  EXPECT_FALSE(contains(net_items, ",F5,")) << "F5 was paid in full and approved:\n" << net_items;
+  EXPECT_NE(as("analista", aging).out, host_aging);
+  EXPECT_EQ(as("analista", with(items, "--host-only")).out, host_items);
+  EXPECT_EQ(as("analista", with(aging, "--host-only")).out, host_aging);
+  std::vector<std::string> loud = {"--user", "analista", "--now", "2026-11-22T18:00:00"};
+  loud.insert(loud.end(), aging.begin(), aging.end());
+  const Outcome said = cartera::testing::run_cartera(work_.path(), loud);
+  EXPECT_TRUE(contains(said.err, " the lead approved in cartera and the host has not recorded yet (--host-only"))
+      << said.err;
+
+  // The host records F5's payment with the movement's key as its reference: from then on its
+  // books show it, and cartera no longer takes it off a second time.
+  const std::string entry = as("analista", {"payments", "entries", "--format", "csv"}).out;
+  const std::size_t at = entry.find(",2026-11-22,16000.00,");
+  ASSERT_NE(at, std::string::npos) << entry;
+  const std::string key = entry.substr(entry.rfind('\n', at) + 1, at - entry.rfind('\n', at) - 1);
+  const fs::path company = work_.path() / "company-recorded";
+  fs::copy(fs::path(CARTERA_SOURCE_DIR) / "tests/integration/data/small-company", company);
+  std::ofstream(company / "payments.csv", std::ios::app)
+      << "P9,C2,2026-11-22,16000.00,transferencia," << key << ",F5\n";
+  ASSERT_EQ(as("sistemas", {"host", "import", company.string()}).code, 0);
+  EXPECT_FALSE(contains(as("analista", with(items, "--host-only")).out, ",F5,"));
+  EXPECT_EQ(as("analista", items).out, net_items) << "the recorded payment counts once";
+}
+
 TEST_P(PaymentsReview, AMisappliedPaymentIsReclassifiedAndTheOfficerGetsTheAdjustment) {
   ASSERT_EQ(as("analista", {"payments", "match"}).code, 0);
   const std::string p = proposals();
