@@ -254,7 +254,8 @@ bool print_command_help(const std::string &name, std::ostream &out) {
            "the members of family and collective contracts and one invoice line per member and month (fee by plan "
            "and age band, adjustments, interest).\n";
   } else if (name == "serve") {
-    out << "usage: cartera serve [--listen ADDR:PORT] [--port-file FILE] [--deliver-every SECONDS]\n\nRuns until "
+    out << "usage: cartera serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--port-file FILE] "
+           "[--deliver-every SECONDS]\n\nRuns until "
            "SIGINT or SIGTERM: takes recipients' acknowledgements (schemas/xml/acknowledgement.xsd) by POST "
            "/acknowledgements and delivers what recipients are owed on a schedule, as cartera exchange deliver "
            "does. GET /health answers ok.\nAn acknowledgement comes with the recipient's bearer token "
@@ -262,8 +263,10 @@ bool print_command_help(const std::string &name, std::ostream &out) {
            "for documents sent to that recipient: 200 when recorded; 401 without a known token, 403 for another "
            "recipient's document or a request from a web page (Origin), 415 for another content type, 422 with "
            "why when the document is refused; every refusal is audited and changes nothing else.\n"
-           "--listen: a loopback address and port (default 127.0.0.1:8470; [::1]:8470 for IPv6; port 0: any free "
-           "port). Another address is refused: answers would cross the network in clear text.\n--port-file: where to "
+           "--listen: an IP address and port (default 127.0.0.1:8470; [::1]:8470 for IPv6; port 0: any free "
+           "port). An address other than loopback needs --tls-cert and --tls-key: answers never cross the network "
+           "in clear text.\n--tls-cert, --tls-key: the certificate chain and its private key (PEM); serve then speaks "
+           "HTTPS (TLS 1.2 or later).\n--port-file: where to "
            "write the port it listens on, once bound.\n--deliver-every: seconds "
            "between delivery passes (default 30; 0: never deliver); nothing is delivered when cartera.xml names "
            "no recipient. Each pass first files the documents waiting for the customers' folders (cartera archive "

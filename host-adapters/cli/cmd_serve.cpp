@@ -76,13 +76,6 @@ ListenAt parse_listen(const std::string &text) {
     bad("the port is a number from 0 to 65535");
   }
   at.port = static_cast<unsigned short>(std::stoul(port));
-  // Tokens and acknowledgements must not cross a network in clear text, and serve speaks plain
-  // HTTP: it listens on this machine only. A recipient on another machine reaches it through a
-  // TLS-terminating proxy beside it (README.md, "cartera serve").
-  if (!net::ip::make_address(at.address).is_loopback()) {
-    bad("not a loopback address; serve speaks plain HTTP, so it listens only on this machine (put a TLS "
-        "proxy in front of it for recipients elsewhere)");
-  }
   return at;
 }
 
@@ -105,9 +98,11 @@ exchange::HttpReply method_not_allowed(const std::string &allow) {
 
 class Server {
 public:
-  Server(Host &host, const ListenAt &at, std::chrono::seconds deliver_every)
+  Server(Host &host, const ListenAt &at, std::chrono::seconds deliver_every, const exchange::ListenerTls &tls)
       : host_(host), deliver_every_(deliver_every),
-        listener_(ioc_, at.address, at.port, [this](const exchange::HttpRequest &r) { return answer(r); }),
+        listener_(
+            ioc_, at.address, at.port, [this](const exchange::HttpRequest &r) { return answer(r); },
+            std::chrono::seconds(30), tls),
         timer_(ioc_), signals_(ioc_, SIGINT, SIGTERM) {}
 
   [[nodiscard]] unsigned short port() const { return listener_.port(); }
@@ -296,8 +291,8 @@ private:
 } // namespace
 
 int cmd_serve(const Args &args) {
-  args.only({"listen", "port-file", "deliver-every"}, "serve");
-  for (const char *name : {"listen", "port-file", "deliver-every"}) {
+  args.only({"listen", "port-file", "deliver-every", "tls-cert", "tls-key"}, "serve");
+  for (const char *name : {"listen", "port-file", "deliver-every", "tls-cert", "tls-key"}) {
     if (args.flag(name)) {
       usage_error(std::string("serve: --") + name + " needs a value (cartera serve --help)");
     }
@@ -306,6 +301,19 @@ int cmd_serve(const Args &args) {
     usage_error("serve: unexpected " + args.words[1] + " (cartera serve --help)");
   }
   const ListenAt at = parse_listen(args.option("listen").value_or("127.0.0.1:" + std::to_string(kDefaultPort)));
+  exchange::ListenerTls tls;
+  tls.certificate = args.option("tls-cert").value_or("");
+  tls.key = args.option("tls-key").value_or("");
+  if (tls.certificate.empty() != tls.key.empty()) {
+    usage_error("serve: --tls-cert and --tls-key go together (the certificate chain and its private key, PEM)");
+  }
+  // Tokens and acknowledgements never cross a network in clear text: beyond this machine, serve
+  // speaks TLS or does not listen.
+  if (tls.certificate.empty() && !net::ip::make_address(at.address).is_loopback()) {
+    usage_error("serve: --listen " + display(at.address, at.port) +
+                " is not a loopback address: give --tls-cert and --tls-key, so that recipients' tokens and answers "
+                "cross the network encrypted");
+  }
   const std::string every = args.option("deliver-every").value_or(std::to_string(kDefaultDeliverEvery));
   if (!all_digits(every) || every.size() > 9) {
     usage_error("serve: --deliver-every " + every + ": a whole number of seconds (0: never)");
@@ -317,9 +325,10 @@ int cmd_serve(const Args &args) {
 
   Host host(args.global);
   host.store(); // a database that cannot be opened fails now, not at the first request
-  Server server(host, at, std::chrono::seconds(std::stoll(every)));
+  Server server(host, at, std::chrono::seconds(std::stoll(every)), tls);
   if (!host.quiet()) {
-    std::cerr << "cartera: serve: listening on " << display(at.address, server.port()) << "\n";
+    std::cerr << "cartera: serve: listening on " << display(at.address, server.port())
+              << (tls.certificate.empty() ? "" : " (TLS)") << "\n";
   }
   if (port_file) {
     const fs::path file = fs::absolute(*port_file);

@@ -7,6 +7,7 @@
 #include "runtime/failure.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -14,6 +15,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
+#include <type_traits>
 #include <utility>
 
 namespace cartera::exchange {
@@ -51,6 +54,7 @@ std::string HttpRequest::header(const std::string &name) const {
 struct detail::ListenerState {
   ListenerState(net::io_context &ioc, HttpListener::Handler h, std::chrono::milliseconds timeout)
       : acceptor(ioc), retry(ioc), handler(std::move(h)), read_timeout(timeout) {}
+  std::optional<net::ssl::context> tls; // set: every connection speaks TLS first
   tcp::acceptor acceptor;
   net::steady_timer retry; // waits a moment after a failed accept (out of file descriptors)
   HttpListener::Handler handler;
@@ -60,30 +64,59 @@ struct detail::ListenerState {
 
 namespace {
 
-class Connection : public std::enable_shared_from_this<Connection> {
+// Stream: a plain TCP socket, or TLS over one (the handshake comes first, under the same
+// deadline as the request, and a TLS close_notify ends it).
+template <class Stream> class Connection : public std::enable_shared_from_this<Connection<Stream>> {
+  static constexpr bool kTls = !std::is_same_v<Stream, tcp::socket>;
+
 public:
-  Connection(tcp::socket socket, std::shared_ptr<const detail::ListenerState> state)
-      : socket_(std::move(socket)), timer_(socket_.get_executor()), state_(std::move(state)) {}
+  Connection(tcp::socket socket, std::shared_ptr<detail::ListenerState> state)
+      : socket_(make_stream(std::move(socket), *state)), timer_(socket_.get_executor()), state_(std::move(state)) {}
 
   void start() {
     parser_.body_limit(kMaxRequestBody);
     arm_deadline(state_->read_timeout);
-    http::async_read(socket_, buffer_, parser_,
-                     [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
+    if constexpr (kTls) {
+      socket_.async_handshake(net::ssl::stream_base::server, [self = this->shared_from_this()](error_code ec) {
+        if (ec) {
+          self->close(); // not TLS, or a certificate the client refused: nobody to answer
+          return;
+        }
+        self->read();
+      });
+    } else {
+      read();
+    }
   }
 
 private:
+  static Stream make_stream(tcp::socket socket, detail::ListenerState &state) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *state.tls);
+    } else {
+      (void)state;
+      return socket;
+    }
+  }
+
+  tcp::socket &lowest() { return beast::get_lowest_layer(socket_); }
+
+  void read() {
+    http::async_read(socket_, buffer_, parser_,
+                     [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
   // Cancels whatever is pending on the socket when the deadline passes. Each arming starts a new
   // generation, so a timer that fired just before it was re-armed cancels nothing.
   void arm_deadline(std::chrono::milliseconds after) {
     const unsigned generation = ++generation_;
     expired_ = false;
     timer_.expires_after(after);
-    timer_.async_wait([self = shared_from_this(), generation](error_code ec) {
+    timer_.async_wait([self = this->shared_from_this(), generation](error_code ec) {
       if (!ec && generation == self->generation_) {
         self->expired_ = true;
         error_code ignored;
-        self->socket_.cancel(ignored);
+        self->lowest().cancel(ignored);
       }
     });
   }
@@ -122,7 +155,7 @@ private:
     }
     request.body = std::move(message.body());
     error_code ignored;
-    request.remote = to_string(socket_.remote_endpoint(ignored));
+    request.remote = to_string(beast::get_lowest_layer(socket_).remote_endpoint(ignored));
     try {
       return state_->handler(request);
     } catch (const std::exception &e) {
@@ -148,21 +181,26 @@ private:
     response_.body() = std::move(r.body);
     response_.prepare_payload();
     arm_deadline(state_->read_timeout);
-    http::async_write(socket_, response_, [self = shared_from_this()](error_code ec, std::size_t) {
+    http::async_write(socket_, response_, [self = this->shared_from_this()](error_code ec, std::size_t) {
       if (ec) {
         self->close();
         return;
       }
-      error_code ignored;
-      self->socket_.shutdown(tcp::socket::shutdown_send, ignored);
       self->arm_deadline(self->state_->read_timeout);
-      self->drain();
+      if constexpr (kTls) {
+        // TLS ends with close_notify both ways; then the socket closes.
+        self->socket_.async_shutdown([self](error_code) { self->close(); });
+      } else {
+        error_code ignored;
+        self->socket_.shutdown(tcp::socket::shutdown_send, ignored);
+        self->drain();
+      }
     });
   }
 
   // Reads and drops what the client still sends, until it closes or the deadline passes.
   void drain() {
-    socket_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](error_code ec, std::size_t) {
+    socket_.async_read_some(net::buffer(scratch_), [self = this->shared_from_this()](error_code ec, std::size_t) {
       if (ec) {
         self->close();
       } else {
@@ -175,12 +213,12 @@ private:
     ++generation_;
     timer_.cancel();
     error_code ignored;
-    socket_.close(ignored);
+    lowest().close(ignored);
   }
 
-  tcp::socket socket_;
+  Stream socket_;
   net::steady_timer timer_;
-  std::shared_ptr<const detail::ListenerState> state_;
+  std::shared_ptr<detail::ListenerState> state_;
   beast::flat_buffer buffer_;
   http::request_parser<http::string_body> parser_;
   http::response<http::string_body> response_;
@@ -203,7 +241,11 @@ void accept(const std::shared_ptr<detail::ListenerState> &state) {
       });
       return;
     }
-    std::make_shared<Connection>(std::move(socket), state)->start();
+    if (state->tls) {
+      std::make_shared<Connection<net::ssl::stream<tcp::socket>>>(std::move(socket), state)->start();
+    } else {
+      std::make_shared<Connection<tcp::socket>>(std::move(socket), state)->start();
+    }
     accept(state);
   });
 }
@@ -211,8 +253,24 @@ void accept(const std::shared_ptr<detail::ListenerState> &state) {
 } // namespace
 
 HttpListener::HttpListener(boost::asio::io_context &ioc, const std::string &address, unsigned short port,
-                           Handler handler, std::chrono::milliseconds read_timeout)
+                           Handler handler, std::chrono::milliseconds read_timeout, const ListenerTls &tls)
     : state_(std::make_shared<detail::ListenerState>(ioc, std::move(handler), read_timeout)) {
+  if (!tls.certificate.empty()) {
+    // TLS 1.2 and later only; the certificate file holds the chain, leaf first (PEM).
+    net::ssl::context &context = state_->tls.emplace(net::ssl::context::tls_server);
+    context.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                        net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1 |
+                        net::ssl::context::single_dh_use);
+    error_code tls_ec;
+    context.use_certificate_chain_file(tls.certificate, tls_ec);
+    if (tls_ec) {
+      runtime::refuse_input("TLS certificate " + tls.certificate + ": " + tls_ec.message());
+    }
+    context.use_private_key_file(tls.key, net::ssl::context::pem, tls_ec);
+    if (tls_ec) {
+      runtime::refuse_input("TLS key " + tls.key + ": " + tls_ec.message());
+    }
+  }
   error_code ec;
   const auto ip = net::ip::make_address(address, ec);
   if (ec) {

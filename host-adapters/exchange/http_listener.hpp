@@ -1,4 +1,5 @@
-// The HTTP side of `cartera serve`: a minimal HTTP/1.1 server on the caller's io_context. One
+// The HTTP side of `cartera serve`: a minimal HTTP/1.1 server (over TLS when given a
+// certificate) on the caller's io_context. One
 // request per connection (the reply says Connection: close), bodies up to 8 MiB (413 beyond), a
 // read deadline (408), GET and POST only (405), anything malformed 400. It runs on the thread that
 // runs the io_context; the handler is called there too, so it must not block for long.
@@ -35,6 +36,12 @@ struct HttpReply {
 
 constexpr std::size_t kMaxRequestBody = std::size_t{8} * 1024 * 1024;
 
+// The certificate chain and private key (PEM files) to speak TLS with; empty: plain HTTP.
+struct ListenerTls {
+  std::string certificate;
+  std::string key;
+};
+
 namespace detail {
 struct ListenerState; // the acceptor and the handler, shared with the pending operations
 } // namespace detail
@@ -48,8 +55,10 @@ public:
   // ephemeral port, port() tells which) and accepts once the io_context runs. Throws
   // runtime::Failure when the address is not an IP address or cannot be bound.
   // read_timeout bounds reading each request, from accept to the end of the body (408).
+  // With tls, every connection speaks TLS (1.2 or later) with that certificate; a file that
+  // cannot be used refuses (runtime::Failure, exit 3).
   HttpListener(boost::asio::io_context &ioc, const std::string &address, unsigned short port, Handler handler,
-               std::chrono::milliseconds read_timeout = std::chrono::seconds(30));
+               std::chrono::milliseconds read_timeout = std::chrono::seconds(30), const ListenerTls &tls = {});
   ~HttpListener();
   HttpListener(const HttpListener &) = delete;
   HttpListener &operator=(const HttpListener &) = delete;

@@ -2,6 +2,7 @@
 // recipient's acknowledgement POSTed to it is recorded (a bad one is refused with 422 and
 // changes nothing), and SIGTERM or SIGINT ends it with exit 0.
 #include "cartera_process.hpp"
+#include "exchange/http_post.hpp"
 #include "module_dir.hpp"
 #include "runtime/sha256.hpp"
 
@@ -364,6 +365,37 @@ TEST_F(Serve, OnlyTheRecipientItselfAnswersForItsDocumentsAndEveryRefusalIsAudit
   EXPECT_EQ(served.stop(SIGTERM), 0) << served.log();
 }
 
+// Beyond this machine serve speaks TLS: with a certificate it answers HTTPS, and treasury's
+// authenticated answer is recorded; without one, an address other than loopback is refused.
+TEST_F(Serve, WithACertificateItSpeaksTlsToTheRecipients) {
+  if (!fs::exists("/usr/bin/openssl")) {
+    GTEST_SKIP() << "no openssl to make a certificate";
+  }
+  const std::string pem = (work_.path() / "serve.pem").string();
+  const std::string key = (work_.path() / "serve.key").string();
+  ASSERT_EQ(std::system(("/usr/bin/openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+                         "-subj /CN=cartera-serve -addext subjectAltName=IP:127.0.0.1 -keyout " +
+                         key + " -out " + pem + " 2>/dev/null")
+                            .c_str()),
+            0);
+  approve_the_day();
+  ASSERT_EQ(as("sistemas", {"exchange", "deliver"}).code, 0);
+  const std::string first = first_document("delivered");
+  Served served(work_.path(), {"--deliver-every", "0", "--tls-cert", pem, "--tls-key", key});
+  ASSERT_TRUE(served.up()) << served.log();
+  EXPECT_TRUE(contains(served.log(), "(TLS)")) << served.log();
+  cartera::exchange::HttpTarget target =
+      cartera::exchange::parse_http_url("https://127.0.0.1:" + std::to_string(served.port()) + "/acknowledgements");
+  target.ca_file = pem;
+  const cartera::exchange::HttpResult r =
+      cartera::exchange::post_document(target, acknowledgement_xml(first, R"(<accepted number="RC-TLS-1"/>)"),
+                                       {{"Authorization", "Bearer " + kTreasuryToken}}, std::chrono::seconds(5));
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(contains(status("acknowledged"), first + ",cash-receipt-request,tesoreria,acknowledged,"));
+  EXPECT_EQ(served.stop(SIGTERM), 0) << served.log();
+}
+
 TEST_F(Serve, AnswersHealthRefusesOtherRoutesAndStopsOnSigterm) {
   Served served(work_.path(), {"--deliver-every", "0"});
   ASSERT_TRUE(served.up()) << served.log();
@@ -392,6 +424,7 @@ TEST_F(Serve, AMalformedListenAddressIsAUsageError) {
                                                                                        {"--listen", "::1:8470"},
                                                                                        {"--listen", "0.0.0.0:0"},
                                                                                        {"--listen", "[::]:0"},
+                                                                                       {"--tls-cert", "serve.pem"},
                                                                                        {"--listen"},
                                                                                        {"--deliver-every", "soon"},
                                                                                        {"--bind", "127.0.0.1:0"}}) {

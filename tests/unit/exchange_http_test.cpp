@@ -37,6 +37,7 @@ using cartera::exchange::HttpReply;
 using cartera::exchange::HttpRequest;
 using cartera::exchange::HttpResult;
 using cartera::exchange::HttpTarget;
+using cartera::exchange::ListenerTls;
 using cartera::exchange::parse_http_url;
 using cartera::exchange::post_document;
 using Clock = std::chrono::steady_clock;
@@ -80,8 +81,9 @@ long long ms_since(Clock::time_point start) {
 // An HttpListener on 127.0.0.1, an ephemeral port, its io_context run on a thread of its own.
 class Served {
 public:
-  explicit Served(HttpListener::Handler handler, std::chrono::milliseconds read_timeout = 30s)
-      : listener_(ioc_, "127.0.0.1", 0, std::move(handler), read_timeout), thread_([this] { ioc_.run(); }) {}
+  explicit Served(HttpListener::Handler handler, std::chrono::milliseconds read_timeout = 30s,
+                  const ListenerTls &tls = {})
+      : listener_(ioc_, "127.0.0.1", 0, std::move(handler), read_timeout, tls), thread_([this] { ioc_.run(); }) {}
   ~Served() {
     net::post(ioc_, [this] { listener_.stop(); });
     thread_.join(); // returns once the connections still open have been answered and closed
@@ -492,6 +494,38 @@ bool make_certificate(const fs::path &dir, const std::string &name, const std::s
                               subject_alt_names + " -keyout " + (dir / (name + ".key")).string() + " -out " +
                               (dir / (name + ".pem")).string() + " 2>/dev/null";
   return std::system(command.c_str()) == 0; // NOLINT(cert-env33-c): a test's own fixed command
+}
+
+// serve's listener over TLS (issue 20: a recipient elsewhere answers over HTTPS): the client
+// that trusts the certificate is answered; plain HTTP to the same port gets no answer; a key
+// that does not open is refused before anything listens.
+TEST(ExchangeHttpListener, SpeaksTlsWithTheConfiguredCertificate) {
+  if (access(kOpenssl, X_OK) != 0) {
+    GTEST_SKIP() << kOpenssl << " is missing";
+  }
+  TempDir dir;
+  ASSERT_TRUE(make_certificate(dir.path(), "serve", "IP:127.0.0.1"));
+  const ListenerTls tls{(dir.path() / "serve.pem").string(), (dir.path() / "serve.key").string()};
+  Served served(
+      [](const HttpRequest &r) {
+        HttpReply reply;
+        reply.body = "over TLS: " + r.body;
+        return reply;
+      },
+      2s, tls);
+  HttpTarget target = parse_http_url("https://127.0.0.1:" + std::to_string(served.port()) + "/acknowledgements");
+  target.ca_file = tls.certificate;
+  const HttpResult result = post_document(target, "<ack/>", kNoHeaders, 2s);
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.status, 200);
+  EXPECT_EQ(result.body, "over TLS: <ack/>");
+  const HttpResult plain = post_document(parse_http_url(served.url()), "<ack/>", kNoHeaders, 2s);
+  EXPECT_FALSE(plain.ok() && plain.status == 200) << "plain HTTP was answered on a TLS port";
+  net::io_context ioc;
+  EXPECT_THROW(HttpListener(
+                   ioc, "127.0.0.1", 0, [](const HttpRequest &) { return HttpReply{}; }, 1s,
+                   ListenerTls{tls.certificate, (dir.path() / "missing.key").string()}),
+               cartera::runtime::Failure);
 }
 
 TEST(ExchangeHttpReceiver, HttpsVerifiesTheCertificateAndTheHost) {
