@@ -429,8 +429,10 @@ private:
   }
 
   // Stores proposals of one batch (the run) and marks their movements proposed; returns their ids.
+  // seq numbers the run's proposals: a cruce de cuentas proposes for several credits in one
+  // batch, each call going on from where the last stopped.
   static std::vector<std::string> propose(Context &ctx, const std::vector<cartera::payments::Application> &applications,
-                                          const std::string &correction_id = "") {
+                                          const std::string &correction_id = "", std::uint64_t *seq = nullptr) {
     std::vector<std::string> ids;
     if (applications.empty()) {
       return ids;
@@ -439,14 +441,11 @@ private:
     const std::string user = ctx.text_param("cartera.user").value_or("");
     const std::string now = iso_now(ctx);
     cartera::Operation insert = ctx.operation("pay_insert_application");
-    // One sequence for the run: a cruce de cuentas proposes for several credits in one batch.
-    static thread_local std::pair<std::string, std::uint64_t> seq{"", 0};
-    if (seq.first != batch) {
-      seq = {batch, 0};
-    }
+    std::uint64_t first = 0;
+    std::uint64_t &next = seq != nullptr ? *seq : first;
     for (const auto &a : applications) {
       char id[24];
-      std::snprintf(id, sizeof id, "-%06llu", static_cast<unsigned long long>(++seq.second));
+      std::snprintf(id, sizeof id, "-%06llu", static_cast<unsigned long long>(++next));
       ids.push_back(batch + id);
       insert.bind("application_id", std::string_view(ids.back()))
           .bind("batch_id", std::string_view(batch))
@@ -881,8 +880,8 @@ private:
   // the rest as its customer's credit, or to a customer's invoices oldest first), for another
   // lead to approve.
   static Moved propose_correction(Context &ctx, const std::string &id, const std::string &to_invoice,
-                                  const std::string &to_customer, const std::string &reason,
-                                  const std::string &action) {
+                                  const std::string &to_customer, const std::string &reason, const std::string &action,
+                                  std::uint64_t &seq) {
     const Approved old = approved_application(ctx, id);
     if (old.app.kind != "invoice" && old.app.kind != "credit") {
       throw Error(CARTERA_E_INVALID_ARGUMENT, "application " + id + " records a " + old.app.kind +
@@ -917,7 +916,7 @@ private:
         .bind("proposed_by", std::string_view(user))
         .bind("proposed_at", std::string_view(now))
         .execute();
-    const std::vector<std::string> ids = propose(ctx, fresh, correction);
+    const std::vector<std::string> ids = propose(ctx, fresh, correction, &seq);
     return Moved{old.app, ids, fresh};
   }
 
@@ -1017,8 +1016,9 @@ private:
     if (to_invoice.empty() == to_customer.empty()) {
       throw Error(CARTERA_E_INVALID_ARGUMENT, "give one of --to-invoice I or --to-customer C");
     }
+    std::uint64_t seq = 0;
     const Moved moved =
-        propose_correction(ctx, id, to_invoice, to_customer, "reclasificación: " + reason, "reclassify");
+        propose_correction(ctx, id, to_invoice, to_customer, "reclasificación: " + reason, "reclassify", seq);
     moved_rows(ctx, {{id, moved}}, false);
     ctx.info("the correction waits for another lead: cartera payments approve --batch " + ctx.request_id() +
              " (four eyes); until then application " + id + " stands");
@@ -1044,6 +1044,7 @@ private:
       throw Error(CARTERA_E_INVALID_ARGUMENT, "customer " + customer + " has no credit balance in cartera");
     }
     std::vector<std::pair<std::string, Moved>> done;
+    std::uint64_t seq = 0; // one batch for the run: its proposals numbered on from credit to credit
     for (const auto &credit : credits) {
       bool open = false;
       for (const auto &inv : open_invoices(ctx, as_of(ctx))) {
@@ -1053,7 +1054,7 @@ private:
         break;
       }
       done.emplace_back(credit, propose_correction(ctx, credit, invoice, invoice.empty() ? customer : "",
-                                                   "cruce de cuentas: saldo a favor de " + customer, "offset"));
+                                                   "cruce de cuentas: saldo a favor de " + customer, "offset", seq));
     }
     if (done.empty()) {
       throw Error(CARTERA_E_INVALID_ARGUMENT, "customer " + customer + " has nothing open to offset" +
