@@ -177,7 +177,6 @@ void Host::resolve_identity(const GlobalOptions &options) {
                            "; an account that acts for others is listed as <os-account name=\"" + identity_.os_account +
                            "\" acts-for=\"...\"/> in <users>");
     }
-    identity_.acting_for = true;
   } else if (u == nullptr) {
     identity_.user = "unknown:" + identity_.os_account;
     refuse(command_, "the operating-system account '" + identity_.os_account + "' is not mapped to a user in " +

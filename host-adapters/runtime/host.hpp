@@ -37,8 +37,7 @@ struct GlobalOptions {
 
 struct Identity {
   std::string user;
-  std::string os_account;  // the operating-system account the process runs under (geteuid)
-  bool acting_for = false; // user named by --user on behalf of os_account (a delegation)
+  std::string os_account; // the operating-system account the process runs under (geteuid)
   std::string department;
   std::set<std::string> roles;
   bool single_user = false;

@@ -28,10 +28,6 @@ std::int64_t wall_us() {
       .count();
 }
 
-long long affected(soci::statement &st) {
-  return st.get_affected_rows();
-}
-
 } // namespace
 
 WorkClaimant WorkClaimant::this_process(const std::string &run_id) {
@@ -79,7 +75,7 @@ std::optional<WorkClaim> RuntimeStore::claim_work(const std::string &work, const
          soci::use(work), soci::use(me.holder), soci::use(me.host_name), soci::use(pid), soci::use(me.run_id),
          soci::use(now_iso), soci::use(until));
     insert.execute(true);
-    return affected(insert) == 1;
+    return insert.get_affected_rows() == 1;
   });
   if (taken) {
     return std::nullopt;
@@ -103,7 +99,7 @@ std::optional<WorkClaim> RuntimeStore::claim_work(const std::string &work, const
          soci::use(me.holder), soci::use(me.host_name), soci::use(pid), soci::use(me.run_id), soci::use(now_iso),
          soci::use(until), soci::use(work), soci::use(held->holder));
     update.execute(true);
-    return affected(update) == 1;
+    return update.get_affected_rows() == 1;
   });
   if (took_over) {
     return std::nullopt;
@@ -122,7 +118,7 @@ bool RuntimeStore::renew_work(const std::string &work, const WorkClaimant &me, s
                                                    "AND holder = :h",
                               soci::use(until), soci::use(work), soci::use(me.holder));
     update.execute(true);
-    return affected(update) == 1;
+    return update.get_affected_rows() == 1;
   });
 }
 

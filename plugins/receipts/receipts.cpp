@@ -11,6 +11,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace {
@@ -272,10 +273,22 @@ private:
       std::vector<WriteOff> items;
     };
     std::vector<Group> groups;
+    // The write-offs payments publishes, less those a request was registered for already.
+    std::unordered_set<std::string> requested;
     {
-      cartera::Operation op = ctx.operation("rcp_write_offs_due");
+      cartera::Operation op = ctx.operation("rcp_write_off_keys");
       op.execute();
       while (op.step()) {
+        requested.emplace(op.text(0));
+      }
+    }
+    {
+      cartera::Operation op = ctx.operation("approved_write_offs");
+      op.execute();
+      while (op.step()) {
+        if (requested.count(std::string(op.text(0)) + "/" + std::string(op.text(1))) != 0) {
+          continue;
+        }
         if (groups.empty() || groups.back().entry != op.text(0) || groups.back().invoice != op.text(1)) {
           groups.push_back(Group{std::string(op.text(0)), std::string(op.text(1)), std::string(op.text(2)), {}});
         }
