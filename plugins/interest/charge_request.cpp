@@ -35,7 +35,10 @@ std::string charge_request_xml(const ChargeRequest &r) {
   const Liquidation &l = r.liquidation;
   std::string x = R"(<?xml version="1.0" encoding="UTF-8"?>)"
                   "\n<interest-charge-request xmlns=\"urn:cartera:interest-charge-request:1\"";
-  x += attr("id", r.id) + attr("requested-by", r.requested_by) + attr("requested-at", r.requested_at) + ">\n";
+  // No wall-clock time inside: a charge killed and run again is the same bytes, so the rerun
+  // adopts the copy the killed run archived instead of leaving a second one. When it was
+  // requested is the host's document record and its delivery log.
+  x += attr("id", r.id) + attr("requested-by", r.requested_by) + ">\n";
   x += "  <to>" + sdk::xml_escape(r.to) + "</to>\n";
   x += "  <invoice" + attr("id", r.invoice_id) + attr("customer", r.customer_id) + attr("contract", r.contract_id) +
        attr("due-date", day(r.invoice.due)) + attr("payable-by", day(l.mora_from - 1)) +

@@ -20,7 +20,7 @@ struct ChargeRequest {
   std::int64_t charged_before = 0;
   std::int64_t amount = 0;
   std::string charged_as; // debit-note | next-bill
-  std::string requested_by, requested_at;
+  std::string requested_by;
 };
 
 // The one rounding rule, in words, as documents and README state it.

@@ -373,7 +373,6 @@ private:
         req.amount = owed;
         req.charged_as = s.charge_as;
         req.requested_by = user;
-        req.requested_at = now;
         ctx.emit_document("interest-charge-request", req.id, ci::charge_request_xml(req));
         insert->bind("invoice_id", std::string_view(r.id))
             .bind("customer_id", std::string_view(r.customer))

@@ -1428,11 +1428,39 @@ private:
       }
     }
     if (chosen.empty()) {
-      throw Error(
-          CARTERA_E_INVALID_ARGUMENT,
-          "no proposal is waiting" +
-              (all ? std::string() : " in " + (batch.empty() ? "application " + application : "batch " + batch)) +
-              " (cartera payments review)");
+      // Nothing waits. A rerun of a decision that committed (killed while its documents were
+      // being written, say) must succeed: --all, or the named batch or application already
+      // decided the same way, is done, exit 0. Anything else names what is not there: usage.
+      const std::string status = approve ? "approved" : "rejected";
+      if (!all && lines.empty()) {
+        cartera::Operation op = ctx.operation("pay_selection_decided");
+        op.bind("batch_id", std::string_view(batch)).bind("application_id", std::string_view(application)).execute();
+        std::size_t same = 0;
+        std::size_t other = 0;
+        std::string by;
+        while (op.step()) {
+          // Reversed was approved first (a returned check, a correction undid it since).
+          ++(op.text(1) == status || (approve && op.text(1) == "reversed") ? same : other);
+          by = op.text(2);
+        }
+        const std::string what = batch.empty() ? "application " + application : "batch " + batch;
+        if (same == 0 || other > 0) {
+          throw Error(CARTERA_E_INVALID_ARGUMENT, "no proposal is waiting in " + what +
+                                                      (same + other == 0 ? std::string(": there is no such ") +
+                                                                               (batch.empty() ? "application" : "batch")
+                                                                         : ": it was decided otherwise") +
+                                                      " (cartera payments review)");
+        }
+        ctx.columns({column("application", CARTERA_TYPE_TEXT), column("decision", CARTERA_TYPE_TEXT)});
+        ctx.info("no proposal is waiting: " + what + " was already " + status + " by " + by);
+        return;
+      }
+      if (!all) {
+        throw Error(CARTERA_E_INVALID_ARGUMENT, "no proposal is waiting (cartera payments review)");
+      }
+      ctx.columns({column("application", CARTERA_TYPE_TEXT), column("decision", CARTERA_TYPE_TEXT)});
+      ctx.info("no proposal is waiting: nothing to " + std::string(approve ? "approve" : "reject"));
+      return;
     }
     if (approve && !own.empty()) {
       throw Error(CARTERA_E_NOT_PERMITTED, "four eyes: user '" + user + "' proposed " + std::to_string(own.size()) +

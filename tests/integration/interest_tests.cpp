@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 
 namespace fs = std::filesystem;
 using cartera::testing::backend_url;
@@ -164,6 +165,49 @@ TEST_P(Interest, ChargesGoToAccountingOncePerInvoiceAndPeriod) {
   // The liquidation shows the charged amounts and nothing owed.
   const Outcome l = as("analista", {"interest", "liquidate", "--as-of", "2025-09-30", "--format", "csv"});
   EXPECT_TRUE(contains(l.out, ",0.00\nF-PARTIAL")) << l.out;
+}
+
+// Issue 20 #10: a charge run again from the same books (as a rerun after a kill does) writes
+// the same bytes, whenever it runs: no wall-clock time inside the request, so the archive's
+// copy is one file, adopted, not a second one beside it. SQLite only: the books are copied.
+TEST_P(Interest, AChargeRunAgainFromTheSameBooksIsTheSameBytes) {
+  if (GetParam() != "sqlite") {
+    GTEST_SKIP() << "the books are copied as SQLite files";
+  }
+  const fs::path saved = work_.path() / "saved";
+  fs::create_directories(saved);
+  for (const char *f : {"cartera.db", "cartera.db-wal"}) {
+    if (fs::exists(work_.path() / f)) {
+      fs::copy_file(work_.path() / f, saved / f);
+    }
+  }
+  const auto charge = [&](const char *now) {
+    const Outcome o = cartera::testing::run_cartera(
+        work_.path(), {"--user", "analista", "--quiet", "--now", now, "interest", "charge", "--as-of", "2025-08-31"});
+    EXPECT_EQ(o.code, 0) << o.err;
+    std::map<std::string, std::string> files;
+    for (const auto &e : fs::recursive_directory_iterator(work_.path() / "archive")) {
+      if (e.is_regular_file()) {
+        files[fs::relative(e.path(), work_.path() / "archive").string()] = read_text(e.path());
+      }
+    }
+    return files;
+  };
+  const auto first = charge("2026-11-22T10:00:00");
+  ASSERT_EQ(first.size(), 2U);
+  fs::remove_all(work_.path() / "archive");
+  fs::remove(work_.path() / "cartera.db-wal");
+  fs::remove(work_.path() / "cartera.db-shm");
+  for (const auto &e : fs::directory_iterator(saved)) {
+    fs::copy_file(e.path(), work_.path() / e.path().filename(), fs::copy_options::overwrite_existing);
+  }
+  const auto second = charge("2026-11-22T16:45:10");
+  EXPECT_EQ(first, second) << "the same charge, the same file names and bytes";
+  for (const auto &[name, bytes] : second) {
+    EXPECT_FALSE(contains(bytes, "requested-at")) << name;
+  }
+  const Outcome verified = as("sistemas", {"archive", "verify", "--format", "csv"});
+  EXPECT_EQ(verified.code, 0) << verified.out;
 }
 
 TEST_P(Interest, ADayWithoutACertifiedRateIsAnErrorNamingTheMonthUntilItIsImported) {

@@ -445,9 +445,14 @@ TEST_P(PaymentsReview, OnlyAnotherLeadApprovesAndOnlyApprovedApplicationsSettleM
   const Outcome all = as("analista", {"payments", "open-items", "--as-of", "2026-11-22", "--all", "--format", "csv"});
   EXPECT_TRUE(contains(all.out, "C3,K3,F7,2026-08-31,2000.00,2000.00,0.00\n")) << all.out;
   EXPECT_TRUE(contains(all.out, "C1,K1,F3,2026-10-22,4000.00,4000.00,0.00\n")) << all.out;
-  const Outcome nothing = as("coordinadora", {"payments", "approve", "--all"});
-  EXPECT_EQ(nothing.code, 2) << nothing.err;
-  EXPECT_TRUE(contains(nothing.err, "no proposal is waiting")) << nothing.err;
+  // Issue 20 #10: run again (a rerun after a kill that came after the commit), the decision
+  // is done, not a usage error; a batch named that does not exist still is.
+  const Outcome nothing = as("coordinadora", {"payments", "approve", "--all", "--format", "csv"});
+  EXPECT_EQ(nothing.code, 0) << nothing.err;
+  EXPECT_EQ(nothing.out, "application,decision\n");
+  const Outcome none = as("coordinadora", {"payments", "approve", "--batch", "no-such-batch"});
+  EXPECT_EQ(none.code, 2) << none.err;
+  EXPECT_TRUE(contains(none.err, "there is no such batch")) << none.err;
 }
 
 // A cash-receipt request is the payer's document as well as treasury's: it is filed in the
@@ -691,6 +696,15 @@ TEST_P(PaymentsReview, AMisappliedPaymentIsReclassifiedAndTheOfficerGetsTheAdjus
   EXPECT_TRUE(contains(approved.out, f5 + ",reversed\n")) << approved.out;
   EXPECT_NE(as("analista", {"payments", "open-items", "--format", "csv"}).out, open_before);
   EXPECT_EQ(adjustments(), 1U);
+  // Run again (as after a kill that came after the commit): done, nothing twice; rejecting
+  // what was approved names it.
+  const Outcome rerun = as("coordinador", {"payments", "approve", "--batch", batch, "--format", "csv"});
+  EXPECT_EQ(rerun.code, 0) << rerun.err;
+  EXPECT_EQ(rerun.out, "application,decision\n");
+  EXPECT_EQ(adjustments(), 1U);
+  const Outcome reject = as("coordinador", {"payments", "reject", "--batch", batch, "--reason", "x"});
+  EXPECT_EQ(reject.code, 2) << reject.err;
+  EXPECT_TRUE(contains(reject.err, "it was decided otherwise")) << reject.err;
   std::string document;
   for (const auto &e : fs::recursive_directory_iterator(work_.path() / "outbox")) {
     if (e.is_regular_file() && contains(read_text(e.path()), "adjustment-request")) {
@@ -1073,7 +1087,7 @@ TEST(PaymentsKill, MatchAndApproveKilledHalfwayAndRunAgainApplyEachInvoiceOnce) 
   EXPECT_EQ(lines(approve.out), static_cast<std::size_t>(n) + 1);
   EXPECT_EQ(lines(run({"payments", "entries", "--status", "applied", "--format", "csv"}).out),
             static_cast<std::size_t>(n) + 1);
-  EXPECT_EQ(run({"--user", "beto", "payments", "approve", "--all"}).code, 2) << "nothing left to approve";
+  EXPECT_EQ(run({"--user", "beto", "payments", "approve", "--all"}).code, 0) << "nothing left to approve: done";
 
   // The approval's receipts filed in C1's folder, killed while the first batch (10,000) is
   // being placed, before any is indexed, and run again: the files already there are adopted,
