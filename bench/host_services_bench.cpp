@@ -1,9 +1,9 @@
 // What one row, one value and one document cost at the module boundary: the host-services
 // calls a report makes per row, and the parsing and formatting it makes per value. These set
 // the floor under every million-row job.
-#include "runtime/call.hpp"
-#include "runtime/outbox.hpp"
-#include "runtime/render.hpp"
+#include "runtime/call/call.hpp"
+#include "runtime/call/render.hpp"
+#include "runtime/files/outbox.hpp"
 
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>

@@ -1,6 +1,6 @@
 #include "cli/args.hpp"
 
-#include "runtime/failure.hpp"
+#include "base/failure.hpp"
 
 namespace cartera::cli {
 

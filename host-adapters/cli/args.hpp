@@ -2,7 +2,7 @@
 // options for the command to interpret against what it declares.
 #pragma once
 
-#include "runtime/host.hpp"
+#include "runtime/host/host.hpp"
 
 #include <optional>
 #include <string>

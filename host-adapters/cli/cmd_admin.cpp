@@ -2,10 +2,10 @@
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 
-#include "runtime/failure.hpp"
-#include "runtime/host.hpp"
-#include "runtime/loader.hpp"
-#include "runtime/outbox.hpp"
+#include "base/failure.hpp"
+#include "runtime/files/outbox.hpp"
+#include "runtime/host/host.hpp"
+#include "runtime/loader/loader.hpp"
 
 #include <cstring>
 #include <fstream>

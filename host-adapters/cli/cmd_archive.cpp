@@ -1,15 +1,15 @@
-// archive: the customers' folders (runtime/archive.hpp) — what is there, whether every file
+// archive: the customers' folders (runtime/archive/archive.hpp) — what is there, whether every file
 // still has the bytes its index row says, and filing what runs left to be filed after them.
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "cli/terminal.hpp"
 
-#include "runtime/archive_filing.hpp"
-#include "runtime/failure.hpp"
-#include "runtime/host.hpp"
-#include "runtime/outbox.hpp"
-#include "runtime/placement_log.hpp"
-#include "runtime/sha256.hpp"
+#include "base/failure.hpp"
+#include "runtime/archive/archive_filing.hpp"
+#include "runtime/archive/placement_log.hpp"
+#include "runtime/files/outbox.hpp"
+#include "runtime/files/sha256.hpp"
+#include "runtime/host/host.hpp"
 
 #include <fstream>
 #include <iostream>

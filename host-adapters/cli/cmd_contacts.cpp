@@ -4,10 +4,10 @@
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 
+#include "base/failure.hpp"
 #include "exchange/mailer.hpp"
-#include "runtime/contact_policy.hpp"
-#include "runtime/failure.hpp"
-#include "runtime/host.hpp"
+#include "runtime/call/contact_policy.hpp"
+#include "runtime/host/host.hpp"
 
 #include <cartera/sdk/contact_rules.hpp>
 #include <cartera/sdk/date.hpp>

@@ -2,12 +2,12 @@
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 
+#include "base/failure.hpp"
 #include "exchange/acknowledgement.hpp"
 #include "exchange/delivery.hpp"
 #include "exchange/recipient_token.hpp"
-#include "runtime/failure.hpp"
-#include "runtime/host.hpp"
-#include "runtime/sha256.hpp"
+#include "runtime/files/sha256.hpp"
+#include "runtime/host/host.hpp"
 
 #include <fstream>
 #include <iostream>

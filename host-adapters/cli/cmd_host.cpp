@@ -2,10 +2,10 @@
 #include "cli/commands.hpp"
 #include "cli/terminal.hpp"
 
+#include "base/failure.hpp"
 #include "reference/generator.hpp"
 #include "reference/import.hpp"
-#include "runtime/failure.hpp"
-#include "runtime/host.hpp"
+#include "runtime/host/host.hpp"
 
 #include <cartera/sdk/date.hpp>
 

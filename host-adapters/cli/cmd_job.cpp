@@ -4,8 +4,8 @@
 #include "cli/terminal.hpp"
 #include "exchange/mailer.hpp"
 
-#include "runtime/failure.hpp"
-#include "runtime/job.hpp"
+#include "base/failure.hpp"
+#include "runtime/run/job.hpp"
 
 #include <iostream>
 

@@ -3,14 +3,14 @@
 // io_context, because the Host and its database session may only be used from one thread.
 #include "cli/commands.hpp"
 
+#include "base/failure.hpp"
 #include "exchange/acknowledgement.hpp"
 #include "exchange/delivery.hpp"
 #include "exchange/http_listener.hpp"
 #include "exchange/recipient_token.hpp"
-#include "runtime/archive_filing.hpp"
-#include "runtime/failure.hpp"
-#include "runtime/host.hpp"
-#include "runtime/outbox.hpp"
+#include "runtime/archive/archive_filing.hpp"
+#include "runtime/files/outbox.hpp"
+#include "runtime/host/host.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>

@@ -28,7 +28,7 @@ int cmd_archive(const Args &args);
 int cmd_contacts(const Args &args);
 int cmd_module_job(const Args &args);
 
-// Files the documents waiting for their customers' folders (runtime/archive_filing.hpp) with
+// Files the documents waiting for their customers' folders (runtime/archive/archive_filing.hpp) with
 // a progress line, and says what it did unless quiet or there was nothing; refusals go to
 // stderr always. Returns how many were refused.
 std::size_t file_waiting_documents(runtime::Host &host);

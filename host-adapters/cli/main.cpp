@@ -1,8 +1,8 @@
 // The `cartera` executable.
 #include "cli/commands.hpp"
 
-#include "runtime/failure.hpp"
-#include "runtime/host.hpp"
+#include "base/failure.hpp"
+#include "runtime/host/host.hpp"
 
 #include <cartera/abi.h>
 #include <cartera/sdk/text.hpp>

@@ -2,8 +2,8 @@
 // jobs (table for people, csv/xml/json for programs).
 #pragma once
 
-#include "runtime/failure.hpp"
-#include "runtime/render.hpp"
+#include "base/failure.hpp"
+#include "runtime/call/render.hpp"
 
 #include <iostream>
 #include <string>

@@ -2,7 +2,7 @@
 // redrawn at most ten times a second so that a module may report it for every row.
 #pragma once
 
-#include "runtime/call.hpp"
+#include "runtime/call/call.hpp"
 
 #include <chrono>
 #include <string>

@@ -1,8 +1,8 @@
 #include "exchange/acknowledgement.hpp"
 
+#include "base/failure.hpp"
 #include "exchange/delivery.hpp"
-#include "runtime/failure.hpp"
-#include "runtime/xml_schema.hpp"
+#include "runtime/files/xml_schema.hpp"
 
 #include <pugixml.hpp>
 

@@ -5,7 +5,7 @@
 // nothing. The same answer twice is recorded once.
 #pragma once
 
-#include "runtime/host.hpp"
+#include "runtime/host/host.hpp"
 
 #include <string>
 #include <string_view>

@@ -1,12 +1,12 @@
 #include "exchange/delivery.hpp"
 
+#include "base/failure.hpp"
 #include "exchange/http_post.hpp"
-#include "runtime/failure.hpp"
-#include "runtime/job.hpp"
-#include "runtime/outbox.hpp"
-#include "runtime/sha256.hpp"
-#include "runtime/work_lease.hpp"
-#include "runtime/xml_schema.hpp"
+#include "runtime/files/outbox.hpp"
+#include "runtime/files/sha256.hpp"
+#include "runtime/files/xml_schema.hpp"
+#include "runtime/run/job.hpp"
+#include "runtime/store/work_lease.hpp"
 #include "sql/database.hpp"
 
 #include <cartera/sdk/date.hpp>

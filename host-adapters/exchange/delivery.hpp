@@ -5,7 +5,7 @@
 // twice after a crash is seen by the receiver as the same document, never a new one.
 #pragma once
 
-#include "runtime/host.hpp"
+#include "runtime/host/host.hpp"
 
 #include <chrono>
 #include <cstddef>

@@ -4,7 +4,7 @@
 // the client's kernel is not sent a reset that would throw away the reply it has not read yet.
 #include "exchange/http_listener.hpp"
 
-#include "runtime/failure.hpp"
+#include "base/failure.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>

@@ -6,7 +6,7 @@
 #include "exchange/host_lookup.hpp"
 #include "exchange/rfc_text.hpp"
 
-#include "runtime/failure.hpp"
+#include "base/failure.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>

@@ -2,9 +2,9 @@
 
 #include "exchange/mime_message.hpp"
 #include "exchange/smtp_client.hpp"
-#include "runtime/archive.hpp"
-#include "runtime/contact_policy.hpp"
-#include "runtime/outbox.hpp"
+#include "runtime/archive/archive.hpp"
+#include "runtime/call/contact_policy.hpp"
+#include "runtime/files/outbox.hpp"
 
 #include <cartera/sdk/contact_rules.hpp>
 #include <cartera/sdk/date.hpp>

@@ -1,7 +1,7 @@
 // The messages owed to customers (cartera_message, queued by modules through ABI 1.2's
 // queue_message), sent through the configured SMTP server, each only when Ley 2300 de 2023
 // allows it: inside the contact hours and the frequency limits the contact log shows
-// (runtime/contact_policy.hpp). A message that may not go yet keeps its place with the instant
+// (runtime/call/contact_policy.hpp). A message that may not go yet keeps its place with the instant
 // it may; every attempt to send is a row of the contact log.
 //
 // Each message is settled in its own short transaction after the server answered: a process
@@ -9,7 +9,7 @@
 // run (the same Message-ID, so the recipient's mail system can tell). Nothing else repeats.
 #pragma once
 
-#include "runtime/host.hpp"
+#include "runtime/host/host.hpp"
 
 #include <cstdint>
 #include <functional>

@@ -1,7 +1,7 @@
 #include "exchange/recipient_token.hpp"
 
-#include "runtime/failure.hpp"
-#include "runtime/sha256.hpp"
+#include "base/failure.hpp"
+#include "runtime/files/sha256.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>

@@ -5,7 +5,7 @@
 // whatever matches.
 #pragma once
 
-#include "runtime/config.hpp"
+#include "runtime/config/config.hpp"
 
 #include <string>
 #include <string_view>

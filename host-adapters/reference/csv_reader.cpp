@@ -2,7 +2,7 @@
 
 #include <cartera/sdk/text.hpp>
 
-#include "runtime/failure.hpp"
+#include "base/failure.hpp"
 
 #include <pugixml.hpp>
 

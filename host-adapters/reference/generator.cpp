@@ -1,6 +1,6 @@
 #include "reference/generator.hpp"
 
-#include "runtime/failure.hpp"
+#include "base/failure.hpp"
 
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>

@@ -1,7 +1,7 @@
 #include "reference/import.hpp"
 
+#include "base/failure.hpp"
 #include "reference/csv_reader.hpp"
-#include "runtime/failure.hpp"
 
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>

@@ -1,6 +1,6 @@
 #include "sql/catalog.hpp"
 
-#include "runtime/failure.hpp"
+#include "base/failure.hpp"
 
 #include <pugixml.hpp>
 

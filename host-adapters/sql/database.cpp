@@ -1,6 +1,6 @@
 #include "sql/database.hpp"
 
-#include "runtime/failure.hpp"
+#include "base/failure.hpp"
 
 #include <soci/odbc/soci-odbc.h>
 #include <soci/postgresql/soci-postgresql.h>

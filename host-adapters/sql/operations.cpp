@@ -1,6 +1,6 @@
 #include "sql/operations.hpp"
 
-#include "runtime/failure.hpp"
+#include "base/failure.hpp"
 
 #include <cartera/sdk/date.hpp>
 

@@ -7,7 +7,7 @@
 // indicators for bulk writes. Parameters are always bound, never spliced into SQL.
 #pragma once
 
-#include "runtime/data_access.hpp"
+#include "base/data_access.hpp"
 #include "sql/catalog.hpp"
 #include "sql/database.hpp"
 

@@ -1,6 +1,6 @@
 #include "sql/pool.hpp"
 
-#include "runtime/failure.hpp"
+#include "base/failure.hpp"
 
 namespace cartera::sql {
 

@@ -1,11 +1,11 @@
 // The loader's decision table (design/abi.md A.11, A.12), row by row, on fixture modules.
 #include "module_dir.hpp"
 
-#include "runtime/call.hpp"
-#include "runtime/elf_exports.hpp"
-#include "runtime/failure.hpp"
-#include "runtime/loader.hpp"
-#include "runtime/xml_schema.hpp"
+#include "base/failure.hpp"
+#include "runtime/call/call.hpp"
+#include "runtime/files/xml_schema.hpp"
+#include "runtime/loader/elf_exports.hpp"
+#include "runtime/loader/loader.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 #include "cartera_process.hpp"
 #include "module_dir.hpp"
 
-#include "runtime/sha256.hpp"
+#include "runtime/files/sha256.hpp"
 
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>

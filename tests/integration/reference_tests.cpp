@@ -6,7 +6,7 @@
 #include "cartera_process.hpp"
 #include "module_dir.hpp"
 #include "postgres.hpp"
-#include "runtime/sha256.hpp"
+#include "runtime/files/sha256.hpp"
 #include "sql/catalog.hpp"
 #include "sql/operations.hpp"
 

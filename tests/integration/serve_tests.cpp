@@ -4,7 +4,7 @@
 #include "cartera_process.hpp"
 #include "exchange/http_post.hpp"
 #include "module_dir.hpp"
-#include "runtime/sha256.hpp"
+#include "runtime/files/sha256.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 #include "module_dir.hpp"
 
-#include "runtime/sha256.hpp"
+#include "runtime/files/sha256.hpp"
 
 #include <cartera/sdk/date.hpp>
 

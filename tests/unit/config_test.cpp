@@ -1,6 +1,6 @@
-#include "runtime/config.hpp"
-#include "runtime/failure.hpp"
-#include "runtime/xml_schema.hpp"
+#include "base/failure.hpp"
+#include "runtime/config/config.hpp"
+#include "runtime/files/xml_schema.hpp"
 
 #include "module_dir.hpp"
 

@@ -1,5 +1,5 @@
-#include "runtime/failure.hpp"
-#include "runtime/store.hpp"
+#include "base/failure.hpp"
+#include "runtime/store/store.hpp"
 #include "sql/database.hpp"
 
 #include "module_dir.hpp"

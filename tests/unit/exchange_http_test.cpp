@@ -1,9 +1,9 @@
 // The exchange's HTTP transport: URL parsing, post_document against the in-process HttpListener,
 // against a port nobody listens on and a listener that never answers, and against
 // tests/exchange/receiver.py as a real process (retries, idempotency, a restart, HTTPS).
+#include "base/failure.hpp"
 #include "exchange/http_listener.hpp"
 #include "exchange/http_post.hpp"
-#include "runtime/failure.hpp"
 
 #include <gtest/gtest.h>
 

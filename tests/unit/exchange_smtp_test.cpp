@@ -4,7 +4,7 @@
 // be made to do, a closed port and a server that never answers.
 #include "exchange/mime_message.hpp"
 #include "exchange/smtp_client.hpp"
-#include "runtime/sha256.hpp"
+#include "runtime/files/sha256.hpp"
 #include "smtp_server.hpp"
 
 #include <gtest/gtest.h>

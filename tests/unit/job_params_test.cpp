@@ -1,5 +1,5 @@
-#include "runtime/failure.hpp"
-#include "runtime/job.hpp"
+#include "base/failure.hpp"
+#include "runtime/run/job.hpp"
 
 #include <gtest/gtest.h>
 

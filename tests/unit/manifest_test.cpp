@@ -1,6 +1,6 @@
-#include "runtime/failure.hpp"
-#include "runtime/manifest.hpp"
-#include "runtime/xml_schema.hpp"
+#include "base/failure.hpp"
+#include "runtime/files/xml_schema.hpp"
+#include "runtime/loader/manifest.hpp"
 
 #include "module_dir.hpp"
 

@@ -1,6 +1,6 @@
+#include "base/failure.hpp"
 #include "reference/csv_reader.hpp"
 #include "reference/import.hpp"
-#include "runtime/failure.hpp"
 #include "sql/database.hpp"
 
 #include "module_dir.hpp"

@@ -1,4 +1,4 @@
-#include "runtime/render.hpp"
+#include "runtime/call/render.hpp"
 
 #include <gtest/gtest.h>
 

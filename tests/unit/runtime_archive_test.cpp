@@ -1,7 +1,7 @@
-// The customers' folders (runtime/archive.hpp): names that cannot escape the folder, versions
+// The customers' folders (runtime/archive/archive.hpp): names that cannot escape the folder, versions
 // that never overwrite, and the document paths that say whose a document is.
-#include "runtime/archive.hpp"
-#include "runtime/sha256.hpp"
+#include "runtime/archive/archive.hpp"
+#include "runtime/files/sha256.hpp"
 
 #include <gtest/gtest.h>
 

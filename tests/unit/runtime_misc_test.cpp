@@ -1,8 +1,8 @@
-#include "runtime/elf_exports.hpp"
-#include "runtime/gathered_operation.hpp"
-#include "runtime/host.hpp"
-#include "runtime/outbox.hpp"
-#include "runtime/published_job.hpp"
+#include "runtime/files/outbox.hpp"
+#include "runtime/host/host.hpp"
+#include "runtime/loader/elf_exports.hpp"
+#include "runtime/run/gathered_operation.hpp"
+#include "runtime/run/published_job.hpp"
 
 #include "module_dir.hpp"
 

@@ -1,7 +1,7 @@
-// RunWorkers (host-adapters/runtime/run_workers.hpp): the first failure in order wins whatever
+// RunWorkers (host-adapters/runtime/workers/run_workers.hpp): the first failure in order wins whatever
 // thread meets it, work after it is skipped, and a backlog over the bound is worked off by the
 // thread that submits.
-#include "runtime/run_workers.hpp"
+#include "runtime/workers/run_workers.hpp"
 
 #include <gtest/gtest.h>
 

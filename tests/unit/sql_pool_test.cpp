@@ -1,4 +1,4 @@
-#include "runtime/failure.hpp"
+#include "base/failure.hpp"
 #include "sql/pool.hpp"
 
 #include "module_dir.hpp"

@@ -1,5 +1,5 @@
-#include "runtime/failure.hpp"
-#include "runtime/xml_schema.hpp"
+#include "base/failure.hpp"
+#include "runtime/files/xml_schema.hpp"
 
 #include <gtest/gtest.h>
 

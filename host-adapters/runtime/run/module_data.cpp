@@ -1,0 +1,180 @@
+// What a module's run reaches through the host (runtime/host/host.hpp declares it, as members of
+// Host, whose state it keeps): the adapter's operations and the module's own, the contracts it
+// gathers from other modules, and the check that the adapter implements every operation the
+// enabled modules name. It lives with the run because gathering a contract published by a job
+// runs that job (published_job.hpp): the host's context stays below the run.
+#include "runtime/host/host.hpp"
+
+#include "runtime/run/gathered_operation.hpp"
+#include "runtime/run/published_job.hpp"
+
+#include "base/failure.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace cartera::runtime {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A module's run reaches the adapter's operations (on the host's database, or cartera's) and
+// the module's own (always on cartera's database): each name is answered by whichever has it.
+// Its own gathering operations are answered by gather (the publishers' rows, united).
+class RoutedDataAccess : public DataAccess {
+public:
+  using Gather = std::function<std::unique_ptr<PreparedOperation>(const sql::OperationSpec &)>;
+  RoutedDataAccess(DataAccess &adapter, const sql::Catalog &own_catalog, std::unique_ptr<sql::CatalogDataAccess> own,
+                   Gather gather)
+      : adapter_(adapter), own_catalog_(own_catalog), own_(std::move(own)), gather_(std::move(gather)) {}
+  [[nodiscard]] bool has_operation(const std::string &name) const override {
+    return adapter_.has_operation(name) || own_->has_operation(name) || gathering(name) != nullptr;
+  }
+  std::unique_ptr<PreparedOperation> prepare(const std::string &name) override {
+    if (const sql::OperationSpec *g = gathering(name)) {
+      return gather_(*g);
+    }
+    return own_->has_operation(name) ? own_->prepare(name) : adapter_.prepare(name);
+  }
+
+private:
+  [[nodiscard]] const sql::OperationSpec *gathering(const std::string &name) const {
+    const sql::OperationSpec *op = own_catalog_.find(name);
+    return op != nullptr && !op->gather.empty() ? op : nullptr;
+  }
+
+  DataAccess &adapter_;
+  const sql::Catalog &own_catalog_;
+  std::unique_ptr<sql::CatalogDataAccess> own_;
+  Gather gather_;
+};
+
+} // namespace
+
+DataAccess &Host::data_for(const Manifest &m) {
+  DataAccess &adapter = data();
+  const fs::path catalog_path = config_.module_dir / (m.name + ".operations.xml");
+  if (!fs::exists(catalog_path)) {
+    return adapter;
+  }
+  auto found = module_states_.find(m.id);
+  if (found != module_states_.end()) {
+    return *found->second.data;
+  }
+  std::ifstream in(catalog_path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  schemas_->validate(buf.str(), catalog_path.string(), "operation-catalog.xsd");
+  auto &slot = module_states_[m.id];
+  slot.catalog = sql::parse_catalog(buf.str());
+  for (const auto &op : slot.catalog.operations) {
+    if (operation_catalog().find(op.name) != nullptr) {
+      module_states_.erase(m.id);
+      fail("module '" + m.name + "' declares operation '" + op.name + "' in " + catalog_path.filename().string() +
+           ", which the '" + config_.host_adapter + "' host adapter already provides; rename it");
+    }
+  }
+  RuntimeStore &s = store();
+  fs::path folder = install_.schema_dir / "sql" / m.name;
+  if (!fs::is_directory(folder)) {
+    folder = config_.module_dir / "sql" / m.name;
+  }
+  if (sql::shipped_version_in(folder, s.database().dialect) > 0) {
+    sql::migrate_folder(s.database(), m.id, folder, now_iso());
+  }
+  const std::string consumer = m.id;
+  slot.data = std::make_unique<RoutedDataAccess>(
+      adapter, slot.catalog, std::make_unique<sql::CatalogDataAccess>(s.database(), slot.catalog),
+      [this, consumer](const sql::OperationSpec &spec) { return gather(consumer, spec); });
+  return *slot.data;
+}
+
+std::unique_ptr<PreparedOperation> Host::gather(const std::string &consumer_id, const sql::OperationSpec &spec) {
+  // Every module enabled for some department publishes: the company's books are one, whichever
+  // department runs the module that reads them.
+  std::set<std::string> enabled;
+  for (const auto &e : store().enablements()) {
+    enabled.insert(e.module_id);
+  }
+  std::vector<std::unique_ptr<PreparedOperation>> parts;
+  for (const auto &r : catalog().records()) {
+    if (!r.manifest || r.manifest->id == consumer_id || enabled.count(r.manifest->id) == 0) {
+      continue;
+    }
+    DataAccess &publisher = data_for(*r.manifest); // its tables migrated, as when it runs
+    const auto state = module_states_.find(r.manifest->id);
+    if (state == module_states_.end()) {
+      continue; // no operations of its own, so nothing published
+    }
+    for (const sql::OperationSpec &op : state->second.catalog.operations) {
+      if (op.publish != spec.gather) {
+        continue;
+      }
+      if (const std::string why = published_shape_mismatch(spec, op); !why.empty()) {
+        fail("module '" + r.manifest->name + "' publishes '" + spec.gather + "' as operation " + op.name + " with " +
+             why);
+      }
+      if (op.job.empty()) {
+        parts.push_back(publisher.prepare(op.name));
+        continue;
+      }
+      if (!r.ok()) {
+        fail(r.label() + " publishes '" + spec.gather + "' by a job, and is refused: " + r.refusal);
+      }
+      const JobSpec *job = r.manifest->find_job(op.job);
+      const std::string why =
+          job == nullptr ? "no job " + op.job + " in its manifest" : published_job_mismatch(op, *job);
+      if (!why.empty()) {
+        fail("module '" + r.manifest->name + "' publishes '" + spec.gather + "' as operation " + op.name + " with " +
+             why);
+      }
+      parts.push_back(std::make_unique<PublishedJobOperation>(*this, r, *job, op));
+    }
+  }
+  return std::make_unique<GatheredOperation>(spec, std::move(parts));
+}
+
+void Host::check_operations(const Manifest *about_to_run) {
+  std::map<std::string, std::vector<std::string>> missing;
+  const auto check = [&](const Manifest &m) {
+    DataAccess &d = data_for(m);
+    for (const auto &op : m.operations) {
+      if (!d.has_operation(op)) {
+        missing[m.name].push_back(op);
+      }
+    }
+  };
+  if (about_to_run != nullptr) {
+    check(*about_to_run);
+  }
+  std::set<std::string> enabled;
+  for (const auto &e : store().enablements()) {
+    enabled.insert(e.module_id);
+  }
+  for (const auto &r : catalog().records()) {
+    if (r.manifest && enabled.count(r.manifest->id) != 0 && r.manifest.operator->() != about_to_run) {
+      check(*r.manifest);
+    }
+  }
+  if (missing.empty()) {
+    return;
+  }
+  std::string list;
+  for (const auto &[module, ops] : missing) {
+    list += (list.empty() ? "" : "; ") + module + ":";
+    for (const auto &op : ops) {
+      list += " " + op;
+    }
+  }
+  fail("the '" + config_.host_adapter + "' host adapter (" + sql::dialect_name(store().database().dialect) +
+       ") lacks operations that enabled modules need: " + list);
+}
+
+} // namespace cartera::runtime
