@@ -3,7 +3,7 @@
 #include "cli/terminal.hpp"
 
 #include "base/failure.hpp"
-#include "reference/generator.hpp"
+#include "reference-generator/generator.hpp"
 #include "reference/import.hpp"
 #include "runtime/host/host.hpp"
 
