@@ -31,6 +31,14 @@ std::string day(std::int64_t d) {
 
 } // namespace
 
+std::string charge_document_key(std::string_view invoice_id, std::int64_t through) {
+  std::string key = "interest-charge/";
+  key += invoice_id;
+  key += '/';
+  key += sdk::format_iso_date(through);
+  return key;
+}
+
 std::string charge_request_xml(const ChargeRequest &r) {
   const Liquidation &l = r.liquidation;
   std::string x = R"(<?xml version="1.0" encoding="UTF-8"?>)"

@@ -6,11 +6,20 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace cartera::interest {
 
+// The key a charge's request is emitted under, interest-charge/<invoice>/<YYYY-MM-DD of its last
+// day>: what makes a second emission a no-op, and how the module finds accounting's answer to
+// it among the host's (document_answers). Built here alone.
+std::string charge_document_key(std::string_view invoice_id, std::int64_t through);
+
+// The document type of a charge's request.
+inline constexpr const char *kChargeRequestType = "interest-charge-request";
+
 struct ChargeRequest {
-  std::string id; // the document's id: interest-charge/<invoice>/<through>
+  std::string id; // the document's key: charge_document_key
   std::string to; // the officer it goes to
   std::string invoice_id, customer_id, contract_id;
   Invoice invoice;

@@ -2,6 +2,7 @@
 // and charged through a request to accounting (README.md).
 #include "charge_request.hpp"
 #include "liquidation.hpp"
+#include "movements.hpp"
 #include "rates.hpp"
 
 #include <cartera/plugin.hpp>
@@ -142,6 +143,8 @@ public:
       rates_withdraw(ctx);
     } else if (job == "to-date") {
       liquidate(ctx, Mode::kToDate);
+    } else if (job == "statement-movements") {
+      ci::statement_movements(ctx);
     } else {
       throw Error(CARTERA_E_UNSUPPORTED, "interest has no job '" + std::string(job) + "'");
     }
@@ -259,10 +262,15 @@ private:
   // accounting has not rejected, which statements show as movements of their own.
   static std::unordered_map<std::string, Charged> charged(Context &ctx, std::optional<std::int64_t> to) {
     std::unordered_map<std::string, Charged> out;
-    cartera::Operation op = ctx.operation(to ? "int_charged_through" : "int_charged");
     if (to) {
-      op.bind("to", cartera::Date{*to});
+      for (const ci::ChargedPeriod &p : ci::charged_periods(ctx, *to, "")) {
+        Charged &c = out[p.invoice_id];
+        c.through = std::max(c.through, p.through);
+        cartera::sdk::accumulate_centavos(c.amount, p.amount);
+      }
+      return out;
     }
+    cartera::Operation op = ctx.operation("int_charged");
     op.execute();
     while (op.step()) {
       out.emplace(std::string(op.text(0)), Charged{op.date(1).days, op.centavos(2).value});
@@ -360,7 +368,7 @@ private:
           continue;
         }
         ci::ChargeRequest req;
-        req.id = "interest-charge/" + r.id + "/" + iso(l.through);
+        req.id = ci::charge_document_key(r.id, l.through);
         req.to = s.charge_to;
         req.invoice_id = r.id;
         req.customer_id = r.customer;
@@ -373,7 +381,7 @@ private:
         req.amount = owed;
         req.charged_as = s.charge_as;
         req.requested_by = user;
-        ctx.emit_document("interest-charge-request", req.id, ci::charge_request_xml(req));
+        ctx.emit_document(ci::kChargeRequestType, req.id, ci::charge_request_xml(req));
         insert->bind("invoice_id", std::string_view(r.id))
             .bind("customer_id", std::string_view(r.customer))
             .bind("from_day", cartera::Date{req.from})

@@ -25,6 +25,20 @@ std::string pesos(std::int64_t centavos) {
 
 } // namespace
 
+std::string credit_note_document_key(std::string_view source, std::string_view source_key) {
+  std::string key(source);
+  key += '/';
+  key += source_key;
+  return key;
+}
+
+std::string write_off_source_key(std::string_view entry_key, std::string_view invoice_id) {
+  std::string key(entry_key);
+  key += '/';
+  key += invoice_id;
+  return key;
+}
+
 std::string credit_note_request_xml(const CreditNoteRequest &r, std::string_view draft_xml) {
   if (draft_xml.rfind("<?xml", 0) == 0) {
     draft_xml.remove_prefix(std::min(draft_xml.size(), draft_xml.find("?>") + 2));

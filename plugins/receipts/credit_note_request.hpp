@@ -16,8 +16,19 @@ struct WriteOff {
   std::int64_t amount = 0;
 };
 
+// The key a credit-note request is emitted under, <source>/<source key> ("write-off/ENTRY/INVOICE",
+// "manual/RUN"): how the module finds accounting's answer to it among the host's
+// (document_answers). Built here alone.
+std::string credit_note_document_key(std::string_view source, std::string_view source_key);
+
+// The source key of a write-off's request: the bank movement and the invoice, "ENTRY/INVOICE".
+std::string write_off_source_key(std::string_view entry_key, std::string_view invoice_id);
+
+// The document type of a credit-note request.
+inline constexpr const char *kCreditNoteRequestType = "credit-note-request";
+
 struct CreditNoteRequest {
-  std::string id;     // the document key: source and fact ("write-off/ENTRY/INVOICE", "manual/RUN")
+  std::string id;     // the document key: credit_note_document_key(source, source key)
   std::string number; // the draft's cbc:ID: prefix and register number
   std::string source; // write-off, manual, ...
   std::string requested_by, requested_at, to;

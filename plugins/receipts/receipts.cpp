@@ -2,6 +2,7 @@
 // treasury stands (README.md). Cash-receipt requests are raised by payments' approval.
 #include "concepts.hpp"
 #include "credit_note_request.hpp"
+#include "movements.hpp"
 
 #include <cartera/plugin.hpp>
 #include <cartera/sdk/date.hpp>
@@ -86,6 +87,8 @@ public:
       write_offs(ctx);
     } else if (job == "status") {
       status(ctx);
+    } else if (job == "statement-movements") {
+      cartera::receipts::statement_movements(ctx);
     } else {
       throw Error(CARTERA_E_UNSUPPORTED, "receipts has no job '" + std::string(job) + "'");
     }
@@ -165,6 +168,7 @@ private:
       throw Error(CARTERA_E_INVALID_ARGUMENT,
                   "reason '" + r.reason_code + "' is not a credit-note concept of Anexo " + co.anexo + ": " + list);
     }
+    r.id = cartera::receipts::credit_note_document_key(r.source, source_key);
     r.anexo = co.anexo;
     r.reason_description = found->second;
     const std::int64_t left = inv.amount - already_requested(ctx, inv.id);
@@ -234,7 +238,8 @@ private:
     } catch (const std::invalid_argument &e) {
       throw Error(CARTERA_E_INPUT_REJECTED, "credit note for invoice '" + inv.id + "': " + e.what());
     }
-    ctx.emit_document("credit-note-request", r.id, cartera::receipts::credit_note_request_xml(r, draft));
+    ctx.emit_document(cartera::receipts::kCreditNoteRequestType, r.id,
+                      cartera::receipts::credit_note_request_xml(r, draft));
     return number;
   }
 
@@ -250,7 +255,6 @@ private:
     const Invoice inv = invoice(ctx, ctx.text_param("invoice").value_or(""));
     CreditNoteRequest r;
     r.source = "manual";
-    r.id = "manual/" + ctx.request_id();
     r.reason_code = ctx.text_param("reason").value_or("");
     r.note = ctx.text_param("note").value_or("");
     r.total = total;
@@ -286,7 +290,7 @@ private:
       cartera::Operation op = ctx.operation("approved_write_offs");
       op.execute();
       while (op.step()) {
-        if (requested.count(std::string(op.text(0)) + "/" + std::string(op.text(1))) != 0) {
+        if (requested.count(cartera::receipts::write_off_source_key(op.text(0), op.text(1))) != 0) {
           continue;
         }
         if (groups.empty() || groups.back().entry != op.text(0) || groups.back().invoice != op.text(1)) {
@@ -311,7 +315,6 @@ private:
     for (const auto &g : groups) {
       CreditNoteRequest r;
       r.source = "write-off";
-      r.id = "write-off/" + g.entry + "/" + g.invoice;
       r.reason_code = co.write_off_reason;
       std::string kinds;
       for (const auto &w : g.items) {
@@ -324,7 +327,8 @@ private:
       r.write_offs = g.items;
       r.requested_by = user;
       r.requested_at = now;
-      const std::int64_t number = raise(ctx, co, r, invoice(ctx, g.invoice), g.entry + "/" + g.invoice);
+      const std::int64_t number =
+          raise(ctx, co, r, invoice(ctx, g.invoice), cartera::receipts::write_off_source_key(g.entry, g.invoice));
       if (number == 0) {
         continue;
       }
@@ -337,8 +341,11 @@ private:
   }
 
   static void status(Context &ctx) {
-    cartera::Operation op = ctx.operation("rcp_status");
-    op.bind("state", std::string_view(ctx.text_param("state").value_or(""))).execute();
+    // payments raises the cash-receipt requests; the exchange, not either module, knows where they stand.
+    cartera::Operation op = ctx.operation("document_deliveries");
+    op.bind("doc_types", std::string_view("cash-receipt-request credit-note-request"))
+        .bind("state", std::string_view(ctx.text_param("state").value_or("")))
+        .execute();
     ctx.columns({column("document", CARTERA_TYPE_TEXT), column("type", CARTERA_TYPE_TEXT),
                  column("key", CARTERA_TYPE_TEXT), column("recipient", CARTERA_TYPE_TEXT),
                  column("state", CARTERA_TYPE_TEXT), column("age_days", CARTERA_TYPE_INTEGER),

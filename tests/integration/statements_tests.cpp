@@ -18,6 +18,7 @@
 #include <thread>
 
 #include <iterator>
+#include <map>
 #include <sstream>
 #include <sys/wait.h>
 
@@ -250,6 +251,77 @@ TEST_P(Statements, InterestToDateIsTheInterestModulesLiquidation) {
   for (const auto &f : fs::recursive_directory_iterator(work_.path() / "archive")) {
     EXPECT_FALSE(contains(f.path().filename().string(), "estado-de-cuenta-C-0005-2026-03")) << f.path();
   }
+}
+
+// What accounting answers to an interest charge reaches the statement through the host's
+// exchange (document_answers), matched by the key the charge was emitted under: an acknowledged
+// charge shows the number accounting issued; a rejected one is no movement, and interest to
+// date counts its interest again.
+TEST_P(Statements, AccountingsAnswersToInterestChargesReachTheStatement) {
+  write_config(R"(<exchange>
+    <recipient id="contabilidad" documents="interest-charge-request"><folder dir="contabilidad"/></recipient>
+  </exchange>)");
+  ASSERT_EQ(as("sistemas", {"host", "import", (kStatementsData / "overdue").string()}).code, 0);
+  ASSERT_EQ(as("sistemas", {"modules", "enable", "interest", "--department", "cartera"}).code, 0);
+  const auto owed_at_february = [&] {
+    const Outcome o =
+        as("analista", {"interest", "to-date", "--to", "2026-02-28", "--customer", "C-0005", "--format", "csv"});
+    EXPECT_EQ(o.code, 0) << o.err;
+    return csv_column_sum(o.out, 3);
+  };
+  const std::int64_t liquidated = owed_at_february();
+  const Outcome charged =
+      as("analista", {"interest", "charge", "--as-of", "2026-01-31", "--customer", "C-0005", "--format", "csv"});
+  ASSERT_EQ(charged.code, 0) << charged.err;
+  ASSERT_EQ(count_lines(charged.out), 1U + 2U) << charged.out; // FE-40001 and FE-40002
+  std::map<std::string, std::int64_t> charge_of;
+  for (const char *invoice : {"FE-40001", "FE-40002"}) {
+    const auto at = charged.out.find(std::string("\n") + invoice + ",");
+    ASSERT_NE(at, std::string::npos) << charged.out;
+    const std::string line = charged.out.substr(at + 1, charged.out.find('\n', at + 1) - at - 1);
+    charge_of[invoice] = csv_column_sum("owed\n" + line, 11);
+  }
+  ASSERT_EQ(as("sistemas", {"exchange", "deliver"}).code, 0);
+  fs::create_directories(work_.path() / "inbox");
+  std::size_t answered = 0;
+  for (const auto &f : fs::directory_iterator(work_.path() / "contabilidad")) {
+    const std::string doc = read_text(f.path());
+    const bool first = contains(doc, R"(id="interest-charge/FE-40001/2026-01-31")");
+    const bool second = contains(doc, R"(id="interest-charge/FE-40002/2026-01-31")");
+    ASSERT_TRUE(first || second) << doc;
+    std::ofstream(work_.path() / "inbox" / (f.path().stem().string() + ".xml"))
+        << R"(<?xml version="1.0" encoding="UTF-8"?>
+<acknowledgement xmlns="urn:cartera:acknowledgement:1" document=")" +
+               f.path().stem().string() + R"(" from="contabilidad" at="2026-02-02T09:00:00-05:00">
+  )" + (first ? R"(<accepted number="ND-000123"/>)" : R"(<rejected reason="El cliente tiene un acuerdo de pago"/>)") +
+               "\n</acknowledgement>\n";
+    ++answered;
+  }
+  ASSERT_EQ(answered, 2U);
+  ASSERT_EQ(as("sistemas", {"exchange", "receive"}).code, 0);
+
+  const Outcome published =
+      as("analista", {"interest", "statement-movements", "--to", "2026-01-31", "--format", "csv"});
+  ASSERT_EQ(published.code, 0) << published.err;
+  EXPECT_TRUE(contains(published.out, "C-0005,2026-01-31,interest,ND-000123,,FE-40001,")) << published.out;
+  EXPECT_FALSE(contains(published.out, "FE-40002")) << published.out;
+
+  Outcome r =
+      as("analista", {"statements", "generate", "--as-of", "2026-01-31", "--customer", "C-0005", "--format", "xml"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, R"(kind="interest" document="ND-000123" reference="factura FE-40001" )"
+                              R"(description="Intereses de mora del 16/12/2025 al 31/01/2026")"))
+      << r.out;
+  EXPECT_FALSE(contains(r.out, "Intereses FE-40002")) << r.out;
+  EXPECT_FALSE(contains(r.out, "cobro solicitado a contabilidad")) << r.out;
+  check_statement(r.out, "January, one charge acknowledged and one rejected");
+
+  // Only the charge accounting did not reject leaves interest to date.
+  EXPECT_EQ(owed_at_february(), liquidated - charge_of["FE-40001"]);
+  r = as("analista", {"statements", "generate", "--as-of", "2026-02-28", "--customer", "C-0005", "--format", "xml"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(summary_amount(r.out, "interest-to-date"), liquidated - charge_of["FE-40001"]) << r.out;
+  check_statement(r.out, "February, after the answers");
 }
 
 TEST_P(Statements, TheFolderKeepsEachVersionOnceAndVerifyFindsWhatChanged) {

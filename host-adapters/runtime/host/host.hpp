@@ -56,14 +56,18 @@ public:
   // its own migrations applied).
   DataAccess &data();
   const sql::Catalog &operation_catalog();
+  // The host's own operations, offered to every module whatever the adapter
+  // (share/cartera/adapters/operations.xml, host_operations.cpp): over cartera's database.
+  DataAccess &host_operations();
+  const sql::Catalog &host_operation_catalog();
   // data_for, check_operations and gather are defined with the run (runtime/run/module_data.cpp):
   // a contract a module publishes by a job is read by running that job.
   //
   // What a module's run reaches: the adapter's operations (over the host's database when the
-  // adapter reads one, else cartera's) plus the module's own, from
+  // adapter reads one, else cartera's), the host's own (host_operations), plus the module's own, from
   // <module dir>/<name>.operations.xml over the module's own tables, whose migrations
   // (share/cartera/schemas/sql/<name>/ or <module dir>/sql/<name>/, by dialect) are applied
-  // first and recorded under the module's id. Without such a catalog: data().
+  // first and recorded under the module's id.
   DataAccess &data_for(const Manifest &m);
   // Refuses (exit 1) when an enabled module, or the one about to run, names an operation the
   // active adapter does not implement; the message lists every one missing.
@@ -100,6 +104,8 @@ private:
   std::unique_ptr<RuntimeStore> store_;
   std::optional<sql::Catalog> op_catalog_;
   std::unique_ptr<sql::CatalogDataAccess> data_;
+  std::optional<sql::Catalog> host_op_catalog_;
+  std::unique_ptr<sql::CatalogDataAccess> host_ops_;
   std::unique_ptr<sql::Database> host_db_; // the host's own database, read-only (storage="host")
   struct ModuleState {
     sql::Catalog catalog; // the module's own operations

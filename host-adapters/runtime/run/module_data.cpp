@@ -25,23 +25,28 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A module's run reaches the adapter's operations (on the host's database, or cartera's) and
-// the module's own (always on cartera's database): each name is answered by whichever has it.
+// A module's run reaches the adapter's operations (on the host's database, or cartera's), the
+// host's own and the module's own (both on cartera's database): each name is answered by
+// whichever has it (names never collide: data_for and host_operation_catalog refuse that).
 // Its own gathering operations are answered by gather (the publishers' rows, united).
 class RoutedDataAccess : public DataAccess {
 public:
   using Gather = std::function<std::unique_ptr<PreparedOperation>(const sql::OperationSpec &)>;
-  RoutedDataAccess(DataAccess &adapter, const sql::Catalog &own_catalog, std::unique_ptr<sql::CatalogDataAccess> own,
-                   Gather gather)
-      : adapter_(adapter), own_catalog_(own_catalog), own_(std::move(own)), gather_(std::move(gather)) {}
+  RoutedDataAccess(DataAccess &adapter, DataAccess &host, const sql::Catalog &own_catalog,
+                   std::unique_ptr<sql::CatalogDataAccess> own, Gather gather)
+      : adapter_(adapter), host_(host), own_catalog_(own_catalog), own_(std::move(own)), gather_(std::move(gather)) {}
   [[nodiscard]] bool has_operation(const std::string &name) const override {
-    return adapter_.has_operation(name) || own_->has_operation(name) || gathering(name) != nullptr;
+    return adapter_.has_operation(name) || host_.has_operation(name) || own_->has_operation(name) ||
+           gathering(name) != nullptr;
   }
   std::unique_ptr<PreparedOperation> prepare(const std::string &name) override {
     if (const sql::OperationSpec *g = gathering(name)) {
       return gather_(*g);
     }
-    return own_->has_operation(name) ? own_->prepare(name) : adapter_.prepare(name);
+    if (own_->has_operation(name)) {
+      return own_->prepare(name);
+    }
+    return host_.has_operation(name) ? host_.prepare(name) : adapter_.prepare(name);
   }
 
 private:
@@ -51,6 +56,7 @@ private:
   }
 
   DataAccess &adapter_;
+  DataAccess &host_;
   const sql::Catalog &own_catalog_;
   std::unique_ptr<sql::CatalogDataAccess> own_;
   Gather gather_;
@@ -60,25 +66,30 @@ private:
 
 DataAccess &Host::data_for(const Manifest &m) {
   DataAccess &adapter = data();
-  const fs::path catalog_path = config_.module_dir / (m.name + ".operations.xml");
-  if (!fs::exists(catalog_path)) {
-    return adapter;
-  }
+  DataAccess &host = host_operations();
   auto found = module_states_.find(m.id);
   if (found != module_states_.end()) {
     return *found->second.data;
   }
-  std::ifstream in(catalog_path, std::ios::binary);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  schemas_->validate(buf.str(), catalog_path.string(), "operation-catalog.xsd");
+  // A module without a catalog of its own reaches the adapter's and the host's operations.
+  const fs::path catalog_path = config_.module_dir / (m.name + ".operations.xml");
   auto &slot = module_states_[m.id];
-  slot.catalog = sql::parse_catalog(buf.str());
+  slot.catalog.adapter = m.name;
+  const bool own = fs::exists(catalog_path);
+  if (own) {
+    std::ifstream in(catalog_path, std::ios::binary);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    schemas_->validate(buf.str(), catalog_path.string(), "operation-catalog.xsd");
+    slot.catalog = sql::parse_catalog(buf.str());
+  }
   for (const auto &op : slot.catalog.operations) {
-    if (operation_catalog().find(op.name) != nullptr) {
+    const bool adapters = operation_catalog().find(op.name) != nullptr;
+    if (adapters || host_operation_catalog().find(op.name) != nullptr) {
       module_states_.erase(m.id);
       fail("module '" + m.name + "' declares operation '" + op.name + "' in " + catalog_path.filename().string() +
-           ", which the '" + config_.host_adapter + "' host adapter already provides; rename it");
+           ", which " + (adapters ? "the '" + config_.host_adapter + "' host adapter" : std::string("the host")) +
+           " already provides; rename it");
     }
   }
   RuntimeStore &s = store();
@@ -86,12 +97,12 @@ DataAccess &Host::data_for(const Manifest &m) {
   if (!fs::is_directory(folder)) {
     folder = config_.module_dir / "sql" / m.name;
   }
-  if (sql::shipped_version_in(folder, s.database().dialect) > 0) {
+  if (own && sql::shipped_version_in(folder, s.database().dialect) > 0) {
     sql::migrate_folder(s.database(), m.id, folder, now_iso());
   }
   const std::string consumer = m.id;
   slot.data = std::make_unique<RoutedDataAccess>(
-      adapter, slot.catalog, std::make_unique<sql::CatalogDataAccess>(s.database(), slot.catalog),
+      adapter, host, slot.catalog, std::make_unique<sql::CatalogDataAccess>(s.database(), slot.catalog),
       [this, consumer](const sql::OperationSpec &spec) { return gather(consumer, spec); });
   return *slot.data;
 }
