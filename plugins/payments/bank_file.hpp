@@ -1,7 +1,7 @@
 // A bank file, read: the statement's account and the entries it reports, whatever the format
 // (camt.053, Asobancaria 2001, a mapped CSV). Parsers are pure functions over the file's
 // bytes; they check the file's own arithmetic (balances, control totals) and throw
-// BankFileError naming where the file is wrong. payments.cpp stores what they return.
+// BankFileError naming where the file is wrong. intake.cpp stores what they return.
 #pragma once
 
 #include <cstdint>
