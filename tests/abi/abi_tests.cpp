@@ -20,6 +20,7 @@ using cartera::runtime::HostAbi;
 using cartera::runtime::LoadedModule;
 using cartera::runtime::ModuleCatalog;
 using cartera::runtime::ModuleRecord;
+using cartera::runtime::OwnedValue;
 using cartera::testing::ManifestSpec;
 using cartera::testing::ModuleDir;
 
@@ -41,14 +42,56 @@ struct Invocation {
   std::vector<cartera::runtime::EmittedDocument> documents;
 };
 
+// A host adapter in memory with one operation, good_recall (memory_key text, amount centavos,
+// noted_on date), over the rows a test gives it; or one whose prepare fails as a database's
+// would.
+class MemoryRecall : public cartera::runtime::PreparedOperation {
+public:
+  explicit MemoryRecall(std::vector<std::vector<OwnedValue>> rows) : rows_(std::move(rows)) {}
+  void bind(const std::string &, const OwnedValue &) override {}
+  void add_row() override {}
+  std::int64_t execute() override { return 0; }
+  bool step() override { return ++next_ <= rows_.size(); }
+  [[nodiscard]] std::uint32_t column_count() const override { return 3; }
+  [[nodiscard]] const std::string &column_name(std::uint32_t i) const override { return names_.at(i); }
+  [[nodiscard]] cartera_value column(std::uint32_t i) const override { return rows_.at(next_ - 1).at(i).view(); }
+
+private:
+  std::vector<std::vector<OwnedValue>> rows_;
+  std::vector<std::string> names_{"memory_key", "amount", "noted_on"};
+  std::size_t next_ = 0;
+};
+
+class MemoryData : public cartera::runtime::DataAccess {
+public:
+  [[nodiscard]] bool has_operation(const std::string &name) const override { return name == "good_recall"; }
+  std::unique_ptr<cartera::runtime::PreparedOperation> prepare(const std::string &) override {
+    if (locked) {
+      throw std::runtime_error("database is locked");
+    }
+    return std::make_unique<MemoryRecall>(rows);
+  }
+  std::vector<std::vector<OwnedValue>> rows;
+  bool locked = false;
+};
+
+OwnedValue owned(std::int32_t type, std::int64_t i, std::string s = {}) {
+  OwnedValue v;
+  v.type = type;
+  v.i = i;
+  v.s = std::move(s);
+  return v;
+}
+
 // Creates an instance, runs one job, destroys the instance: what the job runner does, without
 // the journal, so that the ABI is tested on its own.
-Invocation invoke(const LoadedModule &mod, const std::string &job) {
+Invocation invoke(const LoadedModule &mod, const std::string &job, cartera::runtime::DataAccess *data = nullptr) {
   Invocation inv;
   cartera_call call;
   call.manifest = &mod.manifest;
   call.sink = &inv.sink;
   call.request_id = "R-test";
+  call.data = data;
   void *instance = nullptr;
   inv.status = mod.descriptor.create(cartera::runtime::host_services(), &call, &instance);
   if (inv.status == CARTERA_OK) {
@@ -301,6 +344,77 @@ TEST_F(AbiTest, HostServiceMisuseReturnsAnErrorCodeInsteadOfThrowing) {
   Invocation inv = invoke(*mod, "misuse");
   EXPECT_EQ(inv.status, CARTERA_E_INVALID_ARGUMENT);
   EXPECT_NE(inv.error.find("host answered 1"), std::string::npos) << inv.error;
+}
+
+// plugin.hpp's job table: each job name reaches its function; a name not in the table is refused
+// as UNSUPPORTED, naming the module by the last part of its id.
+TEST_F(AbiTest, TheCxxJobTableDispatchesByNameAndRefusesAJobItDoesNotHave) {
+  dir_.add_stamped("good", CARTERA_FIXTURE_DIR);
+  auto mod = load("good");
+  Invocation approve = invoke(*mod, "approve");
+  ASSERT_EQ(approve.status, CARTERA_OK) << approve.error;
+  ASSERT_EQ(approve.sink.cols.size(), 1u);
+  EXPECT_EQ(approve.sink.cols[0].name, "approved");
+  Invocation unknown = invoke(*mod, "whoami");
+  EXPECT_EQ(unknown.status, CARTERA_E_UNSUPPORTED);
+  EXPECT_EQ(unknown.error, "good has no job 'whoami'");
+}
+
+TEST_F(AbiTest, TheCxxLayerReadsColumnsByNameWithTheirTypes) {
+  dir_.add_stamped("good", CARTERA_FIXTURE_DIR);
+  auto mod = load("good");
+  MemoryData data;
+  data.rows = {{owned(CARTERA_TYPE_TEXT, 0, "a"), owned(CARTERA_TYPE_CENTAVOS, 150), owned(CARTERA_TYPE_DATE, 20414)},
+               {owned(CARTERA_TYPE_TEXT, 0, "b"), owned(CARTERA_TYPE_CENTAVOS, -7), owned(CARTERA_TYPE_DATE, 20415)}};
+  Invocation inv = invoke(*mod, "by-name", &data);
+  ASSERT_EQ(inv.status, CARTERA_OK) << inv.error;
+  ASSERT_EQ(inv.sink.rows.size(), 2u);
+  EXPECT_EQ(inv.sink.rows[1][0].s, "b");
+  EXPECT_EQ(inv.sink.rows[1][1].type, CARTERA_TYPE_CENTAVOS);
+  EXPECT_EQ(inv.sink.rows[1][1].i, -7);
+  EXPECT_EQ(inv.sink.rows[1][2].type, CARTERA_TYPE_DATE);
+  EXPECT_EQ(inv.sink.rows[1][2].i, 20415);
+}
+
+TEST_F(AbiTest, TheCxxLayerRefusesAColumnReadAsAnotherTypeOrANullReadAsAValueNamingTheColumn) {
+  dir_.add_stamped("good", CARTERA_FIXTURE_DIR);
+  auto mod = load("good");
+  MemoryData data;
+  data.rows = {{owned(CARTERA_TYPE_TEXT, 0, "a"), owned(CARTERA_TYPE_CENTAVOS, 150), owned(CARTERA_TYPE_DATE, 20414)}};
+  Invocation as_text = invoke(*mod, "by-name-as-text", &data);
+  EXPECT_EQ(as_text.status, CARTERA_E_INTERNAL);
+  EXPECT_EQ(as_text.error, "operation 'good_recall': column 'amount' is centavos, read as text");
+
+  data.rows = {{owned(CARTERA_TYPE_TEXT, 0, "a"), owned(CARTERA_TYPE_NULL, 0), owned(CARTERA_TYPE_DATE, 20414)}};
+  Invocation null = invoke(*mod, "by-name", &data);
+  EXPECT_EQ(null.status, CARTERA_E_INTERNAL);
+  EXPECT_EQ(null.error, "operation 'good_recall': column 'amount' is NULL where a centavos value is read (read it as "
+                        "optional)");
+}
+
+TEST_F(AbiTest, TheCxxLayerRefusesAColumnTheOperationDoesNotHaveNamingThoseItHas) {
+  dir_.add_stamped("good", CARTERA_FIXTURE_DIR);
+  auto mod = load("good");
+  MemoryData data;
+  Invocation inv = invoke(*mod, "by-name-missing", &data);
+  EXPECT_EQ(inv.status, CARTERA_E_UNSUPPORTED);
+  EXPECT_EQ(inv.error,
+            "operation 'good_recall' has no column 'amount_due' (its columns: memory_key, amount, noted_on)");
+}
+
+// op_prepare's failure keeps the host's status and its reason: not every failure is UNSUPPORTED.
+TEST_F(AbiTest, TheCxxLayerReportsTheHostsOwnStatusAndReasonWhenAnOperationCannotBePrepared) {
+  dir_.add_stamped("good", CARTERA_FIXTURE_DIR);
+  auto mod = load("good");
+  Invocation absent = invoke(*mod, "prepare-recall");
+  EXPECT_EQ(absent.status, CARTERA_E_UNSUPPORTED);
+  EXPECT_EQ(absent.error, "operation 'good_recall' is not available (the active host adapter does not implement "
+                          "operation 'good_recall')");
+  MemoryData data;
+  data.locked = true;
+  Invocation locked = invoke(*mod, "prepare-recall", &data);
+  EXPECT_EQ(locked.status, CARTERA_E_INTERNAL);
+  EXPECT_EQ(locked.error, "operation 'good_recall' cannot be prepared (host: database is locked)");
 }
 
 TEST_F(AbiTest, SelfTestIsOfferedByTheCxxLayerWhenTheModuleHasOne) {

@@ -319,6 +319,26 @@ TEST_F(Cli, AModuleKeepsItsOwnStateThroughItsOwnMigrationsAndOperations) {
       << newer.err;
 }
 
+// plugin.hpp's columns by name over a real database: the same rows as reading them by position,
+// and the mistakes refused with the operation's and the column's names (exit 1).
+TEST_F(Cli, AModuleReadsAnOperationsColumnsByName) {
+  enable("good", "cartera");
+  ASSERT_EQ(as("ana", {"good", "remember", "--key", "a"}).code, 0);
+  const Outcome by_name = as("ana", {"good", "by-name", "--format", "csv"});
+  ASSERT_EQ(by_name.code, 0) << by_name.err;
+  EXPECT_EQ(by_name.out, as("ana", {"good", "recall", "--format", "csv"}).out);
+  EXPECT_EQ(by_name.out, "memory_key,amount,noted_on\na,1.50,2025-11-22\na-bis,2.50,2025-11-23\n");
+  const Outcome as_text = as("ana", {"good", "by-name-as-text"});
+  EXPECT_EQ(as_text.code, 1);
+  EXPECT_TRUE(contains(as_text.err, "operation 'good_recall': column 'amount' is centavos, read as text"))
+      << as_text.err;
+  const Outcome missing = as("ana", {"good", "by-name-missing"});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_TRUE(contains(missing.err, "operation 'good_recall' has no column 'amount_due' (its columns: memory_key, "
+                                    "amount, noted_on)"))
+      << missing.err;
+}
+
 TEST_F(Cli, AModuleNamingOperationsTheAdapterLacksStopsEveryRunUntilFixed) {
   // A module whose manifest uses open_items (the reference adapter has it) and two it lacks.
   fs::copy_file(fs::path(CARTERA_FIXTURE_DIR) / "plain.so", modules_.path() / "plain.so");

@@ -6,8 +6,12 @@
 //  - noexcept trampolines for create/destroy/handle/self_test: an exception thrown by the
 //    module becomes a status code plus message (cartera::Error keeps its code; bad_alloc
 //    becomes CARTERA_E_OUT_OF_MEMORY; anything else CARTERA_E_INTERNAL with what());
+//  - a job table: a module lists its jobs once, name -> member function (cartera::Job), and
+//    the handle callback dispatches to them;
 //  - cartera::Context, a typed view of the host services for the current call;
-//  - cartera::Operation, an RAII named operation with typed binds and columns.
+//  - cartera::Operation, an RAII named operation with typed binds, and its columns read by
+//    name: resolved once (cartera::Column), then read row by row by position with the type
+//    checked.
 //
 // Nothing here is part of the binary interface: it compiles into the module, so it can
 // change between releases without breaking already-built modules.
@@ -22,6 +26,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -86,21 +92,90 @@ inline void check(cartera_status status, std::string_view what) {
     throw Error(status, std::string(what) + " failed with status " + std::to_string(status));
   }
 }
+
+// The ABI type tag each C++ column type reads.
+template <class T> struct ColumnTag;
+template <> struct ColumnTag<std::string_view> { static constexpr std::int32_t kType = CARTERA_TYPE_TEXT; };
+template <> struct ColumnTag<std::int64_t> { static constexpr std::int32_t kType = CARTERA_TYPE_INTEGER; };
+template <> struct ColumnTag<Centavos> { static constexpr std::int32_t kType = CARTERA_TYPE_CENTAVOS; };
+template <> struct ColumnTag<Date> { static constexpr std::int32_t kType = CARTERA_TYPE_DATE; };
+template <> struct ColumnTag<bool> { static constexpr std::int32_t kType = CARTERA_TYPE_BOOLEAN; };
+
+constexpr std::string_view type_word(std::int32_t type) noexcept {
+  switch (type) {
+  case CARTERA_TYPE_NULL:
+    return "NULL";
+  case CARTERA_TYPE_INTEGER:
+    return "integer";
+  case CARTERA_TYPE_CENTAVOS:
+    return "centavos";
+  case CARTERA_TYPE_DATE:
+    return "date";
+  case CARTERA_TYPE_TEXT:
+    return "text";
+  case CARTERA_TYPE_BOOLEAN:
+    return "boolean";
+  default:
+    return "of an unknown type";
+  }
+}
+
+template <class T> T from_value(const cartera_value &v) noexcept {
+  if constexpr (std::is_same_v<T, std::string_view>) {
+    return view(v.s);
+  } else if constexpr (std::is_same_v<T, std::int64_t>) {
+    return v.i;
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return v.i != 0;
+  } else {
+    return T{v.i};
+  }
+}
+
+// One name per column type of a columns<T...>(...) call.
+template <class> using ColumnName = std::string_view;
 } // namespace detail
+
+// Text as a column reads it: borrowed until the next step.
+using Text = std::string_view;
+
+// What a column can be read as: Text, std::int64_t, Centavos, Date or bool, one per ABI type.
+template <class T>
+concept ColumnType = requires {
+  detail::ColumnTag<T>::kType;
+};
+
+// A column of an operation, found by name once (Operation::column) and then read on every row
+// by position: per row, the cost is the host's op_column and one comparison of types.
+template <ColumnType T> class Column {
+public:
+  [[nodiscard]] constexpr std::uint32_t index() const noexcept { return index_; }
+
+private:
+  friend class Operation;
+  constexpr explicit Column(std::uint32_t index) noexcept : index_(index) {}
+  std::uint32_t index_;
+};
 
 // A named operation of the host adapter, prepared for one call. Not copyable; finalized
 // when it goes out of scope.
 class Operation {
 public:
-  Operation(const cartera_host_services *host, cartera_call *call, std::string_view name) : host_(host) {
-    if (host_->op_prepare(call, str(name), &op_) != CARTERA_OK) {
-      // The host has already recorded the reason with set_error; keep its message.
-      throw Error(CARTERA_E_UNSUPPORTED, "operation '" + std::string(name) + "' is not available");
+  // A failure keeps the host's status (UNSUPPORTED: not declared in the manifest, or not in
+  // the adapter; INTERNAL, DATABASE, OUT_OF_MEMORY: the host's own trouble); the host has
+  // recorded its reason with set_error and adds it to this message, whose code is the same.
+  Operation(const cartera_host_services *host, cartera_call *call, std::string_view name) : host_(host), name_(name) {
+    const cartera_status s = host_->op_prepare(call, str(name), &op_);
+    if (s != CARTERA_OK) {
+      throw Error(s,
+                  "operation '" + name_ + (s == CARTERA_E_UNSUPPORTED ? "' is not available" : "' cannot be prepared"));
     }
   }
   Operation(const Operation &) = delete;
   Operation &operator=(const Operation &) = delete;
   ~Operation() { host_->op_finalize(op_); }
+
+  [[nodiscard]] const std::string &name() const noexcept { return name_; }
 
   template <class T> Operation &bind(std::string_view param, const T &v) {
     cartera_value value = make_value(v);
@@ -133,6 +208,57 @@ public:
     detail::check(s, "reading a row");
     return false;
   }
+
+  // --- Columns by name ------------------------------------------------------------------
+  // The column the operation's catalog names `name`, to be read as T. Resolved once, any time
+  // after the operation is prepared (before or after execute); an operation without that
+  // column is CARTERA_E_UNSUPPORTED, naming the columns it has.
+  template <ColumnType T> [[nodiscard]] Column<T> column(std::string_view name) const {
+    return Column<T>(find_column(name));
+  }
+  // Several at once: auto [invoice, amount] = op.columns<cartera::Text, cartera::Centavos>("invoice_id", "amount");
+  template <ColumnType... T> [[nodiscard]] std::tuple<Column<T>...> columns(detail::ColumnName<T>... names) const {
+    return std::tuple<Column<T>...>(column<T>(names)...);
+  }
+  // The current row's value. A NULL, or a value of another type than T, is an error
+  // (CARTERA_E_INTERNAL) naming the operation and the column: a NULL is never read as 0 or "".
+  template <ColumnType T> [[nodiscard]] T operator[](Column<T> c) const {
+    const cartera_value v = column(c.index());
+    if (v.type != detail::ColumnTag<T>::kType) [[unlikely]] {
+      wrong_type(c.index(), v.type, detail::ColumnTag<T>::kType);
+    }
+    return detail::from_value<T>(v);
+  }
+  template <ColumnType T> [[nodiscard]] T get(Column<T> c) const { return (*this)[c]; }
+  // The value, or nullopt for a NULL; another type than T is still an error.
+  template <ColumnType T> [[nodiscard]] std::optional<T> optional(Column<T> c) const {
+    const cartera_value v = column(c.index());
+    if (v.type == CARTERA_TYPE_NULL) {
+      return std::nullopt;
+    }
+    if (v.type != detail::ColumnTag<T>::kType) [[unlikely]] {
+      wrong_type(c.index(), v.type, detail::ColumnTag<T>::kType);
+    }
+    return detail::from_value<T>(v);
+  }
+  template <ColumnType T> [[nodiscard]] T value_or(Column<T> c, std::type_identity_t<T> fallback) const {
+    return optional(c).value_or(fallback);
+  }
+  template <ColumnType T> [[nodiscard]] bool is_null(Column<T> c) const {
+    return column(c.index()).type == CARTERA_TYPE_NULL;
+  }
+  // The value as the ABI carries it, NULL included, type-checked: for passing a column on to
+  // a result row unchanged. Text is borrowed until the next step.
+  template <ColumnType T> [[nodiscard]] cartera_value value(Column<T> c) const {
+    const cartera_value v = column(c.index());
+    if (v.type != CARTERA_TYPE_NULL && v.type != detail::ColumnTag<T>::kType) [[unlikely]] {
+      wrong_type(c.index(), v.type, detail::ColumnTag<T>::kType);
+    }
+    return v;
+  }
+
+  // --- Columns by position (what the handles above are built on) --------------------------
+  // As the host gives it, unchecked.
   [[nodiscard]] cartera_value column(std::uint32_t index) const {
     cartera_value out{};
     detail::check(host_->op_column(op_, index, &out), "reading column " + std::to_string(index));
@@ -146,7 +272,40 @@ public:
   [[nodiscard]] std::string_view text(std::uint32_t index) const { return view(column(index).s); }
 
 private:
+  [[nodiscard]] std::string column_name(std::uint32_t index) const {
+    cartera_str out{};
+    return host_->op_column_name(op_, index, &out) == CARTERA_OK ? std::string(view(out)) : "#" + std::to_string(index);
+  }
+
+  [[nodiscard]] std::uint32_t find_column(std::string_view name) const {
+    const std::uint32_t count = host_->op_column_count(op_);
+    std::string has;
+    for (std::uint32_t i = 0; i < count; ++i) {
+      cartera_str n{};
+      detail::check(host_->op_column_name(op_, i, &n), "reading the name of column " + std::to_string(i));
+      if (view(n) == name) {
+        return i;
+      }
+      has += (i == 0 ? "" : ", ") + std::string(view(n));
+    }
+    throw Error(CARTERA_E_UNSUPPORTED, "operation '" + name_ + "' has no column '" + std::string(name) + "' (" +
+                                           (count == 0 ? std::string("it has none") : "its columns: " + has) + ")");
+  }
+
+  [[noreturn]] void wrong_type(std::uint32_t index, std::int32_t is, std::int32_t wanted) const {
+    const std::string col = column_name(index);
+    if (is == CARTERA_TYPE_NULL) {
+      throw Error(CARTERA_E_INTERNAL, "operation '" + name_ + "': column '" + col + "' is NULL where a " +
+                                          std::string(detail::type_word(wanted)) +
+                                          " value is read (read it as optional)");
+    }
+    throw Error(CARTERA_E_INTERNAL, "operation '" + name_ + "': column '" + col + "' is " +
+                                        std::string(detail::type_word(is)) + ", read as " +
+                                        std::string(detail::type_word(wanted)));
+  }
+
   const cartera_host_services *host_;
+  std::string name_;
   cartera_op *op_ = nullptr;
 };
 
@@ -232,9 +391,10 @@ public:
     detail::check(host_->result_columns(call_, cols.data(), static_cast<std::uint32_t>(cols.size())),
                   "declaring result columns");
   }
-  void row(const std::vector<cartera_value> &values) const {
-    detail::check(host_->result_row(call_, values.data(), static_cast<std::uint32_t>(values.size())),
-                  "adding a result row");
+  void row(const std::vector<cartera_value> &values) const { row(values.data(), values.size()); }
+  // The same without a vector: a buffer the job fills again for every row.
+  void row(const cartera_value *values, std::size_t count) const {
+    detail::check(host_->result_row(call_, values, static_cast<std::uint32_t>(count)), "adding a result row");
   }
   void output(std::string_view media_type, std::string_view chunk) const {
     detail::check(host_->emit_output(call_, str(media_type), str(chunk)), "writing output");
@@ -250,9 +410,15 @@ public:
     }
     return r != 0;
   }
-  // n business days after date (n < 0: before; 0: date itself or the next business day).
+  // n business days after date (n < 0: before; 0: date itself or the next business day). The
+  // host answers date unchanged when the walk leaves its calendar (abi.h): an error here.
   [[nodiscard]] Date add_business_days(Date date, std::int32_t n) const {
-    return Date{calendar()->add_business_days(call_, date.days, n)};
+    const std::int64_t r = calendar()->add_business_days(call_, date.days, n);
+    if (r == date.days && (n != 0 || calendar()->is_business_day(call_, date.days) < 0)) {
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "the business calendar does not cover " + std::to_string(n) +
+                                                  " business days from day " + std::to_string(date.days));
+    }
+    return Date{r};
   }
 
   // The customer's folder and the contact channels (ABI 1.2; a module using them sets
@@ -345,9 +511,101 @@ template <class Module> struct Instance {
   Module module;
 };
 
+// The module's id (ModuleInfo::id), set by CARTERA_PLUGIN: its last part names the module in
+// the message for a job it does not have ("org.cartera.collections" -> "collections").
+template <class Module> inline constexpr std::string_view kModuleId{};
+
+inline std::string module_word(std::string_view id) {
+  const std::size_t dot = id.rfind('.');
+  return id.empty() ? std::string("this module") : std::string(dot == std::string_view::npos ? id : id.substr(dot + 1));
+}
+
+} // namespace detail
+
+// One row of a module's job table: the job's name as the manifest has it, and the function
+// that runs it. The function is a member (static or not) of the module taking the call's
+// Context and, optionally, the job's input document:
+//   void aging(cartera::Context &ctx);                          // static or not, const or not
+//   void import(cartera::Context &ctx, std::string_view input);  // static or not
+// The table is a public static constexpr member of the module named kJobs, after the functions
+// it names:
+//   static constexpr cartera::Job<Collections> kJobs[] = {{"open-items", &Collections::open_items},
+//                                                         {"aging", &Collections::aging}};
+// The handle callback finds the job by name and runs it; a name not in the table is
+// CARTERA_E_UNSUPPORTED, "collections has no job 'x'".
+template <class Module> struct Job {
+  using Member = void (Module::*)(Context &);
+  using ConstMember = void (Module::*)(Context &) const;
+  using MemberInput = void (Module::*)(Context &, std::string_view);
+  using ConstMemberInput = void (Module::*)(Context &, std::string_view) const;
+  using Static = void (*)(Context &);
+  using StaticInput = void (*)(Context &, std::string_view);
+
+  constexpr Job(std::string_view job, Member f) noexcept : name(job), member(f) {}
+  constexpr Job(std::string_view job, ConstMember f) noexcept : name(job), const_member(f) {}
+  constexpr Job(std::string_view job, MemberInput f) noexcept : name(job), member_input(f) {}
+  constexpr Job(std::string_view job, ConstMemberInput f) noexcept : name(job), const_member_input(f) {}
+  constexpr Job(std::string_view job, Static f) noexcept : name(job), static_fn(f) {}
+  constexpr Job(std::string_view job, StaticInput f) noexcept : name(job), static_input(f) {}
+
+  void run(Module &module, Context &ctx, std::string_view input) const {
+    if (member != nullptr) {
+      (module.*member)(ctx);
+    } else if (const_member != nullptr) {
+      (module.*const_member)(ctx);
+    } else if (member_input != nullptr) {
+      (module.*member_input)(ctx, input);
+    } else if (const_member_input != nullptr) {
+      (module.*const_member_input)(ctx, input);
+    } else if (static_fn != nullptr) {
+      static_fn(ctx);
+    } else {
+      static_input(ctx, input);
+    }
+  }
+
+  std::string_view name;
+  Member member = nullptr;
+  ConstMember const_member = nullptr;
+  MemberInput member_input = nullptr;
+  ConstMemberInput const_member_input = nullptr;
+  Static static_fn = nullptr;
+  StaticInput static_input = nullptr;
+};
+
+namespace detail {
+
+template <class Module>
+concept HasJobTable = requires(Module &m, Context &c) {
+  std::size(Module::kJobs);
+  Module::kJobs[0].run(m, c, std::string_view{});
+};
+template <class Module>
+concept HasRun = requires(Module &m, Context &c, std::string_view s) {
+  m.run(c, s, s);
+};
+
+// Runs job through the module's job table, or its own run() when it has no table.
+template <class Module> void dispatch(Module &module, Context &ctx, std::string_view job, std::string_view input) {
+  static_assert(HasJobTable<Module> != HasRun<Module>,
+                "a module has either a public job table (static constexpr cartera::Job<Module> kJobs[]) or a "
+                "run(Context&, std::string_view job, std::string_view input) member, not both");
+  if constexpr (HasJobTable<Module>) {
+    for (const Job<Module> &j : Module::kJobs) {
+      if (j.name == job) {
+        j.run(module, ctx, input);
+        return;
+      }
+    }
+    throw Error(CARTERA_E_UNSUPPORTED, module_word(kModuleId<Module>) + " has no job '" + std::string(job) + "'");
+  } else {
+    module.run(ctx, job, input);
+  }
+}
+
 // The C callbacks of a descriptor, generated for a module class with:
 //   explicit Module(cartera::Context&);
-//   void run(cartera::Context&, std::string_view job, std::string_view input);
+//   a job table (kJobs, above) or void run(cartera::Context&, std::string_view job, std::string_view input);
 // and optionally: void self_test(cartera::Context&);
 template <class Module> struct Trampolines {
   static cartera_status create(const cartera_host_services *host, cartera_call *call, void **out_instance) noexcept {
@@ -366,7 +624,7 @@ template <class Module> struct Trampolines {
     auto *self = static_cast<Instance<Module> *>(instance);
     return barrier(self->host, call, [&] {
       Context ctx(self->host, call);
-      self->module.run(ctx, view(job), view(input));
+      dispatch(self->module, ctx, view(job), view(input));
     });
   }
   static cartera_status self_test(void *instance, cartera_call *call) noexcept {
@@ -438,7 +696,9 @@ constexpr cartera_doc_type doc_in(std::string_view name, std::string_view ns) {
 
 // Defines the module's exported entry point. INFO is a constant expression of type
 // cartera::ModuleInfo. The descriptor is constant-initialised: no code runs at load time.
+// Used once per module, at namespace scope.
 #define CARTERA_PLUGIN(MODULE_CLASS, INFO)                                                                             \
+  template <> inline constexpr std::string_view cartera::detail::kModuleId<MODULE_CLASS> = (INFO).id;                  \
   extern "C" CARTERA_PLUGIN_EXPORT const cartera_plugin_descriptor *cartera_plugin_entry_v1(void) {                    \
     static constexpr cartera_plugin_descriptor descriptor = ::cartera::describe<MODULE_CLASS>(INFO);                   \
     return &descriptor;                                                                                                \

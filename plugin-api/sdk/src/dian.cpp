@@ -86,15 +86,6 @@ void check_amount(std::string_view field, std::int64_t centavos) {
   }
 }
 
-std::string attr(std::string_view name, std::string_view value) {
-  std::string out = " ";
-  out += name;
-  out += "=\"";
-  out += xml_escape(value);
-  out += '"';
-  return out;
-}
-
 // Indented element writer; attributes arrive already built with attr().
 class Writer {
 public:

@@ -35,6 +35,15 @@ std::string xml_escape(std::string_view s) {
   return out;
 }
 
+std::string attr(std::string_view name, std::string_view value) {
+  std::string out = " "; // appended, not " " + string: g++ 12 -O3 -Wrestrict false positive
+  out += name;
+  out += "=\"";
+  out += xml_escape(value);
+  out += '"';
+  return out;
+}
+
 namespace {
 // -?[0-9]+(\.[0-9]+)?
 bool plain_number(std::string_view s) noexcept {

@@ -53,6 +53,10 @@ const char *describe(AmountError e) noexcept;
 
 // "1234.56" — the interchange form.
 std::string format_pesos_plain(std::int64_t centavos);
+// The same: amounts as the XML documents modules write carry them (xs:decimal, two decimals).
+inline std::string pesos(std::int64_t centavos) {
+  return format_pesos_plain(centavos);
+}
 // The same, appended to out (no temporary string: exports write a million of these).
 void append_pesos_plain(std::string &out, std::int64_t centavos);
 

@@ -12,6 +12,10 @@ namespace cartera::sdk {
 // become U+FFFD: what was stored before intake refused them still gives well-formed XML.
 std::string xml_escape(std::string_view s);
 
+// ` name="value"`, the value escaped by xml_escape: one attribute of an XML element, with the
+// space before it, as the documents modules write put them one after another.
+std::string attr(std::string_view name, std::string_view value);
+
 // An RFC 4180 field: quoted, with doubled quotes, when it holds a comma, a quote or a line
 // break. Every CSV cartera writes goes through here (the result renderer of every
 // `--format csv`, the statements' CSV, the generator's export files).
