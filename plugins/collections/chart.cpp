@@ -10,7 +10,7 @@ namespace cartera::collections {
 
 namespace {
 // Whole pesos for the chart: "$ 1.234.568".
-std::string pesos(std::int64_t centavos) {
+std::string whole_pesos(std::int64_t centavos) {
   const std::string full = sdk::format_pesos_co((centavos + (centavos >= 0 ? 50 : -50)) / 100 * 100);
   return full.substr(0, full.size() - 3);
 }
@@ -65,7 +65,7 @@ std::string aging_svg(const Aging &aging, const std::string &title, const std::s
     svg += "  <text x=\"" + std::to_string(x + bar_w / 2) + "\" y=\"" + std::to_string(top + plot_h + 22) +
            "\" font-size=\"13\" text-anchor=\"middle\">" + sdk::xml_escape(labels[i]) + "</text>\n";
     svg += "  <text x=\"" + std::to_string(x + bar_w / 2) + "\" y=\"" + std::to_string(top + plot_h + 42) +
-           "\" font-size=\"12\" text-anchor=\"middle\" fill=\"#333\">" + sdk::xml_escape(pesos(a)) + "</text>\n";
+           "\" font-size=\"12\" text-anchor=\"middle\" fill=\"#333\">" + sdk::xml_escape(whole_pesos(a)) + "</text>\n";
   }
   std::string footer = "Total cartera: " + sdk::format_pesos_co(owed);
   if (t.amounts[kPrepaymentColumn] != 0) {

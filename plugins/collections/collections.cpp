@@ -5,6 +5,7 @@
 #include <cartera/plugin.hpp>
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
+#include <cartera/sdk/result.hpp>
 
 #include <algorithm>
 #include <array>
@@ -16,28 +17,17 @@
 
 namespace {
 
+using cartera::Centavos;
 using cartera::Context;
 using cartera::Error;
+using cartera::Text;
+using cartera::sdk::column;
 
 constexpr std::uint64_t kProgressEvery = 10000;
-
-cartera_column column(std::string_view name, std::int32_t type) {
-  return {cartera::str(name), type, 0};
-}
 
 class Collections {
 public:
   explicit Collections(Context &) {}
-
-  void run(Context &ctx, std::string_view job, std::string_view) {
-    if (job == "open-items") {
-      open_items(ctx);
-    } else if (job == "aging") {
-      aging(ctx);
-    } else {
-      throw Error(CARTERA_E_UNSUPPORTED, "collections has no job '" + std::string(job) + "'");
-    }
-  }
 
 private:
   static std::int64_t as_of(Context &ctx) {
@@ -70,9 +60,10 @@ private:
     std::unordered_set<std::string> references;
     {
       cartera::Operation op = ctx.operation("approved_not_recorded");
+      const auto [invoice, amount, reference] = op.columns<Text, Centavos, Text>("invoice_id", "amount", "reference");
       op.execute();
       while (op.step()) {
-        rows.push_back(Row{std::string(op.text(0)), op.centavos(1).value, std::string(op.text(2))});
+        rows.push_back(Row{std::string(op[invoice]), op[amount].value, std::string(op[reference])});
         references.insert(rows.back().reference);
       }
     }
@@ -82,9 +73,10 @@ private:
     std::unordered_set<std::string> recorded;
     {
       cartera::Operation op = ctx.operation("payments");
+      const auto reference = op.column<Text>("reference");
       op.bind("as_of", cartera::Date{date}).execute();
       while (op.step()) {
-        if (const std::string_view ref = op.text(5); !ref.empty() && references.count(std::string(ref)) != 0) {
+        if (const std::string_view ref = op[reference]; !ref.empty() && references.count(std::string(ref)) != 0) {
           recorded.emplace(ref);
         }
       }
@@ -128,6 +120,9 @@ private:
     const std::int64_t date = as_of(ctx);
     Pending pending = pending_in_cartera(ctx, date);
     cartera::Operation op = ctx.operation("open_items");
+    const auto [customer, contract, invoice, due_date, balance_column] =
+        op.columns<Text, Text, Text, cartera::Date, Centavos>("customer_id", "contract_id", "invoice_id", "due_date",
+                                                              "balance");
     op.bind("as_of", cartera::Date{date}).execute();
     ctx.columns({column("customer_id", CARTERA_TYPE_TEXT), column("contract_id", CARTERA_TYPE_TEXT),
                  column("invoice_id", CARTERA_TYPE_TEXT), column("due_date", CARTERA_TYPE_DATE),
@@ -136,20 +131,18 @@ private:
     std::int64_t total = 0;
     std::array<cartera_value, 6> row{};
     while (op.step()) {
-      const std::int64_t due = op.date(4).days;
-      const std::int64_t balance = net_of(pending, op.text(2), op.centavos(5).value);
+      const std::int64_t due = op[due_date].days;
+      const std::int64_t balance = net_of(pending, op[invoice], op[balance_column].value);
       if (balance == 0) {
         continue; // settled in cartera, the host has not recorded it yet
       }
-      row[0] = op.column(0);
-      row[1] = op.column(1);
-      row[2] = op.column(2);
+      row[0] = op.value(customer);
+      row[1] = op.value(contract);
+      row[2] = op.value(invoice);
       row[3] = cartera::make_value(cartera::Date{due});
       row[4] = cartera::make_value(std::max<std::int64_t>(0, date - due));
       row[5] = cartera::make_value(cartera::Centavos{balance});
-      if (ctx.host()->result_row(ctx.call(), row.data(), static_cast<std::uint32_t>(row.size())) != CARTERA_OK) {
-        throw Error(CARTERA_E_INTERNAL, "the host refused a result row");
-      }
+      ctx.row(row.data(), row.size());
       cartera::sdk::accumulate_centavos(total, balance);
       if (++n % kProgressEvery == 0) {
         ctx.throw_if_cancelled();
@@ -171,49 +164,36 @@ private:
     } catch (const std::invalid_argument &e) {
       throw Error(CARTERA_E_INVALID_ARGUMENT, std::string("--buckets: ") + e.what());
     }
-    // open_balances: customer, contract, issue, due, balance (no joins: the fast path).
-    // open_balances_by_party: customer, contract, agency, advisor, company, issue, due, balance.
+    // open_balances has the customer and the contract (no joins: the fast path);
+    // open_balances_by_party adds the agency, the advisor and the company. The group's column
+    // names the result's first column.
     const bool by_party = group_by == "agency" || group_by == "advisor" || group_by == "company";
-    std::uint32_t group_column = group_by == "contract" ? 1 : 0;
-    std::string group_name = group_by == "contract" ? "contract_id" : "customer_id";
-    if (group_by == "agency") {
-      group_column = 2;
-      group_name = "agency_id";
-    } else if (group_by == "advisor") {
-      group_column = 3;
-      group_name = "advisor_id";
-    } else if (group_by == "company") {
-      group_column = 4;
-      group_name = "company_id";
-    }
-    const std::uint32_t first_date = by_party ? 5 : 2;
-    const std::uint32_t date_column = by == "issue" ? first_date : first_date + 1;
-    const std::uint32_t balance_column = first_date + 2;
-
-    const std::uint32_t invoice_column = balance_column + 1;
+    const std::string group_name = by_party || group_by == "contract" ? group_by + "_id" : "customer_id";
 
     Pending pending = pending_in_cartera(ctx, date);
     cartera::collections::Aging aging(buckets);
     cartera::Operation op = ctx.operation(by_party ? "open_balances_by_party" : "open_balances");
+    const auto [group_column, aged_from, balance_column, invoice] = op.columns<Text, cartera::Date, Centavos, Text>(
+        group_name, by == "issue" ? "issue_date" : "due_date", "balance", "invoice_id");
     op.bind("as_of", cartera::Date{date}).execute();
     std::uint64_t n = 0;
     while (op.step()) {
-      const std::int64_t balance = net_of(pending, op.text(invoice_column), op.centavos(balance_column).value);
+      const std::int64_t balance = net_of(pending, op[invoice], op[balance_column].value);
       if (balance == 0) {
         continue; // settled in cartera, the host has not recorded it yet
       }
-      aging.add(op.text(group_column), date - op.date(date_column).days, balance);
+      aging.add(op[group_column], date - op[aged_from].days, balance);
       if (++n % kProgressEvery == 0) {
         ctx.throw_if_cancelled();
         ctx.progress(n, 0, "aging open items");
       }
     }
-    // unapplied_payments: customer, contract, agency, advisor, company, paid_on, amount; its
-    // first five columns are the groups, in the order group_column counts them.
+    // unapplied_payments has every group's column.
     cartera::Operation credit = ctx.operation("unapplied_payments");
+    const auto [credit_group, credit_amount] = credit.columns<Text, Centavos>(group_name, "amount");
     credit.bind("as_of", cartera::Date{date}).execute();
     while (credit.step()) {
-      aging.add_prepayment(credit.text(group_column), credit.centavos(6).value);
+      aging.add_prepayment(credit[credit_group], credit[credit_amount].value);
     }
     const cartera::collections::AgingRow totals = aging.totals();
     if (totals.total != aging.sum_of_balances()) {
@@ -248,13 +228,15 @@ private:
         values[i + 1] = cartera::make_value(cartera::Centavos{amounts[i]});
       }
       values.back() = cartera::make_value(cartera::Centavos{total});
-      if (ctx.host()->result_row(ctx.call(), values.data(), static_cast<std::uint32_t>(values.size())) != CARTERA_OK) {
-        throw Error(CARTERA_E_INTERNAL, "the host refused a result row");
-      }
+      ctx.row(values.data(), values.size());
     };
     aging.visit_sorted(emit);
     emit(totals.group, totals.amounts.data(), totals.total);
   }
+
+public:
+  static constexpr cartera::Job<Collections> kJobs[] = {{"open-items", &Collections::open_items},
+                                                        {"aging", &Collections::aging}};
 };
 
 constexpr cartera::ModuleInfo kInfo{"org.cartera.collections",

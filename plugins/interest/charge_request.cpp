@@ -12,18 +12,8 @@ const char *const kRoundingRule =
 
 namespace {
 
-std::string attr(std::string_view name, std::string_view value) {
-  std::string out = " "; // appended, not " " + string: g++ 12 -O3 -Wrestrict false positive
-  out += name;
-  out += "=\"";
-  out += sdk::xml_escape(value);
-  out += '"';
-  return out;
-}
-
-std::string pesos(std::int64_t centavos) {
-  return sdk::format_pesos_plain(centavos);
-}
+using sdk::attr;
+using sdk::pesos;
 
 std::string day(std::int64_t d) {
   return sdk::format_iso_date(d);

@@ -8,6 +8,7 @@
 #include <cartera/plugin.hpp>
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
+#include <cartera/sdk/result.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -21,14 +22,14 @@ extern const char *const kShippedRatesCsv;
 
 namespace {
 
+using cartera::Centavos;
 using cartera::Context;
+using cartera::Date;
 using cartera::Error;
 using cartera::make_value;
+using cartera::Text;
+using cartera::sdk::column;
 namespace ci = cartera::interest;
-
-cartera_column column(std::string_view name, std::int32_t type) {
-  return {cartera::str(name), type, 0};
-}
 
 std::string iso(std::int64_t day) {
   return cartera::sdk::format_iso_date(day);
@@ -92,16 +93,19 @@ ci::RateTable rate_table(Context &ctx) {
     p.origin = "shipped";
   }
   cartera::Operation op = ctx.operation("int_rates");
+  const auto [from, to, bank_rate, usury_rate, resolution, source, imported_by] =
+      op.columns<Date, Date, std::int64_t, std::int64_t, Text, Text, Text>(
+          "from_day", "to_day", "bank_rate", "usury_rate", "resolution", "source", "imported_by");
   op.execute();
   while (op.step()) {
     ci::RatePeriod p;
-    p.from = op.date(0).days;
-    p.to = op.date(1).days;
-    p.bank_rate = static_cast<std::int32_t>(op.integer(2));
-    p.usury_rate = static_cast<std::int32_t>(op.integer(3));
-    p.resolution = op.text(4);
-    p.source = op.text(5);
-    p.origin = "imported by " + std::string(op.text(6));
+    p.from = op[from].days;
+    p.to = op[to].days;
+    p.bank_rate = static_cast<std::int32_t>(op[bank_rate]);
+    p.usury_rate = static_cast<std::int32_t>(op[usury_rate]);
+    p.resolution = op[resolution];
+    p.source = op[source];
+    p.origin = "imported by " + std::string(op[imported_by]);
     all.push_back(std::move(p));
   }
   try {
@@ -130,27 +134,12 @@ class Interest {
 public:
   explicit Interest(Context &) {}
 
-  void run(Context &ctx, std::string_view job, std::string_view) {
-    if (job == "rates") {
-      rates(ctx);
-    } else if (job == "rates-import") {
-      rates_import(ctx);
-    } else if (job == "liquidate") {
-      liquidate(ctx, ctx.flag("detail") ? Mode::kDetail : Mode::kLiquidate);
-    } else if (job == "charge") {
-      liquidate(ctx, Mode::kCharge);
-    } else if (job == "rates-withdraw") {
-      rates_withdraw(ctx);
-    } else if (job == "to-date") {
-      liquidate(ctx, Mode::kToDate);
-    } else if (job == "statement-movements") {
-      ci::statement_movements(ctx);
-    } else {
-      throw Error(CARTERA_E_UNSUPPORTED, "interest has no job '" + std::string(job) + "'");
-    }
-  }
-
 private:
+  static void liquidate(Context &ctx) { liquidation(ctx, ctx.flag("detail") ? Mode::kDetail : Mode::kLiquidate); }
+  static void charge(Context &ctx) { liquidation(ctx, Mode::kCharge); }
+  static void to_date(Context &ctx) { liquidation(ctx, Mode::kToDate); }
+  static void statement_movements(Context &ctx) { ci::statement_movements(ctx); }
+
   static void rate_rows(Context &ctx, const std::vector<ci::RatePeriod> &periods) {
     ctx.columns({column("from", CARTERA_TYPE_DATE), column("to", CARTERA_TYPE_DATE),
                  column("bank_rate_ea", CARTERA_TYPE_TEXT), column("usury_rate_ea", CARTERA_TYPE_TEXT),
@@ -216,11 +205,11 @@ private:
     }
     {
       cartera::Operation op = ctx.operation("int_charged_from");
+      const auto charges = op.column<std::int64_t>("charges");
       op.bind("from_day", cartera::Date{from}).execute();
-      if (op.step() && op.integer(0) > 0) {
-        throw Error(CARTERA_E_INVALID_ARGUMENT, std::to_string(op.integer(0)) +
-                                                    " interest charges to accounting reach " + iso(from) +
-                                                    " or later with these rates; they cannot be withdrawn");
+      if (op.step() && op[charges] > 0) {
+        throw Error(CARTERA_E_INVALID_ARGUMENT, std::to_string(op[charges]) + " interest charges to accounting reach " +
+                                                    iso(from) + " or later with these rates; they cannot be withdrawn");
       }
     }
     ctx.operation("int_withdraw_rates").bind("from_day", cartera::Date{from}).execute();
@@ -234,24 +223,27 @@ private:
   static std::vector<InvoiceRow> invoices(Context &ctx, std::int64_t as_of, const std::string &customer,
                                           const Settings &s) {
     cartera::Operation op = ctx.operation("interest_invoices");
+    const auto [customer_id, contract_id, invoice_id, due_date, amount, paid_on, applied] =
+        op.columns<Text, Text, Text, Date, Centavos, Date, Centavos>("customer_id", "contract_id", "invoice_id",
+                                                                     "due_date", "amount", "paid_on", "applied");
     op.bind("as_of", cartera::Date{as_of}).bind("customer", std::string_view(customer)).execute();
     std::vector<InvoiceRow> out;
     while (op.step()) {
-      const std::string_view id = op.text(2);
+      const std::string_view id = op[invoice_id];
       if (out.empty() || out.back().id != id) {
         InvoiceRow r;
-        r.customer = op.text(0);
-        r.contract = op.text(1);
+        r.customer = op[customer_id];
+        r.contract = op[contract_id];
         r.id = id;
-        r.facts.due = op.date(3).days;
-        r.facts.amount = op.centavos(4).value;
+        r.facts.due = op[due_date].days;
+        r.facts.amount = op[amount].value;
         // C.Co. art. 829: a term that ends on a holiday (practice: or a Sunday) runs to the
         // next business day, so mora starts the day after that.
         r.facts.payable_by = s.move_due_date ? ctx.add_business_days(cartera::Date{r.facts.due}, 0).days : r.facts.due;
         out.push_back(std::move(r));
       }
-      if (!op.is_null(5)) {
-        out.back().facts.payments.push_back({op.date(5).days, op.centavos(6).value});
+      if (const std::optional<Date> paid = op.optional(paid_on)) { // an invoice without payments: NULL
+        out.back().facts.payments.push_back({paid->days, op[applied].value});
       }
     }
     std::sort(out.begin(), out.end(), [](const InvoiceRow &a, const InvoiceRow &b) { return a.id < b.id; });
@@ -271,14 +263,15 @@ private:
       return out;
     }
     cartera::Operation op = ctx.operation("int_charged");
+    const auto [invoice_id, through, amount] = op.columns<Text, Date, Centavos>("invoice_id", "through", "amount");
     op.execute();
     while (op.step()) {
-      out.emplace(std::string(op.text(0)), Charged{op.date(1).days, op.centavos(2).value});
+      out.emplace(std::string(op[invoice_id]), Charged{op[through].days, op[amount].value});
     }
     return out;
   }
 
-  static void liquidate(Context &ctx, Mode mode) {
+  static void liquidation(Context &ctx, Mode mode) {
     const Settings s = settings(ctx);
     const bool charge = mode == Mode::kCharge;
     const bool detail = mode == Mode::kDetail;
@@ -408,6 +401,12 @@ private:
     ctx.info("interest: " + cartera::sdk::format_pesos_co(total_owed) + (charge ? " charged" : " owed") + " through " +
              iso(as_of));
   }
+
+public:
+  static constexpr cartera::Job<Interest> kJobs[] = {
+      {"rates", &Interest::rates},   {"rates-import", &Interest::rates_import},     {"liquidate", &Interest::liquidate},
+      {"charge", &Interest::charge}, {"rates-withdraw", &Interest::rates_withdraw}, {"to-date", &Interest::to_date},
+      {"statement-movements", &Interest::statement_movements}};
 };
 
 constexpr cartera_doc_type kDocTypes[] = {

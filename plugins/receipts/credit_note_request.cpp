@@ -10,18 +10,8 @@ namespace cartera::receipts {
 
 namespace {
 
-std::string attr(std::string_view name, std::string_view value) {
-  std::string out = " "; // appended, not " " + string: g++ 12 -O3 -Wrestrict false positive
-  out += name;
-  out += "=\"";
-  out += sdk::xml_escape(value);
-  out += '"';
-  return out;
-}
-
-std::string pesos(std::int64_t centavos) {
-  return sdk::format_pesos_plain(centavos);
-}
+using sdk::attr;
+using sdk::pesos;
 
 } // namespace
 

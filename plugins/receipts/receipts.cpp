@@ -8,6 +8,7 @@
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/dian.hpp>
 #include <cartera/sdk/money.hpp>
+#include <cartera/sdk/result.hpp>
 #include <cartera/sdk/tax_id.hpp>
 
 #include <stdexcept>
@@ -17,19 +18,15 @@
 
 namespace {
 
+using cartera::Centavos;
 using cartera::Context;
 using cartera::Error;
+using cartera::Text;
 using cartera::receipts::CreditNoteRequest;
 using cartera::receipts::WriteOff;
+using cartera::sdk::column;
+using cartera::sdk::pesos;
 namespace dian = cartera::sdk::dian;
-
-cartera_column column(std::string_view name, std::int32_t type) {
-  return {cartera::str(name), type, 0};
-}
-
-std::string pesos(std::int64_t centavos) {
-  return cartera::sdk::format_pesos_plain(centavos);
-}
 
 // The company's side of every draft, from the module's settings in cartera.xml.
 struct Company {
@@ -80,37 +77,26 @@ class Receipts {
 public:
   explicit Receipts(Context &) {}
 
-  void run(Context &ctx, std::string_view job, std::string_view) {
-    if (job == "credit-note") {
-      credit_note_by_hand(ctx);
-    } else if (job == "write-offs") {
-      write_offs(ctx);
-    } else if (job == "status") {
-      status(ctx);
-    } else if (job == "statement-movements") {
-      cartera::receipts::statement_movements(ctx);
-    } else {
-      throw Error(CARTERA_E_UNSUPPORTED, "receipts has no job '" + std::string(job) + "'");
-    }
-  }
-
 private:
   static Invoice invoice(Context &ctx, const std::string &id) {
     cartera::Operation op = ctx.operation("invoice_for_credit_note");
+    const auto [customer, id_type, id_number, name, issue_date, amount, cufe, vat_rate] =
+        op.columns<Text, Text, Text, Text, cartera::Date, Centavos, Text, Text>(
+            "customer_id", "id_type", "id_number", "name", "issue_date", "amount", "cufe", "vat_rate");
     op.bind("invoice_id", std::string_view(id)).execute();
     if (!op.step()) {
       throw Error(CARTERA_E_INVALID_ARGUMENT, "invoice '" + id + "' is not in the host's books");
     }
     Invoice inv;
     inv.id = id;
-    inv.customer = op.text(0);
-    inv.id_type = op.text(1);
-    inv.id_number = op.text(2);
-    inv.name = op.text(3);
-    inv.issue_date = cartera::sdk::format_iso_date(op.date(4).days);
-    inv.amount = op.centavos(5).value;
-    inv.cufe = op.text(6);
-    const std::string rate(op.text(7));
+    inv.customer = op[customer];
+    inv.id_type = op[id_type];
+    inv.id_number = op[id_number];
+    inv.name = op[name];
+    inv.issue_date = cartera::sdk::format_iso_date(op[issue_date].days);
+    inv.amount = op[amount].value;
+    inv.cufe = op[cufe];
+    const std::string rate(op[vat_rate]);
     const auto parsed = cartera::receipts::parse_vat_rate(rate);
     if (!parsed) {
       throw Error(CARTERA_E_INPUT_REJECTED, "invoice '" + id + "': VAT rate '" + rate +
@@ -127,8 +113,9 @@ private:
 
   static std::int64_t already_requested(Context &ctx, const std::string &invoice_id) {
     cartera::Operation op = ctx.operation("rcp_credited");
+    const auto total = op.column<Centavos>("total");
     op.bind("invoice_id", std::string_view(invoice_id)).execute();
-    return op.step() ? op.centavos(0).value : 0;
+    return op.step() ? op[total].value : 0;
   }
 
   static dian::Party customer_party(const Invoice &inv) {
@@ -199,11 +186,12 @@ private:
       return 0;
     }
     cartera::Operation q = ctx.operation("rcp_request");
+    const auto request_no = q.column<std::int64_t>("request_no");
     q.bind("source", std::string_view(r.source)).bind("source_key", std::string_view(source_key)).execute();
     if (!q.step()) {
       throw Error(CARTERA_E_INTERNAL, "credit-note request " + source_key + " was registered and is not there");
     }
-    const std::int64_t number = q.integer(0);
+    const std::int64_t number = q[request_no];
     r.number = co.prefix + std::to_string(number);
     r.to = co.officer;
     r.invoice_id = inv.id;
@@ -281,24 +269,30 @@ private:
     std::unordered_set<std::string> requested;
     {
       cartera::Operation op = ctx.operation("rcp_write_off_keys");
+      const auto source_key = op.column<Text>("source_key");
       op.execute();
       while (op.step()) {
-        requested.emplace(op.text(0));
+        requested.emplace(op[source_key]);
       }
     }
     {
       cartera::Operation op = ctx.operation("approved_write_offs");
+      const auto [entry, invoice_id, customer, application, kind, amount, rule, proposed_by, approved_by, approved_at] =
+          op.columns<Text, Text, Text, Text, Text, Centavos, Text, Text, Text, Text>(
+              "entry_key", "invoice_id", "customer_id", "application_id", "kind", "amount", "rule", "proposed_by",
+              "approved_by", "approved_at");
       op.execute();
       while (op.step()) {
-        if (requested.count(cartera::receipts::write_off_source_key(op.text(0), op.text(1))) != 0) {
+        if (requested.count(cartera::receipts::write_off_source_key(op[entry], op[invoice_id])) != 0) {
           continue;
         }
-        if (groups.empty() || groups.back().entry != op.text(0) || groups.back().invoice != op.text(1)) {
-          groups.push_back(Group{std::string(op.text(0)), std::string(op.text(1)), std::string(op.text(2)), {}});
+        if (groups.empty() || groups.back().entry != op[entry] || groups.back().invoice != op[invoice_id]) {
+          groups.push_back(Group{std::string(op[entry]), std::string(op[invoice_id]), std::string(op[customer]), {}});
         }
-        groups.back().items.push_back(
-            WriteOff{std::string(op.text(3)), std::string(op.text(0)), std::string(op.text(4)), std::string(op.text(6)),
-                     std::string(op.text(7)), std::string(op.text(8)), std::string(op.text(9)), op.centavos(5).value});
+        groups.back().items.push_back(WriteOff{std::string(op[application]), std::string(op[entry]),
+                                               std::string(op[kind]), std::string(op[rule]),
+                                               std::string(op[proposed_by]), std::string(op[approved_by]),
+                                               std::string(op[approved_at]), op[amount].value});
       }
     }
     ctx.columns({column("request", CARTERA_TYPE_TEXT), column("invoice", CARTERA_TYPE_TEXT),
@@ -340,9 +334,17 @@ private:
     ctx.info(std::to_string(raised) + " credit-note requests for approved write-offs queued for " + co.officer);
   }
 
+  static void statement_movements(Context &ctx) { cartera::receipts::statement_movements(ctx); }
+
   static void status(Context &ctx) {
     // payments raises the cash-receipt requests; the exchange, not either module, knows where they stand.
     cartera::Operation op = ctx.operation("document_deliveries");
+    const auto [document, doc_type, doc_key, recipient, state, attempts] =
+        op.columns<Text, Text, Text, Text, Text, std::int64_t>("document_id", "doc_type", "doc_key", "recipient",
+                                                               "state", "attempts");
+    const auto [created_at, delivered_at, answered_at, number, reason, last_error] =
+        op.columns<Text, Text, Text, Text, Text, Text>("created_at", "delivered_at", "answered_at", "answer_number",
+                                                       "answer_reason", "last_error");
     op.bind("doc_types", std::string_view("cash-receipt-request credit-note-request"))
         .bind("state", std::string_view(ctx.text_param("state").value_or("")))
         .execute();
@@ -356,13 +358,19 @@ private:
     const std::int64_t today = ctx.now_utc_us() / 86'400'000'000;
     while (op.step()) {
       // Age in whole days since the request was made (UTC dates: a day is a day either way).
-      const auto made = cartera::sdk::parse_iso_date(op.text(6).substr(0, 10));
+      const auto made = cartera::sdk::parse_iso_date(op.value_or(created_at, "").substr(0, 10));
       const std::int64_t age = made ? today - *made : 0;
-      ctx.row({op.column(0), op.column(1), op.column(2), op.column(3), op.column(4),
-               cartera::make_value(std::int64_t{age}), op.column(5), op.column(6), op.column(7), op.column(8),
-               op.column(9), op.column(10), op.column(11)});
+      ctx.row({op.value(document), op.value(doc_type), op.value(doc_key), op.value(recipient), op.value(state),
+               cartera::make_value(std::int64_t{age}), op.value(attempts), op.value(created_at), op.value(delivered_at),
+               op.value(answered_at), op.value(number), op.value(reason), op.value(last_error)});
     }
   }
+
+public:
+  static constexpr cartera::Job<Receipts> kJobs[] = {{"credit-note", &Receipts::credit_note_by_hand},
+                                                     {"write-offs", &Receipts::write_offs},
+                                                     {"status", &Receipts::status},
+                                                     {"statement-movements", &Receipts::statement_movements}};
 };
 
 constexpr cartera_doc_type kDocTypes[] = {cartera::doc_out("credit-note-request", "urn:cartera:credit-note-request:1")};

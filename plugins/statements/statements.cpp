@@ -16,6 +16,7 @@
 #include <cartera/sdk/contact_rules.hpp>
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
+#include <cartera/sdk/result.hpp>
 
 #include <algorithm>
 #include <map>
@@ -25,23 +26,113 @@
 
 namespace {
 
+using cartera::Centavos;
+using cartera::Column;
 using cartera::Context;
+using cartera::Date;
 using cartera::Error;
 using cartera::make_value;
+using cartera::Operation;
+using cartera::Text;
+using cartera::sdk::column;
 namespace st = cartera::statements;
 namespace sdk = cartera::sdk;
 
-cartera_column column(std::string_view name, std::int32_t type) {
-  return {cartera::str(name), type, 0};
-}
+// How each of the host's statement_* operations becomes rows: its columns, found by name when
+// the cursor opens, and the row read from them.
+struct ContractReader {
+  Column<Text> contract, kind, plan, status;
+  explicit ContractReader(const Operation &op)
+      : contract(op.column<Text>("contract_id")), kind(op.column<Text>("kind")), plan(op.column<Text>("plan")),
+        status(op.column<Text>("status")) {}
+  st::ContractRow operator()(const Operation &o) const {
+    return {std::string(o[contract]), std::string(o[kind]), std::string(o[plan]), std::string(o[status])};
+  }
+};
+
+struct InvoiceReader {
+  Column<Text> contract, invoice;
+  Column<Date> issued, due;
+  Column<Centavos> amount;
+  explicit InvoiceReader(const Operation &op)
+      : contract(op.column<Text>("contract_id")), invoice(op.column<Text>("invoice_id")),
+        issued(op.column<Date>("issue_date")), due(op.column<Date>("due_date")), amount(op.column<Centavos>("amount")) {
+  }
+  st::InvoiceRow operator()(const Operation &o) const {
+    return {std::string(o[contract]), std::string(o[invoice]), o[issued].days, o[due].days, o[amount].value};
+  }
+};
+
+struct PaymentReader {
+  Column<Text> payment;
+  Column<Date> paid_on;
+  Column<Centavos> amount;
+  Column<Text> method, reference;
+  explicit PaymentReader(const Operation &op)
+      : payment(op.column<Text>("payment_id")), paid_on(op.column<Date>("paid_on")),
+        amount(op.column<Centavos>("amount")), method(op.column<Text>("method")),
+        reference(op.column<Text>("reference")) {}
+  st::PaymentRow operator()(const Operation &o) const {
+    return {std::string(o[payment]), o[paid_on].days, o[amount].value, std::string(o[method]),
+            std::string(o[reference])};
+  }
+};
+
+struct ApplicationReader {
+  Column<Text> payment, invoice;
+  Column<Centavos> amount;
+  explicit ApplicationReader(const Operation &op)
+      : payment(op.column<Text>("payment_id")), invoice(op.column<Text>("invoice_id")),
+        amount(op.column<Centavos>("amount")) {}
+  st::ApplicationRow operator()(const Operation &o) const {
+    return {std::string(o[payment]), std::string(o[invoice]), o[amount].value};
+  }
+};
+
+struct LineReader {
+  Column<Text> contract, invoice;
+  Column<Date> issued;
+  Column<std::int64_t> line_no;
+  Column<Text> member, member_name, line_concept, plan, age_band, description;
+  Column<Centavos> amount;
+  explicit LineReader(const Operation &op)
+      : contract(op.column<Text>("contract_id")), invoice(op.column<Text>("invoice_id")),
+        issued(op.column<Date>("issue_date")), line_no(op.column<std::int64_t>("line_no")),
+        member(op.column<Text>("member_id")), member_name(op.column<Text>("member_name")),
+        line_concept(op.column<Text>("concept")), plan(op.column<Text>("plan")), age_band(op.column<Text>("age_band")),
+        description(op.column<Text>("description")), amount(op.column<Centavos>("amount")) {}
+  st::LineRow operator()(const Operation &o) const {
+    return {std::string(o[contract]),
+            std::string(o[invoice]),
+            o[issued].days,
+            o[line_no],
+            std::string(o[member]),
+            std::string(o[member_name]),
+            std::string(o[line_concept]),
+            std::string(o[plan]),
+            std::string(o[age_band]),
+            std::string(o[description]),
+            o[amount].value};
+  }
+};
+
+// A customer's contact: channel and address.
+struct ContactReader {
+  Column<Text> channel, address;
+  explicit ContactReader(const Operation &op)
+      : channel(op.column<Text>("channel")), address(op.column<Text>("address")) {}
+  std::pair<std::string, std::string> operator()(const Operation &o) const {
+    return {std::string(o[channel]), std::string(o[address])};
+  }
+};
 
 // One of the host's operations read in customer order: the rows of the customer being built
 // are taken while they last; a row of a later customer waits for its turn.
-class CustomerCursor {
+template <class Reader> class CustomerCursor {
 public:
   CustomerCursor(Context &ctx, std::string_view operation, const std::string &customer,
                  std::optional<std::int64_t> from, std::optional<std::int64_t> to)
-      : op_(ctx.operation(operation)) {
+      : op_(ctx.operation(operation)), customer_(op_.column<Text>("customer_id")), read_(op_) {
     op_.bind("customer", std::string_view(customer));
     if (from) {
       op_.bind("from", cartera::Date{*from});
@@ -52,62 +143,62 @@ public:
     op_.execute();
     more_ = op_.step();
   }
-  // Calls read(op) for each row of customer, in the operation's order.
-  template <class F> void take(const std::string &customer, F &&read) {
-    while (more_ && op_.text(0) == customer) {
-      read(op_);
+  // Appends customer's rows to into, in the operation's order.
+  template <class Row> void take(const std::string &customer, std::vector<Row> &into) {
+    while (more_ && op_[customer_] == customer) {
+      into.push_back(read_(op_));
       more_ = op_.step();
     }
   }
   // After the last customer: a row still waiting belongs to a customer statement_customers did
   // not give, or came out of customer order; its figures would be missing without a word.
-  void expect_done(std::string_view operation) const {
+  void expect_done() const {
     if (more_) {
-      throw Error(CARTERA_E_INTERNAL, "the host's " + std::string(operation) + " gave rows of customer '" +
-                                          std::string(op_.text(0)) +
+      throw Error(CARTERA_E_INTERNAL, "the host's " + op_.name() + " gave rows of customer '" +
+                                          std::string(op_[customer_]) +
                                           "' out of customer order, or of one statement_customers does not list");
     }
   }
 
 private:
-  cartera::Operation op_;
+  Operation op_;
+  Column<Text> customer_;
+  Reader read_;
   bool more_ = false;
 };
 
 struct Sources {
-  CustomerCursor contracts, invoices, payments, applications;
-  std::optional<CustomerCursor> lines;
-  std::optional<CustomerCursor> contacts;
+  CustomerCursor<ContractReader> contracts;
+  CustomerCursor<InvoiceReader> invoices;
+  CustomerCursor<PaymentReader> payments;
+  CustomerCursor<ApplicationReader> applications;
+  std::optional<CustomerCursor<LineReader>> lines;
+  std::optional<CustomerCursor<ContactReader>> contacts;
 };
 
-st::CustomerBooks read_books(Sources &src, const cartera::Operation &customer_row) {
+// statement_customers: who the statements are for.
+struct HolderReader {
+  Column<Text> customer, id_type, id_number, name, address, city;
+  explicit HolderReader(const Operation &op)
+      : customer(op.column<Text>("customer_id")), id_type(op.column<Text>("id_type")),
+        id_number(op.column<Text>("id_number")), name(op.column<Text>("name")), address(op.column<Text>("address")),
+        city(op.column<Text>("city")) {}
+  st::Holder operator()(const Operation &o) const {
+    return st::Holder{std::string(o[customer]), std::string(o[id_type]), std::string(o[id_number]),
+                      std::string(o[name]),     std::string(o[address]), std::string(o[city])};
+  }
+};
+
+st::CustomerBooks read_books(Sources &src, const Operation &customers, const HolderReader &holder) {
   st::CustomerBooks b;
-  b.holder = st::Holder{std::string(customer_row.text(0)), std::string(customer_row.text(1)),
-                        std::string(customer_row.text(2)), std::string(customer_row.text(3)),
-                        std::string(customer_row.text(4)), std::string(customer_row.text(5))};
+  b.holder = holder(customers);
   const std::string &id = b.holder.customer_id;
-  src.contracts.take(id, [&](const cartera::Operation &o) {
-    b.contracts.push_back(st::ContractRow{std::string(o.text(1)), std::string(o.text(2)), std::string(o.text(3)),
-                                          std::string(o.text(4))});
-  });
-  src.invoices.take(id, [&](const cartera::Operation &o) {
-    b.invoices.push_back(
-        st::InvoiceRow{std::string(o.text(1)), std::string(o.text(2)), o.date(3).days, o.date(4).days, o.integer(5)});
-  });
-  src.payments.take(id, [&](const cartera::Operation &o) {
-    b.payments.push_back(st::PaymentRow{std::string(o.text(1)), o.date(2).days, o.integer(3), std::string(o.text(4)),
-                                        std::string(o.text(5))});
-  });
-  src.applications.take(id, [&](const cartera::Operation &o) {
-    b.applications.push_back(st::ApplicationRow{std::string(o.text(1)), std::string(o.text(2)), o.integer(3)});
-  });
+  src.contracts.take(id, b.contracts);
+  src.invoices.take(id, b.invoices);
+  src.payments.take(id, b.payments);
+  src.applications.take(id, b.applications);
   if (src.lines) {
-    src.lines->take(id, [&](const cartera::Operation &o) {
-      b.lines.push_back(st::LineRow{std::string(o.text(1)), std::string(o.text(2)), o.date(3).days, o.integer(4),
-                                    std::string(o.text(5)), std::string(o.text(6)), std::string(o.text(7)),
-                                    std::string(o.text(8)), std::string(o.text(9)), std::string(o.text(10)),
-                                    o.integer(11)});
-    });
+    src.lines->take(id, b.lines);
   }
   return b;
 }
@@ -119,11 +210,15 @@ std::map<std::string, std::vector<st::CarteraRow>> cartera_movements(Context &ct
                                                                      std::int64_t to) {
   std::map<std::string, std::vector<st::CarteraRow>> out;
   cartera::Operation op = ctx.operation("statement_movements");
+  const auto [customer_id, occurred_on, kind, document, reference, invoice_id, amount, description, until] =
+      op.columns<Text, Date, Text, Text, Text, Text, Centavos, Text, Text>(
+          "customer_id", "occurred_on", "kind", "document", "reference", "invoice_id", "amount", "description",
+          "until_host_reference");
   op.bind("customer", std::string_view(customer)).bind("to", cartera::Date{to}).execute();
   while (op.step()) {
-    out[std::string(op.text(0))].push_back(st::CarteraRow{
-        op.date(1).days, std::string(op.text(2)), std::string(op.text(3)), std::string(op.text(4)),
-        std::string(op.text(5)), op.centavos(6).value, std::string(op.text(7)), std::string(op.text(8))});
+    out[std::string(op[customer_id])].push_back(st::CarteraRow{
+        op[occurred_on].days, std::string(op[kind]), std::string(op[document]), std::string(op[reference]),
+        std::string(op[invoice_id]), op[amount].value, std::string(op[description]), std::string(op[until])});
   }
   for (auto &[id, rows] : out) {
     std::stable_sort(rows.begin(), rows.end(), [](const st::CarteraRow &a, const st::CarteraRow &b) {
@@ -139,10 +234,12 @@ std::map<std::string, std::vector<st::InterestRow>> interest_to_date(Context &ct
                                                                      std::int64_t to) {
   std::map<std::string, std::vector<st::InterestRow>> out;
   cartera::Operation op = ctx.operation("interest_to_date");
+  const auto [customer_id, invoice_id, through, owed] =
+      op.columns<Text, Text, Date, Centavos>("customer_id", "invoice_id", "through", "owed");
   op.bind("customer", std::string_view(customer)).bind("to", cartera::Date{to}).execute();
   while (op.step()) {
-    out[std::string(op.text(0))].push_back(
-        st::InterestRow{std::string(op.text(1)), op.date(2).days, op.centavos(3).value});
+    out[std::string(op[customer_id])].push_back(
+        st::InterestRow{std::string(op[invoice_id]), op[through].days, op[owed].value});
   }
   return out;
 }
@@ -215,27 +312,15 @@ class Statements {
 public:
   explicit Statements(Context &) {}
 
-  void run(Context &ctx, std::string_view job, std::string_view) {
-    if (job == "generate") {
-      generate(ctx);
-    } else if (job == "send") {
-      send(ctx);
-    } else if (job == "call-list") {
-      call_list(ctx);
-    } else {
-      throw Error(CARTERA_E_UNSUPPORTED, "statements has no job '" + std::string(job) + "'");
-    }
-  }
-
 private:
   // Visits the books of every customer the run is about, in the host's customer order.
   template <class F>
   static void each_customer(Context &ctx, const std::string &customer, const st::Period &p, bool lines, bool contacts,
                             F &&visit) {
-    Sources src{CustomerCursor(ctx, "statement_contracts", customer, std::nullopt, std::nullopt),
-                CustomerCursor(ctx, "statement_invoices", customer, std::nullopt, p.end),
-                CustomerCursor(ctx, "statement_payments", customer, std::nullopt, p.end),
-                CustomerCursor(ctx, "statement_applications", customer, std::nullopt, p.end),
+    Sources src{CustomerCursor<ContractReader>(ctx, "statement_contracts", customer, std::nullopt, std::nullopt),
+                CustomerCursor<InvoiceReader>(ctx, "statement_invoices", customer, std::nullopt, p.end),
+                CustomerCursor<PaymentReader>(ctx, "statement_payments", customer, std::nullopt, p.end),
+                CustomerCursor<ApplicationReader>(ctx, "statement_applications", customer, std::nullopt, p.end),
                 std::nullopt,
                 std::nullopt};
     if (lines) {
@@ -251,18 +336,17 @@ private:
       interest = interest_to_date(ctx, customer, p.end);
     }
     cartera::Operation customers = ctx.operation("statement_customers");
+    const HolderReader holder(customers);
     customers.bind("customer", std::string_view(customer)).execute();
     std::uint64_t n = 0;
     while (customers.step()) {
       ctx.throw_if_cancelled();
-      st::CustomerBooks books = read_books(src, customers);
+      st::CustomerBooks books = read_books(src, customers, holder);
       take_published(cartera, books.holder.customer_id, books.cartera);
       take_published(interest, books.holder.customer_id, books.interest);
       std::vector<std::pair<std::string, std::string>> mail; // channel, address
       if (src.contacts) {
-        src.contacts->take(books.holder.customer_id, [&](const cartera::Operation &o) {
-          mail.emplace_back(std::string(o.text(1)), std::string(o.text(2)));
-        });
+        src.contacts->take(books.holder.customer_id, mail);
       }
       visit(books, mail);
       if (++n % 1000 == 0) {
@@ -271,15 +355,15 @@ private:
     }
     expect_all_taken(cartera, "statement_movements");
     expect_all_taken(interest, "interest_to_date");
-    src.contracts.expect_done("statement_contracts");
-    src.invoices.expect_done("statement_invoices");
-    src.payments.expect_done("statement_payments");
-    src.applications.expect_done("statement_applications");
+    src.contracts.expect_done();
+    src.invoices.expect_done();
+    src.payments.expect_done();
+    src.applications.expect_done();
     if (src.lines) {
-      src.lines->expect_done("statement_lines");
+      src.lines->expect_done();
     }
     if (src.contacts) {
-      src.contacts->expect_done("customer_contacts");
+      src.contacts->expect_done();
     }
   }
 
@@ -384,10 +468,11 @@ private:
 
   static std::string customer_of_contract(Context &ctx, const std::string &contract) {
     cartera::Operation op = ctx.operation("statement_contracts");
+    const auto [customer_id, contract_id] = op.columns<Text, Text>("customer_id", "contract_id");
     op.bind("customer", std::string_view("")).execute();
     while (op.step()) {
-      if (op.text(1) == contract) {
-        return std::string(op.text(0));
+      if (op[contract_id] == contract) {
+        return std::string(op[customer_id]);
       }
     }
     throw Error(CARTERA_E_INPUT_REJECTED, "statements generate: no contract '" + contract + "' in the host's books");
@@ -516,6 +601,10 @@ private:
                sdk::format_local_time(sdk::bogota_from_utc_us(next_window)) + " (Bogotá)");
     }
   }
+
+public:
+  static constexpr cartera::Job<Statements> kJobs[] = {
+      {"generate", &Statements::generate}, {"send", &Statements::send}, {"call-list", &Statements::call_list}};
 };
 
 constexpr cartera_doc_type kDocTypes[] = {cartera::doc_out("statement", "urn:cartera:statement:1")};
