@@ -1,22 +1,15 @@
+// The statement's content on the PDF's pages: its sections in the order the HTML shows them,
+// the frame of every page, the document's metadata. Page geometry, fonts, pagination and
+// tables are pdf_page.hpp's.
 #include "pdf_renderer.hpp"
 
 #include "labels.hpp"
+#include "pdf_page.hpp"
 
 #include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
-#include <cartera/sdk/text.hpp>
-
-#include <cairo-pdf.h>
-#include <cairo.h>
-#include <pango/pangocairo.h>
 
 #include <algorithm>
-#include <array>
-#include <deque>
-#include <initializer_list>
-#include <memory>
-#include <span>
-#include <stdexcept>
 #include <string_view>
 #include <vector>
 
@@ -24,386 +17,27 @@ namespace cartera::statements {
 
 namespace {
 
+using pdf::Align;
+using pdf::Cell;
+using pdf::Column;
+using pdf::Flow;
+using pdf::kAccent;
+using pdf::kBoxLine;
+using pdf::kContentWidth;
+using pdf::kFooterRule;
+using pdf::kMargin;
+using pdf::kMuted;
+using pdf::kRunningHeadHeight;
+using pdf::kSectionGap;
+using pdf::kSummaryFill;
+using pdf::kWhite;
+using pdf::Piece;
+using pdf::RowKind;
+using pdf::Style;
+using pdf::Table;
+using pdf::Typesetter;
 using sdk::format_co_date;
 using sdk::format_pesos_co;
-
-// A4 portrait in PostScript points.
-constexpr double kPageWidth = 595.28;
-constexpr double kPageHeight = 841.89;
-constexpr double kMargin = 40;
-constexpr double kContentWidth = kPageWidth - 2 * kMargin;
-constexpr double kRunningHeadHeight = 22; // continuation pages: whose statement this is
-constexpr double kBodyBottom = kPageHeight - 54;
-constexpr double kFooterRule = kPageHeight - 46;
-constexpr double kSectionGap = 14;
-constexpr double kCellPadX = 3;
-constexpr double kCellPadY = 2.5;
-
-struct Rgb {
-  double r, g, b;
-};
-constexpr Rgb kInk{0.10, 0.10, 0.10};
-constexpr Rgb kMuted{0.33, 0.33, 0.33};
-constexpr Rgb kAccent{0.122, 0.227, 0.373};
-constexpr Rgb kWhite{1, 1, 1};
-constexpr Rgb kZebra{0.957, 0.965, 0.976};
-constexpr Rgb kHairline{0.867, 0.886, 0.910};
-constexpr Rgb kBoxLine{0.773, 0.800, 0.839};
-constexpr Rgb kSummaryFill{0.933, 0.953, 0.976};
-constexpr Rgb kTotalFill{0.890, 0.914, 0.945};
-constexpr Rgb kAlert{0.64, 0.08, 0.08};
-
-// Body text in DejaVu Sans; tables in its condensed face, so eight columns of pesos fit the
-// width of a portrait page at a readable size. DejaVu's digits all have the same advance, so
-// figures line up in their columns without a tabular-figures feature.
-enum class Style : std::size_t {
-  kText,
-  kTextBold,
-  kSmall,
-  kSmallBold,
-  kCell,
-  kCellBold,
-  kHeading,
-  kHolder,
-  kTitle,
-  kTotal
-};
-// Pango font descriptions, in Style's order.
-constexpr std::array<const char *, 10> kFonts = {
-    "DejaVu Sans 8.5",     "DejaVu Sans Bold 8.5",      "DejaVu Sans 7",
-    "DejaVu Sans Bold 7",  "DejaVu Sans Condensed 7.5", "DejaVu Sans Condensed Bold 7.5",
-    "DejaVu Sans Bold 10", "DejaVu Sans Bold 10.5",     "DejaVu Sans Bold 14",
-    "DejaVu Sans Bold 15"};
-
-enum class Align { kLeft, kRight };
-
-struct GObjectUnref {
-  void operator()(void *p) const { g_object_unref(p); }
-};
-template <typename T> using GPtr = std::unique_ptr<T, GObjectUnref>;
-
-struct FontUnref {
-  void operator()(PangoFontDescription *d) const { pango_font_description_free(d); }
-};
-using FontPtr = std::unique_ptr<PangoFontDescription, FontUnref>;
-
-struct SurfaceUnref {
-  void operator()(cairo_surface_t *s) const { cairo_surface_destroy(s); }
-};
-struct CairoUnref {
-  void operator()(cairo_t *c) const { cairo_destroy(c); }
-};
-
-// Pango's objects are not thread-safe, so each thread shapes with a font map of its own; it
-// lives as long as the thread, so its font and glyph caches serve every document the thread
-// renders (a map per document would reload the fonts each time).
-PangoFontMap *thread_font_map() {
-  thread_local const GPtr<PangoFontMap> kFontMap = [] {
-    PangoFontMap *m = pango_cairo_font_map_new();
-    pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(m), 72.0); // one unit = one point
-    return GPtr<PangoFontMap>(m);
-  }();
-  return kFontMap.get();
-}
-
-double height_of(PangoLayout *layout) {
-  int w = 0;
-  int h = 0;
-  pango_layout_get_size(layout, &w, &h);
-  return static_cast<double>(h) / PANGO_SCALE;
-}
-
-// Lays text out in the document's fonts. Every text of a page is laid out once, here, and
-// kept until drawn: measuring and drawing share the shaping work.
-class Typesetter {
-public:
-  explicit Typesetter(cairo_t *cr) : context_(pango_font_map_create_context(thread_font_map())) {
-    pango_cairo_context_set_resolution(context_.get(), 72.0);
-    // Unrounded glyph positions and unhinted metrics: vector output, spaced as designed.
-    pango_context_set_round_glyph_positions(context_.get(), FALSE);
-    cairo_font_options_t *options = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options(context_.get(), options);
-    cairo_font_options_destroy(options);
-    pango_cairo_update_context(cr, context_.get());
-    for (std::size_t i = 0; i < kFonts.size(); ++i) {
-      fonts_[i].reset(pango_font_description_from_string(kFonts[i]));
-    }
-  }
-
-  // `width` wide (0: as wide as the text), at most `max_lines` lines with the last one
-  // ellipsized; max_lines 0 wraps without limit.
-  [[nodiscard]] GPtr<PangoLayout> layout(std::string_view text, Style style, double width = 0,
-                                         Align align = Align::kLeft, int max_lines = 1) const {
-    PangoLayout *l = pango_layout_new(context_.get());
-    pango_layout_set_font_description(l, fonts_[static_cast<std::size_t>(style)].get());
-    const std::string clean = printable(text);
-    pango_layout_set_text(l, clean.data(), static_cast<int>(clean.size()));
-    if (width > 0) {
-      pango_layout_set_width(l, pango_units_from_double(width));
-      pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-      pango_layout_set_alignment(l, align == Align::kRight ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-      if (max_lines > 0) {
-        pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-        pango_layout_set_height(l, -max_lines);
-      }
-    }
-    return GPtr<PangoLayout>(l);
-  }
-
-  // A table cell's text, never cut: on one line when it fits `width`, else in a smaller size
-  // of its font (down to 70 %: a long amount stays one figure), else wrapped onto as many
-  // lines as it needs. Nothing is ever ellipsized.
-  [[nodiscard]] GPtr<PangoLayout> cell(std::string_view text, Style style, double width, Align align) const {
-    GPtr<PangoLayout> l = layout(text, style, 0, align, 0);
-    const auto natural = [&] {
-      PangoRectangle logical{};
-      pango_layout_get_extents(l.get(), nullptr, &logical);
-      return pango_units_to_double(logical.width);
-    };
-    if (natural() > width) {
-      const PangoFontDescription *base = fonts_[static_cast<std::size_t>(style)].get();
-      const double size = pango_units_to_double(pango_font_description_get_size(base));
-      FontPtr smaller(pango_font_description_copy(base));
-      for (double scale = 0.95; scale >= 0.7 && natural() > width; scale -= 0.05) {
-        pango_font_description_set_size(smaller.get(), pango_units_from_double(size * scale));
-        pango_layout_set_font_description(l.get(), smaller.get());
-      }
-      if (natural() > width) {
-        pango_layout_set_font_description(l.get(), base);
-      }
-    }
-    pango_layout_set_width(l.get(), pango_units_from_double(width));
-    pango_layout_set_wrap(l.get(), PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_alignment(l.get(), align == Align::kRight ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-    return l;
-  }
-
-  // "Caption: value" with the value in bold.
-  [[nodiscard]] GPtr<PangoLayout> labelled(std::string_view caption, std::string_view value, Style style, double width,
-                                           Align align) const {
-    std::string text(caption);
-    text += ": ";
-    const auto bold_from = static_cast<guint>(text.size());
-    text += value;
-    GPtr<PangoLayout> l = layout(text, style, width, align);
-    PangoAttrList *attrs = pango_attr_list_new();
-    PangoAttribute *bold = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
-    bold->start_index = bold_from;
-    pango_attr_list_insert(attrs, bold);
-    pango_layout_set_attributes(l.get(), attrs);
-    pango_attr_list_unref(attrs);
-    return l;
-  }
-
-private:
-  GPtr<PangoContext> context_;
-  std::array<FontPtr, kFonts.size()> fonts_;
-};
-
-// What a piece of the page draws, relative to the piece's top: filled or stroked rectangles
-// first, then texts.
-struct Shape {
-  double x, y, w, h;
-  Rgb colour;
-  double line = 0; // 0: filled; else the outline's width
-};
-
-struct Text {
-  GPtr<PangoLayout> layout;
-  double x = 0;
-  double y = 0;
-  Rgb colour = kInk;
-};
-
-// A slice of the document that is never split across pages: a table row, a heading, a box.
-struct Piece {
-  double height = 0;
-  std::vector<Shape> shapes;
-  std::vector<Text> texts;
-
-  // Adds a text at (x, y); returns y below it.
-  double put(GPtr<PangoLayout> layout, double x, double y, Rgb colour = kInk) {
-    const double h = height_of(layout.get());
-    texts.push_back({std::move(layout), x, y, colour});
-    return y + h;
-  }
-  void fill(double x, double y, double w, double h, Rgb colour) { shapes.push_back({x, y, w, h, colour}); }
-  void rule(double y, double width, Rgb colour) { fill(kMargin, y, kContentWidth, width, colour); }
-};
-
-struct Placed {
-  const Piece *piece;
-  double y;
-};
-using Page = std::vector<Placed>;
-
-double content_top(std::size_t page_number) {
-  return kMargin + (page_number > 1 ? kRunningHeadHeight : 0);
-}
-
-// The document as a column of pieces, then cut into pages.
-class Flow {
-public:
-  // Keeps a piece; the reference stays valid as long as the flow.
-  const Piece &keep(Piece p) { return store_.emplace_back(std::move(p)); }
-
-  // Appends a piece. keep_with_next: never the last piece on a page (headings, header rows).
-  // repeat: the header row drawn first when this piece opens a page (a table's rows).
-  void add(Piece p, double space_before = 0, bool keep_with_next = false, const Piece *repeat = nullptr) {
-    entries_.push_back({&keep(std::move(p)), space_before, keep_with_next, repeat});
-  }
-  void add_kept(const Piece &p, double space_before, bool keep_with_next) {
-    entries_.push_back({&p, space_before, keep_with_next, nullptr});
-  }
-
-  [[nodiscard]] std::vector<Page> paginate() const {
-    std::vector<Page> pages(1);
-    double y = content_top(1);
-    for (std::size_t i = 0; i < entries_.size(); ++i) {
-      const Entry &e = entries_[i];
-      double before = pages.back().empty() ? 0 : e.space_before;
-      if (!pages.back().empty() && y + before + chain_height(i) > kBodyBottom) {
-        pages.emplace_back();
-        y = content_top(pages.size());
-        before = 0;
-        if (e.repeat != nullptr) {
-          pages.back().push_back({e.repeat, y});
-          y += e.repeat->height;
-        }
-      }
-      y += before;
-      pages.back().push_back({e.piece, y});
-      y += e.piece->height;
-    }
-    return pages;
-  }
-
-private:
-  struct Entry {
-    const Piece *piece;
-    double space_before;
-    bool keep_with_next;
-    const Piece *repeat;
-  };
-
-  // The height a piece needs on this page: its own and that of the pieces it keeps with.
-  [[nodiscard]] double chain_height(std::size_t i) const {
-    double h = entries_[i].piece->height;
-    while (entries_[i].keep_with_next && i + 1 < entries_.size()) {
-      ++i;
-      h += entries_[i].space_before + entries_[i].piece->height;
-    }
-    return h;
-  }
-
-  std::deque<Piece> store_;
-  std::vector<Entry> entries_;
-};
-
-// A table column; width 0 takes what the others leave.
-struct Column {
-  std::string_view title;
-  double width = 0;
-  Align align = Align::kLeft;
-};
-
-struct PdfCell {
-  std::string text;
-  int span = 1;
-  bool alert = false;
-};
-
-enum class RowKind { kBody, kOpening, kTotal };
-
-// Every table of the statement: a header row in the accent colour, repeated on each page the
-// table continues on; body rows striped; an opening row muted; total rows bold over a rule.
-class Table {
-public:
-  Table(const Typesetter &ts, Flow &flow, std::vector<Column> columns)
-      : ts_(ts), flow_(flow), columns_(std::move(columns)) {
-    double fixed = 0;
-    std::size_t flexible = 0;
-    for (const Column &c : columns_) {
-      fixed += c.width;
-      flexible += c.width == 0 ? 1 : 0;
-    }
-    for (Column &c : columns_) {
-      if (c.width == 0) {
-        c.width = (kContentWidth - fixed) / static_cast<double>(flexible);
-      }
-    }
-    header_ = &flow_.keep(header_row());
-    flow_.add_kept(*header_, 0, true);
-  }
-
-  void row(std::initializer_list<PdfCell> cells, RowKind kind = RowKind::kBody) {
-    add_row(std::span<const PdfCell>(cells.begin(), cells.size()), kind);
-  }
-  void add_row(std::span<const PdfCell> cells, RowKind kind) { flow_.add(body_row(cells, kind), 0, false, header_); }
-
-private:
-  [[nodiscard]] Piece header_row() const {
-    Piece p;
-    double x = kMargin;
-    double tallest = 0;
-    for (const Column &c : columns_) {
-      GPtr<PangoLayout> l = ts_.layout(c.title, Style::kCellBold, c.width - 2 * kCellPadX, c.align, 2);
-      tallest = std::max(tallest, p.put(std::move(l), x + kCellPadX, kCellPadY, kWhite));
-      x += c.width;
-    }
-    p.height = tallest + kCellPadY;
-    p.shapes.insert(p.shapes.begin(), {kMargin, 0, kContentWidth, p.height, kAccent});
-    return p;
-  }
-
-  [[nodiscard]] Piece body_row(std::span<const PdfCell> cells, RowKind kind) {
-    Piece p;
-    const Style style = kind == RowKind::kTotal ? Style::kCellBold : Style::kCell;
-    double x = kMargin;
-    std::size_t col = 0;
-    double tallest = 0;
-    for (const PdfCell &cell : cells) {
-      double width = 0;
-      for (int k = 0; k < cell.span && col < columns_.size(); ++k, ++col) {
-        width += columns_[col].width;
-      }
-      if (cell.text.empty()) {
-        x += width;
-        continue;
-      }
-      const Column &first = columns_[col - static_cast<std::size_t>(cell.span)];
-      // Amounts and references are never cut (cell()); descriptions wrap onto as many lines as
-      // they need.
-      GPtr<PangoLayout> l = ts_.cell(cell.text, style, width - 2 * kCellPadX, first.align);
-      const Rgb colour = cell.alert ? kAlert : kind == RowKind::kOpening ? kMuted : kInk;
-      tallest = std::max(tallest, p.put(std::move(l), x + kCellPadX, kCellPadY, colour));
-      x += width;
-    }
-    p.height = tallest + kCellPadY;
-    decorate(p, kind);
-    return p;
-  }
-
-  void decorate(Piece &p, RowKind kind) {
-    if (kind == RowKind::kTotal) {
-      p.fill(kMargin, 0, kContentWidth, p.height, kTotalFill);
-      p.rule(0, 1, kAccent);
-      return;
-    }
-    if (kind == RowKind::kBody && body_rows_++ % 2 == 1) {
-      p.fill(kMargin, 0, kContentWidth, p.height, kZebra);
-    }
-    p.rule(p.height - 0.5, 0.5, kHairline);
-  }
-
-  const Typesetter &ts_;
-  Flow &flow_;
-  std::vector<Column> columns_;
-  const Piece *header_ = nullptr;
-  int body_rows_ = 0;
-};
 
 // Builds the flow of one statement, section by section, in the order the HTML shows them.
 class Composer {
@@ -629,7 +263,7 @@ private:
       columns.push_back({b.label, 0, Align::kRight});
     }
     Table t(ts_, flow_, std::move(columns));
-    std::vector<PdfCell> cells;
+    std::vector<Cell> cells;
     for (const AgingBucket &b : s_.aging) {
       cells.push_back({format_pesos_co(b.amount)});
     }
@@ -666,27 +300,9 @@ private:
   Flow &flow_;
 };
 
-void draw(cairo_t *cr, const Piece &p, double top) {
-  for (const Shape &s : p.shapes) {
-    cairo_set_source_rgb(cr, s.colour.r, s.colour.g, s.colour.b);
-    cairo_rectangle(cr, s.x, top + s.y, s.w, s.h);
-    if (s.line > 0) {
-      cairo_set_line_width(cr, s.line);
-      cairo_stroke(cr);
-    } else {
-      cairo_fill(cr);
-    }
-  }
-  for (const Text &t : p.texts) {
-    cairo_set_source_rgb(cr, t.colour.r, t.colour.g, t.colour.b);
-    cairo_move_to(cr, t.x, top + t.y);
-    pango_cairo_show_layout(cr, t.layout.get());
-  }
-}
-
 // The frame of every page: on continuation pages whose statement it is, and at the foot the
 // company and "Página N de M".
-void draw_frame(cairo_t *cr, const Typesetter &ts, const Statement &s, std::size_t page, std::size_t pages) {
+Piece frame(const Typesetter &ts, const Statement &s, std::size_t page, std::size_t pages) {
   Piece p;
   if (page > 1) {
     std::string who(kStatementTitle);
@@ -700,58 +316,18 @@ void draw_frame(cairo_t *cr, const Typesetter &ts, const Statement &s, std::size
   p.put(ts.layout(issuer_line(s.issuer), Style::kSmall, kContentWidth - 90), kMargin, kFooterRule + 4, kMuted);
   const std::string number = std::string(kPageCaption) + " " + std::to_string(page) + " de " + std::to_string(pages);
   p.put(ts.layout(number, Style::kSmall, 90, Align::kRight), kMargin + kContentWidth - 90, kFooterRule + 4, kMuted);
-  draw(cr, p, 0);
-}
-
-cairo_status_t append_bytes(void *closure, const unsigned char *data, unsigned int length) {
-  static_cast<std::string *>(closure)->append(reinterpret_cast<const char *>(data), length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
-void set_metadata(cairo_surface_t *surface, const Statement &s) {
-  // Colombia keeps UTC-5 all year; the document dates from the day the run issued it.
-  const std::string date = sdk::format_iso_date(s.issued_on) + "T00:00:00-05:00";
-  // Cairo fails the whole surface on metadata that is not UTF-8.
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, printable(document_title(s)).c_str());
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, printable(s.issuer.name).c_str());
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, printable(s.statement_id).c_str());
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "cartera");
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date.c_str());
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date.c_str());
-}
-
-void check(cairo_status_t status) {
-  if (status != CAIRO_STATUS_SUCCESS) {
-    throw std::runtime_error(std::string("statement PDF: ") + cairo_status_to_string(status));
-  }
+  return p;
 }
 
 } // namespace
 
 std::string render_pdf(const Statement &s) {
-  std::string bytes;
-  const std::unique_ptr<cairo_surface_t, SurfaceUnref> surface(
-      cairo_pdf_surface_create_for_stream(append_bytes, &bytes, kPageWidth, kPageHeight));
-  check(cairo_surface_status(surface.get()));
-  set_metadata(surface.get(), s);
-  {
-    const std::unique_ptr<cairo_t, CairoUnref> cr(cairo_create(surface.get()));
-    const Typesetter ts(cr.get());
-    Flow flow;
-    Composer(s, ts, flow).compose();
-    const std::vector<Page> pages = flow.paginate();
-    for (std::size_t n = 0; n < pages.size(); ++n) {
-      for (const Placed &placed : pages[n]) {
-        draw(cr.get(), *placed.piece, placed.y);
-      }
-      draw_frame(cr.get(), ts, s, n + 1, pages.size());
-      cairo_show_page(cr.get());
-    }
-    check(cairo_status(cr.get()));
-  }
-  cairo_surface_finish(surface.get());
-  check(cairo_surface_status(surface.get()));
-  return bytes;
+  // Colombia keeps UTC-5 all year; the document dates from the day the run issued it.
+  const pdf::Metadata metadata{document_title(s), s.issuer.name, s.statement_id,
+                               sdk::format_iso_date(s.issued_on) + "T00:00:00-05:00"};
+  return pdf::write_pdf(
+      metadata, [&s](const Typesetter &ts, Flow &flow) { Composer(s, ts, flow).compose(); },
+      [&s](const Typesetter &ts, std::size_t page, std::size_t pages) { return frame(ts, s, page, pages); });
 }
 
 } // namespace cartera::statements

@@ -6,6 +6,7 @@
 // statement_builder computes each Statement; statement_xml renders the document the host
 // validates and archives; the HTML or PDF rendering is attached to it (ABI 1.2), PDFs rendered
 // on the other cores (render_pool.hpp); send queues the e-mails the host delivers after the commit.
+#include "host_books.hpp"
 #include "html_renderer.hpp"
 #include "pdf_renderer.hpp"
 #include "render_pool.hpp"
@@ -27,181 +28,14 @@
 namespace {
 
 using cartera::Centavos;
-using cartera::Column;
 using cartera::Context;
 using cartera::Date;
 using cartera::Error;
 using cartera::make_value;
-using cartera::Operation;
 using cartera::Text;
 using cartera::sdk::column;
 namespace st = cartera::statements;
 namespace sdk = cartera::sdk;
-
-// How each of the host's statement_* operations becomes rows: its columns, found by name when
-// the cursor opens, and the row read from them.
-struct ContractReader {
-  Column<Text> contract, kind, plan, status;
-  explicit ContractReader(const Operation &op)
-      : contract(op.column<Text>("contract_id")), kind(op.column<Text>("kind")), plan(op.column<Text>("plan")),
-        status(op.column<Text>("status")) {}
-  st::ContractRow operator()(const Operation &o) const {
-    return {std::string(o[contract]), std::string(o[kind]), std::string(o[plan]), std::string(o[status])};
-  }
-};
-
-struct InvoiceReader {
-  Column<Text> contract, invoice;
-  Column<Date> issued, due;
-  Column<Centavos> amount;
-  explicit InvoiceReader(const Operation &op)
-      : contract(op.column<Text>("contract_id")), invoice(op.column<Text>("invoice_id")),
-        issued(op.column<Date>("issue_date")), due(op.column<Date>("due_date")), amount(op.column<Centavos>("amount")) {
-  }
-  st::InvoiceRow operator()(const Operation &o) const {
-    return {std::string(o[contract]), std::string(o[invoice]), o[issued].days, o[due].days, o[amount].value};
-  }
-};
-
-struct PaymentReader {
-  Column<Text> payment;
-  Column<Date> paid_on;
-  Column<Centavos> amount;
-  Column<Text> method, reference;
-  explicit PaymentReader(const Operation &op)
-      : payment(op.column<Text>("payment_id")), paid_on(op.column<Date>("paid_on")),
-        amount(op.column<Centavos>("amount")), method(op.column<Text>("method")),
-        reference(op.column<Text>("reference")) {}
-  st::PaymentRow operator()(const Operation &o) const {
-    return {std::string(o[payment]), o[paid_on].days, o[amount].value, std::string(o[method]),
-            std::string(o[reference])};
-  }
-};
-
-struct ApplicationReader {
-  Column<Text> payment, invoice;
-  Column<Centavos> amount;
-  explicit ApplicationReader(const Operation &op)
-      : payment(op.column<Text>("payment_id")), invoice(op.column<Text>("invoice_id")),
-        amount(op.column<Centavos>("amount")) {}
-  st::ApplicationRow operator()(const Operation &o) const {
-    return {std::string(o[payment]), std::string(o[invoice]), o[amount].value};
-  }
-};
-
-struct LineReader {
-  Column<Text> contract, invoice;
-  Column<Date> issued;
-  Column<std::int64_t> line_no;
-  Column<Text> member, member_name, line_concept, plan, age_band, description;
-  Column<Centavos> amount;
-  explicit LineReader(const Operation &op)
-      : contract(op.column<Text>("contract_id")), invoice(op.column<Text>("invoice_id")),
-        issued(op.column<Date>("issue_date")), line_no(op.column<std::int64_t>("line_no")),
-        member(op.column<Text>("member_id")), member_name(op.column<Text>("member_name")),
-        line_concept(op.column<Text>("concept")), plan(op.column<Text>("plan")), age_band(op.column<Text>("age_band")),
-        description(op.column<Text>("description")), amount(op.column<Centavos>("amount")) {}
-  st::LineRow operator()(const Operation &o) const {
-    return {std::string(o[contract]),
-            std::string(o[invoice]),
-            o[issued].days,
-            o[line_no],
-            std::string(o[member]),
-            std::string(o[member_name]),
-            std::string(o[line_concept]),
-            std::string(o[plan]),
-            std::string(o[age_band]),
-            std::string(o[description]),
-            o[amount].value};
-  }
-};
-
-// A customer's contact: channel and address.
-struct ContactReader {
-  Column<Text> channel, address;
-  explicit ContactReader(const Operation &op)
-      : channel(op.column<Text>("channel")), address(op.column<Text>("address")) {}
-  std::pair<std::string, std::string> operator()(const Operation &o) const {
-    return {std::string(o[channel]), std::string(o[address])};
-  }
-};
-
-// One of the host's operations read in customer order: the rows of the customer being built
-// are taken while they last; a row of a later customer waits for its turn.
-template <class Reader> class CustomerCursor {
-public:
-  CustomerCursor(Context &ctx, std::string_view operation, const std::string &customer,
-                 std::optional<std::int64_t> from, std::optional<std::int64_t> to)
-      : op_(ctx.operation(operation)), customer_(op_.column<Text>("customer_id")), read_(op_) {
-    op_.bind("customer", std::string_view(customer));
-    if (from) {
-      op_.bind("from", cartera::Date{*from});
-    }
-    if (to) {
-      op_.bind("to", cartera::Date{*to});
-    }
-    op_.execute();
-    more_ = op_.step();
-  }
-  // Appends customer's rows to into, in the operation's order.
-  template <class Row> void take(const std::string &customer, std::vector<Row> &into) {
-    while (more_ && op_[customer_] == customer) {
-      into.push_back(read_(op_));
-      more_ = op_.step();
-    }
-  }
-  // After the last customer: a row still waiting belongs to a customer statement_customers did
-  // not give, or came out of customer order; its figures would be missing without a word.
-  void expect_done() const {
-    if (more_) {
-      throw Error(CARTERA_E_INTERNAL, "the host's " + op_.name() + " gave rows of customer '" +
-                                          std::string(op_[customer_]) +
-                                          "' out of customer order, or of one statement_customers does not list");
-    }
-  }
-
-private:
-  Operation op_;
-  Column<Text> customer_;
-  Reader read_;
-  bool more_ = false;
-};
-
-struct Sources {
-  CustomerCursor<ContractReader> contracts;
-  CustomerCursor<InvoiceReader> invoices;
-  CustomerCursor<PaymentReader> payments;
-  CustomerCursor<ApplicationReader> applications;
-  std::optional<CustomerCursor<LineReader>> lines;
-  std::optional<CustomerCursor<ContactReader>> contacts;
-};
-
-// statement_customers: who the statements are for.
-struct HolderReader {
-  Column<Text> customer, id_type, id_number, name, address, city;
-  explicit HolderReader(const Operation &op)
-      : customer(op.column<Text>("customer_id")), id_type(op.column<Text>("id_type")),
-        id_number(op.column<Text>("id_number")), name(op.column<Text>("name")), address(op.column<Text>("address")),
-        city(op.column<Text>("city")) {}
-  st::Holder operator()(const Operation &o) const {
-    return st::Holder{std::string(o[customer]), std::string(o[id_type]), std::string(o[id_number]),
-                      std::string(o[name]),     std::string(o[address]), std::string(o[city])};
-  }
-};
-
-st::CustomerBooks read_books(Sources &src, const Operation &customers, const HolderReader &holder) {
-  st::CustomerBooks b;
-  b.holder = holder(customers);
-  const std::string &id = b.holder.customer_id;
-  src.contracts.take(id, b.contracts);
-  src.invoices.take(id, b.invoices);
-  src.payments.take(id, b.payments);
-  src.applications.take(id, b.applications);
-  if (src.lines) {
-    src.lines->take(id, b.lines);
-  }
-  return b;
-}
 
 // What cartera's modules published for statements (statement_movements), by customer. The
 // publishers' rows come one module after another, each in customer order, so they are
@@ -317,37 +151,19 @@ private:
   template <class F>
   static void each_customer(Context &ctx, const std::string &customer, const st::Period &p, bool lines, bool contacts,
                             F &&visit) {
-    Sources src{CustomerCursor<ContractReader>(ctx, "statement_contracts", customer, std::nullopt, std::nullopt),
-                CustomerCursor<InvoiceReader>(ctx, "statement_invoices", customer, std::nullopt, p.end),
-                CustomerCursor<PaymentReader>(ctx, "statement_payments", customer, std::nullopt, p.end),
-                CustomerCursor<ApplicationReader>(ctx, "statement_applications", customer, std::nullopt, p.end),
-                std::nullopt,
-                std::nullopt};
-    if (lines) {
-      src.lines.emplace(ctx, "statement_lines", customer, p.previous_start, p.end);
-    }
-    if (contacts) {
-      src.contacts.emplace(ctx, "customer_contacts", customer, std::nullopt, std::nullopt);
-    }
+    st::HostBooks host_books(ctx, customer, p, lines, contacts);
     std::map<std::string, std::vector<st::CarteraRow>> cartera;
     std::map<std::string, std::vector<st::InterestRow>> interest;
     if (lines) {
       cartera = cartera_movements(ctx, customer, p.end);
       interest = interest_to_date(ctx, customer, p.end);
     }
-    cartera::Operation customers = ctx.operation("statement_customers");
-    const HolderReader holder(customers);
-    customers.bind("customer", std::string_view(customer)).execute();
+    st::CustomerBooks books;
+    st::Contacts mail;
     std::uint64_t n = 0;
-    while (customers.step()) {
-      ctx.throw_if_cancelled();
-      st::CustomerBooks books = read_books(src, customers, holder);
+    while (host_books.next(books, mail)) {
       take_published(cartera, books.holder.customer_id, books.cartera);
       take_published(interest, books.holder.customer_id, books.interest);
-      std::vector<std::pair<std::string, std::string>> mail; // channel, address
-      if (src.contacts) {
-        src.contacts->take(books.holder.customer_id, mail);
-      }
       visit(books, mail);
       if (++n % 1000 == 0) {
         ctx.progress(n, 0, "statements");
@@ -355,16 +171,7 @@ private:
     }
     expect_all_taken(cartera, "statement_movements");
     expect_all_taken(interest, "interest_to_date");
-    src.contracts.expect_done();
-    src.invoices.expect_done();
-    src.payments.expect_done();
-    src.applications.expect_done();
-    if (src.lines) {
-      src.lines->expect_done();
-    }
-    if (src.contacts) {
-      src.contacts->expect_done();
-    }
+    host_books.expect_done();
   }
 
   static void summary_columns(Context &ctx) {
