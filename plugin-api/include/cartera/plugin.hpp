@@ -258,7 +258,9 @@ public:
   }
 
   // --- Columns by position (what the handles above are built on) --------------------------
-  // As the host gives it, unchecked.
+  // As the host gives it, unchecked: the typed reads below take the value's number or text
+  // whatever its type, a NULL as 0 or "". By name (above) is the way to read a column; these
+  // stay for modules not yet moved onto it.
   [[nodiscard]] cartera_value column(std::uint32_t index) const {
     cartera_value out{};
     detail::check(host_->op_column(op_, index, &out), "reading column " + std::to_string(index));
