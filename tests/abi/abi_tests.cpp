@@ -417,6 +417,16 @@ TEST_F(AbiTest, TheCxxLayerReportsTheHostsOwnStatusAndReasonWhenAnOperationCanno
   EXPECT_EQ(locked.error, "operation 'good_recall' cannot be prepared (host: database is locked)");
 }
 
+// add_business_days has no status (abi.h): past the calendar it answers the date unchanged, and
+// plugin.hpp makes that an error rather than a wrong date.
+TEST_F(AbiTest, TheCxxLayerRefusesABusinessDayPastTheHostsCalendar) {
+  dir_.add_stamped("good", CARTERA_FIXTURE_DIR);
+  auto mod = load("good");
+  Invocation inv = invoke(*mod, "calendar-edge");
+  EXPECT_EQ(inv.status, CARTERA_E_INVALID_ARGUMENT);
+  EXPECT_EQ(inv.error, "the business calendar does not cover 1 business days from day 47846");
+}
+
 TEST_F(AbiTest, SelfTestIsOfferedByTheCxxLayerWhenTheModuleHasOne) {
   dir_.add_stamped("good", CARTERA_FIXTURE_DIR);
   auto mod = load("good");
