@@ -270,10 +270,12 @@ typedef struct cartera_host_services {
   /* ---- Data by named operation (since 1.0) ----
   **
   ** A module never writes SQL: it names an operation ("open_items") of the active host
-  ** adapter's catalog, of its own catalog (<module>.operations.xml), or one it gathers from
-  ** other modules by contract, and lists every operation it uses in its manifest
+  ** adapter's catalog, of the host's own (what the exchange knows of a module's documents:
+  ** "document_deliveries"), of its own catalog (<module>.operations.xml), or one it gathers
+  ** from other modules by contract, and lists every operation it uses in its manifest
   ** (<operations>), so that the host can refuse to start when one is missing. Each operation
-  ** has typed parameters and typed result columns, in order, as its catalog declares them.
+  ** has typed parameters and typed result columns, in order, as its catalog declares them;
+  ** share/doc/cartera/operations.md, installed with this header, lists every one.
   ** Everything runs inside the run's one transaction. An operation's failures are
   ** CARTERA_E_DATABASE, with the database's or the catalog's reason recorded, unless said
   ** otherwise; on a NULL op, CARTERA_E_INVALID_ARGUMENT. */
