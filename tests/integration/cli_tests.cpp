@@ -1,6 +1,7 @@
 // The `cartera` binary end to end: a company's configuration with departments and users,
 // a module directory, a SQLite database, the outbox; exit codes and messages as documented.
 #include "cartera_process.hpp"
+#include "json.hpp"
 #include "module_dir.hpp"
 
 #include "runtime/files/sha256.hpp"
@@ -368,6 +369,12 @@ TEST_F(Cli, OutputFormatsForPrograms) {
   enable("good", "cartera");
   const Outcome json = as("ana", {"good", "hello", "--format", "json"});
   EXPECT_TRUE(contains(json.out, "\"amount\": \"1234.56\"")) << json.out;
+  // Read back by a JSON parser: one object per row, the amount a string of plain pesos.
+  const cartera::testing::Json parsed = cartera::testing::parse_json(json.out);
+  ASSERT_EQ(parsed.kind, cartera::testing::Json::Kind::kArray) << json.out;
+  ASSERT_GE(parsed.size(), 1U) << json.out;
+  EXPECT_TRUE(parsed[0]["amount"].is_string()) << json.out;
+  EXPECT_EQ(parsed[0]["amount"].text, "1234.56") << json.out;
   const Outcome xml = as("ana", {"good", "hello", "--format", "xml", "--output", "r.xml"});
   ASSERT_EQ(xml.code, 0) << xml.err;
   EXPECT_EQ(xml.out, "");

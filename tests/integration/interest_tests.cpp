@@ -3,6 +3,7 @@
 // table and its imports (refusals included), and charges sent to accounting once per invoice
 // and period, each request validated by the host against its schema.
 #include "cartera_process.hpp"
+#include "golden.hpp"
 #include "module_dir.hpp"
 #include "postgres.hpp"
 
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <regex>
 
 namespace fs = std::filesystem;
 using cartera::testing::backend_url;
@@ -208,6 +210,24 @@ TEST_P(Interest, AChargeRunAgainFromTheSameBooksIsTheSameBytes) {
   }
   const Outcome verified = as("sistemas", {"archive", "verify", "--format", "csv"});
   EXPECT_EQ(verified.code, 0) << verified.out;
+}
+
+// Issue 21 #7: each interest-charge request, whole, equals its golden file after
+// canonicalisation (tests/golden/interest/), on each database; named by its invoice and period.
+// A request holds no wall-clock time (the test above), so nothing is masked.
+TEST_P(Interest, EachChargeRequestEqualsItsGolden) {
+  ASSERT_EQ(as("analista", {"interest", "charge", "--as-of", "2025-08-31"}).code, 0);
+  ASSERT_EQ(as("sistemas", {"exchange", "deliver"}).code, 0);
+  const auto files = delivered();
+  ASSERT_EQ(files.size(), 2U);
+  const std::regex id_of(R"re(<interest-charge-request [^>]*id="interest-charge/([^"/]+)/([^"/]+)")re");
+  for (const auto &f : files) {
+    const std::string doc = read_text(f);
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(doc, m, id_of)) << doc;
+    cartera::testing::expect_golden_xml(doc, cartera::testing::kGoldenDir / ("interest/interest-charge-request-" +
+                                                                             m[1].str() + "-" + m[2].str() + ".xml"));
+  }
 }
 
 TEST_P(Interest, ADayWithoutACertifiedRateIsAnErrorNamingTheMonthUntilItIsImported) {

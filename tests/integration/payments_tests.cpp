@@ -3,6 +3,7 @@
 // repeated and overlapping files; every bad file refused with exit 3 and nothing stored; a run
 // killed halfway and run again stores everything exactly once. Fixtures: tests/data/.
 #include "cartera_process.hpp"
+#include "golden.hpp"
 #include "module_dir.hpp"
 #include "postgres.hpp"
 #include "statement_golden.hpp"
@@ -14,6 +15,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <sys/wait.h>
 #include <thread>
 
@@ -25,7 +28,9 @@ using cartera::testing::contains;
 using cartera::testing::count_lines;
 using cartera::testing::env_or_empty;
 using cartera::testing::expect_golden_statement;
+using cartera::testing::expect_golden_xml;
 using cartera::testing::have_postgres;
+using cartera::testing::kGoldenDir;
 using cartera::testing::kNoPostgres;
 using cartera::testing::kTestData;
 using cartera::testing::ModuleDir;
@@ -801,6 +806,74 @@ TEST_P(PaymentsReview, TheHostsOwnAdvanceIsOffsetByARequestToTheOfficerOnce) {
   const Outcome none = as("coordinador", {"payments", "offset", "--customer", "C2", "--host-advances"});
   EXPECT_EQ(none.code, 2);
   EXPECT_TRUE(contains(none.err, "customer C2 has no advance in the host's books as of 2026-11-22")) << none.err;
+}
+
+// Issue 21 #7: every request payments sends, whole, equals its golden file after
+// canonicalisation (tests/golden/payments/), on each database: the offset of a host's advance,
+// the cash receipts of an approval, the adjustment of a reclassification and that of an offset
+// of cartera's own credit. A cash receipt names the bank file by the path the analyst gave,
+// which holds where the source tree is checked out: that path is masked. --now fixes the rest.
+TEST_P(PaymentsReview, EveryRequestPaymentsSendsEqualsItsGolden) {
+  const std::vector<cartera::testing::Mask> masks = {cartera::testing::source_dir_mask()};
+  std::set<fs::path> seen;
+  // The documents written to the outbox since the last call, in file-name order.
+  const auto new_documents = [&] {
+    std::vector<fs::path> paths;
+    for (const auto &e : fs::recursive_directory_iterator(work_.path() / "outbox")) {
+      if (e.is_regular_file() && seen.insert(e.path()).second) {
+        paths.push_back(e.path());
+      }
+    }
+    std::sort(paths.begin(), paths.end());
+    std::vector<std::string> docs;
+    for (const auto &p : paths) {
+      docs.push_back(read_text(p));
+    }
+    return docs;
+  };
+  ASSERT_EQ(as("coordinador", {"payments", "offset", "--customer", "C1", "--host-advances"}).code, 0);
+  auto docs = new_documents();
+  ASSERT_EQ(docs.size(), 1U);
+  expect_golden_xml(docs[0], kGoldenDir / "payments/offset-request-host-advance-C1.xml", masks);
+
+  ASSERT_EQ(as("analista", {"payments", "match"}).code, 0);
+  const std::string p = proposals();
+  const std::size_t at = p.find(",C2,F5,invoice,16000.00,");
+  ASSERT_NE(at, std::string::npos) << p;
+  const std::size_t start = p.rfind('\n', at) + 1;
+  const std::string f5 = p.substr(start, p.find(',', start) - start);
+  ASSERT_EQ(as("coordinador", {"payments", "approve", "--all"}).code, 0);
+  docs = new_documents();
+  ASSERT_EQ(docs.size(), 4U);
+  // Each cash receipt named by its payer and the payment's amount.
+  const std::regex payment_of(R"re(<payer customer="([^"]+)"[^>]*/>\s*<payment [^>]*amount="([^"]+)")re");
+  for (const std::string &doc : docs) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(doc, m, payment_of)) << doc;
+    expect_golden_xml(doc, kGoldenDir / ("payments/cash-receipt-request-" + m[1].str() + "-" + m[2].str() + ".xml"),
+                      masks);
+  }
+
+  // The batch of a correction: "R0000009" of its "R0000009-000001" rows.
+  const auto batch_of = [](const std::string &out) {
+    const std::size_t row = out.find(",to-apply,");
+    const std::size_t from = out.rfind('\n', row) + 1;
+    return out.substr(from, out.rfind('-', row) - from);
+  };
+  const Outcome r = as("coordinadora", {"payments", "reclassify", f5, "--to-invoice", "F4", "--reason",
+                                        "la cliente pagó la factura de mayo", "--format", "csv"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(as("coordinador", {"payments", "approve", "--batch", batch_of(r.out)}).code, 0);
+  docs = new_documents();
+  ASSERT_EQ(docs.size(), 1U);
+  expect_golden_xml(docs[0], kGoldenDir / "payments/adjustment-request-reclassification-C2.xml", masks);
+
+  const Outcome offset = as("coordinador", {"payments", "offset", "--customer", "C2", "--format", "csv"});
+  ASSERT_EQ(offset.code, 0) << offset.err;
+  ASSERT_EQ(as("coordinadora", {"payments", "approve", "--batch", batch_of(offset.out)}).code, 0);
+  docs = new_documents();
+  ASSERT_EQ(docs.size(), 1U);
+  expect_golden_xml(docs[0], kGoldenDir / "payments/adjustment-request-offset-C2.xml", masks);
 }
 
 TEST_P(PaymentsReview, TheDailyReportShowsAppliedPendingAndUnidentifiedByRuleAndAccount) {

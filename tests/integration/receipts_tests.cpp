@@ -4,6 +4,7 @@
 // accounting; and `receipts status` showing where every request to accounting and treasury is.
 // On SQLite and on PostgreSQL (skipped when script/test started no server).
 #include "cartera_process.hpp"
+#include "golden.hpp"
 #include "module_dir.hpp"
 #include "postgres.hpp"
 #include "statement_golden.hpp"
@@ -18,6 +19,8 @@ namespace fs = std::filesystem;
 using cartera::testing::backend_url;
 using cartera::testing::contains;
 using cartera::testing::count_lines;
+using cartera::testing::expect_golden_xml;
+using cartera::testing::kGoldenDir;
 using cartera::testing::kNoPostgres;
 using cartera::testing::kTestData;
 using cartera::testing::ModuleDir;
@@ -238,6 +241,57 @@ TEST_P(Receipts, TheLeadsApprovedWriteOffsOweOneCreditNoteEachOnceAndTreasuryIts
   }
   const Outcome s = as("analista", {"receipts", "status", "--state", "delivered", "--format", "csv"});
   EXPECT_EQ(count_lines(s.out), 8U) << s.out; // header + 5 receipts + 2 credit notes
+}
+
+// Issue 21 #7: every request to accounting and treasury, whole, equals its golden file after
+// canonicalisation (tests/golden/receipts/ and tests/golden/payments/), on each database: a
+// credit note by hand and the write-offs' credit notes, each with its UBL draft, and the cash
+// receipts of payments with differences (withholdings among them). --now fixes every time and
+// the CUDE follows from the content; a cash receipt names its bank file by the path the
+// analyst gave, under the source tree wherever it is checked out: that path alone is masked.
+TEST_P(Receipts, EveryRequestToAccountingAndTreasuryEqualsItsGolden) {
+  ASSERT_EQ(as("analista", {"receipts", "credit-note", "--invoice", "F2", "--reason", "3", "--amount", "119.00",
+                            "--note", "Descuento pactado por pronto pago"})
+                .code,
+            0);
+  ASSERT_EQ(as("sistemas", {"exchange", "deliver"}).code, 0);
+  const auto by_hand = delivered_to("contabilidad");
+  ASSERT_EQ(by_hand.size(), 1U);
+  expect_golden_xml(read_text(by_hand.front()), kGoldenDir / "receipts/credit-note-request-by-hand.xml");
+
+  ASSERT_EQ(as("analista", {"payments", "import", (kTestData / "camt053/small-company-differences.xml").string()}).code,
+            0);
+  ASSERT_EQ(
+      as("analista", {"payments", "match", "--rules", (kTestData / "rules/differences-by-size.xml").string()}).code, 0);
+  ASSERT_EQ(as("coordinador", {"payments", "approve", "--all"}).code, 0);
+  ASSERT_EQ(as("analista", {"receipts", "write-offs"}).code, 0);
+  ASSERT_EQ(as("sistemas", {"exchange", "deliver"}).code, 0);
+  // Named by what each is about, not by the delivery's file name: the invoice of a credit note,
+  // the payer and the amount of a cash receipt.
+  const std::regex invoice_of(R"re(<invoice id="([^"]+)")re");
+  const std::regex payment_of(R"re(<payer customer="([^"]+)"[^>]*/>\s*<payment [^>]*amount="([^"]+)")re");
+  std::size_t notes = 0;
+  for (const auto &f : delivered_to("contabilidad")) {
+    const std::string doc = read_text(f);
+    std::smatch m;
+    if (f == by_hand.front() || !std::regex_search(doc, m, invoice_of)) {
+      continue;
+    }
+    ++notes;
+    expect_golden_xml(doc, kGoldenDir / ("receipts/credit-note-request-write-off-" + m[1].str() + ".xml"));
+  }
+  EXPECT_EQ(notes, 2U);
+  std::size_t receipts = 0;
+  for (const auto &f : delivered_to("tesoreria")) {
+    const std::string doc = read_text(f);
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(doc, m, payment_of)) << doc;
+    ++receipts;
+    expect_golden_xml(
+        doc, kGoldenDir / ("payments/cash-receipt-request-differences-" + m[1].str() + "-" + m[2].str() + ".xml"),
+        {cartera::testing::source_dir_mask()});
+  }
+  EXPECT_EQ(receipts, 5U);
 }
 
 INSTANTIATE_TEST_SUITE_P(Cartera, Receipts, ::testing::Values("sqlite", "postgresql"));

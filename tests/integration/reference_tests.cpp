@@ -4,6 +4,7 @@
 // tests/golden/collections/); a bad export is refused with file, line, column and value and
 // leaves the database as it was.
 #include "cartera_process.hpp"
+#include "golden.hpp"
 #include "module_dir.hpp"
 #include "postgres.hpp"
 #include "runtime/files/sha256.hpp"
@@ -27,6 +28,7 @@ namespace {
 namespace fs = std::filesystem;
 using cartera::testing::contains;
 using cartera::testing::env_or_empty;
+using cartera::testing::expect_golden;
 using cartera::testing::have_postgres;
 using cartera::testing::ModuleDir;
 using cartera::testing::new_postgres_database;
@@ -112,12 +114,12 @@ TEST_P(Backends, SameExportGivesTheGoldenAgingAndOpenItems) {
   ASSERT_EQ(run({"modules", "enable", "collections", "--department", "cartera"}).code, 0);
   const Outcome aging = run({"collections", "aging", "--as-of", "2026-11-22", "--format", "csv"});
   ASSERT_EQ(aging.code, 0) << aging.err;
-  EXPECT_EQ(aging.out, read_text(kGolden / "aging-by-customer.csv"));
+  expect_golden(aging.out, kGolden / "aging-by-customer.csv");
   const Outcome gnucash = run({"collections", "aging", "--as-of", "2026-11-22", "--buckets", "gnucash", "--group-by",
                                "company", "--format", "csv"});
-  EXPECT_EQ(gnucash.out, read_text(kGolden / "aging-gnucash-by-company.csv"));
+  expect_golden(gnucash.out, kGolden / "aging-gnucash-by-company.csv");
   const Outcome items = run({"collections", "open-items", "--as-of", "2026-11-22", "--format", "csv"});
-  EXPECT_EQ(items.out, read_text(kGolden / "open-items.csv"));
+  expect_golden(items.out, kGolden / "open-items.csv");
 }
 
 TEST_P(Backends, ImportingTheSameFilesTwiceChangesNothing) {
@@ -292,9 +294,9 @@ TEST(XmlExport, ImportsToTheSameDataAsTheCsvFiles) {
       << "the CSV form found something the XML form did not write: " << csv.out;
   ASSERT_EQ(
       cartera::testing::run_cartera(w.path(), {"modules", "enable", "collections", "--department", "cartera"}).code, 0);
-  EXPECT_EQ(
+  expect_golden(
       cartera::testing::run_cartera(w.path(), {"collections", "aging", "--as-of", "2026-11-22", "--format", "csv"}).out,
-      read_text(kGolden / "aging-by-customer.csv"));
+      kGolden / "aging-by-customer.csv");
 }
 
 TEST(XmlExport, BadDocumentsAreRefusedWithLineAndChangeNothing) {

@@ -1,6 +1,6 @@
 #include "statement_golden.hpp"
 
-#include "module_dir.hpp"
+#include "golden.hpp"
 
 #include <gtest/gtest.h>
 #include <pugixml.hpp>
@@ -40,10 +40,7 @@ void check_statement(const std::string &xml, const std::string &what) {
 
 void expect_golden_statement(const std::string &out, const std::filesystem::path &golden, const std::string &format,
                              const std::filesystem::path &scratch) {
-  if (std::getenv("CARTERA_UPDATE_GOLDEN") != nullptr) {
-    std::ofstream(golden, std::ios::binary) << out;
-  }
-  EXPECT_EQ(out, read_text(golden)) << golden.filename().string() << " differs from " << golden;
+  expect_golden(out, golden);
   if (format != "xml") {
     return;
   }

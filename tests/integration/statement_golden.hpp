@@ -10,9 +10,10 @@ namespace cartera::testing {
 // The causes add up to the difference, and the difference is amount due - previous amount due.
 void check_statement(const std::string &xml, const std::string &what);
 
-// out (a generated statement, format "xml" or "html") equals golden, which
-// CARTERA_UPDATE_GOLDEN=1 rewrites; an XML one also validates against statement.xsd (xmllint,
-// through a file in scratch) and passes check_statement.
+// out (a generated statement, format "xml" or "html") equals golden byte for byte
+// (expect_golden, tests/support/golden.hpp; CARTERA_UPDATE_GOLDEN=1 rewrites it); an XML one
+// also validates against statement.xsd (xmllint, through a file in scratch) and passes
+// check_statement.
 void expect_golden_statement(const std::string &out, const std::filesystem::path &golden, const std::string &format,
                              const std::filesystem::path &scratch);
 

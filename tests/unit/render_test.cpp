@@ -1,3 +1,4 @@
+#include "json.hpp"
 #include "runtime/call/render.hpp"
 
 #include <gtest/gtest.h>
@@ -61,6 +62,30 @@ TEST(Render, JsonHasAmountsAsStringsAndNulls) {
   EXPECT_NE(j.find("\"amount\": \"1234567.89\""), std::string::npos) << j;
   EXPECT_NE(j.find("\"amount\": null"), std::string::npos) << j;
   EXPECT_NE(j.find("\"n\": 7"), std::string::npos) << j;
+}
+
+// The same output read back by a JSON parser: an array of one object per row, members in
+// column order, amounts and dates as strings, integers as numbers, a NULL as null.
+TEST(Render, JsonParsesBackWithTheTypesItPromises) {
+  const cartera::testing::Json j = cartera::testing::parse_json(render("json"));
+  ASSERT_EQ(j.kind, cartera::testing::Json::Kind::kArray);
+  ASSERT_EQ(j.size(), 2U);
+  const auto &first = j[0];
+  ASSERT_EQ(first.members.size(), 4U);
+  EXPECT_EQ(first.members[0].key, "name");
+  EXPECT_EQ(first.members[3].key, "n");
+  EXPECT_TRUE(first["name"].is_string());
+  EXPECT_EQ(first["name"].text, "Pérez, \"Ana\" & <Co>");
+  EXPECT_TRUE(first["amount"].is_string());
+  EXPECT_EQ(first["amount"].text, "1234567.89");
+  EXPECT_TRUE(first["due"].is_string());
+  EXPECT_EQ(first["due"].text, "2025-11-22");
+  EXPECT_TRUE(first["n"].is_number());
+  EXPECT_EQ(first["n"].text, "7");
+  const auto &second = j[1];
+  EXPECT_TRUE(second["amount"].is_null());
+  EXPECT_EQ(second["due"].text, "1970-01-01");
+  EXPECT_EQ(second["n"].text, "-1");
 }
 
 TEST(Render, XmlEscapesAndSkipsNulls) {
