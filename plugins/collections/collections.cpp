@@ -231,7 +231,10 @@ private:
       ctx.row(values.data(), values.size());
     };
     aging.visit_sorted(emit);
-    emit(totals.group, totals.amounts.data(), totals.total);
+    // The (total) row is for people (the table); a CSV for programs carries data rows only.
+    if (format != "csv") {
+      emit(totals.group, totals.amounts.data(), totals.total);
+    }
   }
 
 public:

@@ -13,8 +13,10 @@ LC_ALL=C.UTF-8.  The HTML table is parsed and written as CSV (stdout or --out):
 
 one row per customer row of the report, keyed by the customer's GnuCash id (the
 GUID in the row's `customer=<GUID>` link is looked up in the book's customers
-table: sqlite3 module read-only, or the psql client), sorted by customer_id, then a
-`(total)` row from the report's Total row.  Amounts: plain pesos, two decimals.
+table: sqlite3 module read-only, or the psql client), sorted by customer_id: data
+rows only, as cartera's own CSV.  The report's Total row is checked against the sum
+of the customer rows, column by column (exit 1 if they differ), and not written.
+Amounts: plain pesos, two decimals.
 Exits non-zero with a message if gnucash-cli fails or the table is missing.
 Translog files `<book>.<timestamp>.log` created next to a sqlite book are deleted.
 """
@@ -256,13 +258,17 @@ def main():
     if len(seen) != len(set(seen)):
         die("a customer appears in more than one row (several A/R accounts?)")
     customers.sort(key=lambda r: r[0])
+    for col, want in enumerate(total[1:], start=1):
+        got = sum((Decimal(r[col]) for r in customers), Decimal("0.00"))
+        if got != Decimal(want):
+            die("the report's Total %s in column %s is not the sum of its customer rows (%s)"
+                % (want, CSV_HEADER[col], got))
 
     out = open(args.out, "w", newline="") if args.out else sys.stdout
     try:
         w = csv.writer(out, lineterminator="\n")
         w.writerow(CSV_HEADER)
         w.writerows(customers)
-        w.writerow(total)
     finally:
         if args.out:
             out.close()

@@ -66,9 +66,14 @@ struct Book {
 // Builds (or finds) a book of n invoices in time zone tz, on SQLite or on PostgreSQL, with
 // GnuCash's aging and open items for kAsOf next to it.
 Book book(int invoices, const std::string &tz, bool postgres) {
-  const std::string key = std::string(postgres ? "pg" : "sqlite") + "-" + std::to_string(invoices) + "-" +
-                          (tz == "UTC" ? "utc" : "bogota") + "-" +
-                          cartera::runtime::sha256_hex(read_text(kScripts / "make_book.py")).substr(0, 12);
+  // The scripts that build the book and read GnuCash's answers name the cache: a change to any
+  // of them builds the book again.
+  const std::string key =
+      std::string(postgres ? "pg" : "sqlite") + "-" + std::to_string(invoices) + "-" +
+      (tz == "UTC" ? "utc" : "bogota") + "-" +
+      cartera::runtime::sha256_hex(read_text(kScripts / "make_book.py") + read_text(kScripts / "gnucash_aging.py") +
+                                   read_text(kScripts / "gnucash_open_items.py"))
+          .substr(0, 12);
   Book b;
   b.dir = kBookCache / key;
   if (postgres) {
