@@ -403,10 +403,13 @@ private:
   }
 
 public:
-  static constexpr cartera::Job<Interest> kJobs[] = {
-      {"rates", &Interest::rates},   {"rates-import", &Interest::rates_import},     {"liquidate", &Interest::liquidate},
-      {"charge", &Interest::charge}, {"rates-withdraw", &Interest::rates_withdraw}, {"to-date", &Interest::to_date},
-      {"statement-movements", &Interest::statement_movements}};
+  static constexpr cartera::Job<Interest> kJobs[] = {{"rates", &Interest::rates},
+                                                     {"rates-import", &Interest::rates_import},
+                                                     {"liquidate", &Interest::liquidate},
+                                                     {"charge", &Interest::charge},
+                                                     {"rates-withdraw", &Interest::rates_withdraw},
+                                                     {"to-date", &Interest::to_date},
+                                                     {"statement-movements", &Interest::statement_movements}};
 };
 
 constexpr cartera_doc_type kDocTypes[] = {
