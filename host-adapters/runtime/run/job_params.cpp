@@ -119,7 +119,7 @@ std::map<std::string, OwnedValue> parse_job_params(const Manifest &m, const JobS
 }
 
 std::string chosen_format(const Manifest &m, const JobSpec &job, const JobInvocation &inv) {
-  const std::string format = inv.format.value_or(job.formats.empty() ? "table" : job.formats.front());
+  std::string format = inv.format.value_or(job.formats.empty() ? "table" : job.formats.front());
   if (!job.has_format(format)) {
     std::string list;
     for (const auto &f : job.formats) {
