@@ -74,7 +74,7 @@ bool contains(const std::string &text, const std::string &part) {
   return text.find(part) != std::string::npos;
 }
 
-const std::int64_t kNov20 = cartera::sdk::days_from_civil({2026, 11, 20});
+const std::int64_t kCsvNov20 = cartera::sdk::days_from_civil({2026, 11, 20});
 
 } // namespace
 
@@ -127,8 +127,8 @@ TEST(CsvStatement, ReadsTheBancolombiaExport) {
   for (const BankEntry &e : f.entries) {
     total += e.amount;
     EXPECT_TRUE(keys.insert(e.key).second) << e.key;
-    EXPECT_EQ(e.booking_date, kNov20);
-    EXPECT_EQ(e.value_date, kNov20);
+    EXPECT_EQ(e.booking_date, kCsvNov20);
+    EXPECT_EQ(e.value_date, kCsvNov20);
     EXPECT_FALSE(e.reversal);
   }
   EXPECT_EQ(total, 282347250); // 125000000 + 38050050 + 110000000 + 9650000 - 350000 - 1400 - 1400
@@ -286,8 +286,8 @@ TEST(CsvStatement, PositionsWithoutHeaderAndExplicitKey) {
   const BankFile f = parse_csv_statement(text, m);
   ASSERT_EQ(f.entries.size(), 3u);
   EXPECT_EQ(f.entries[0].amount, 123456750);
-  EXPECT_EQ(f.entries[0].value_date, kNov20);
-  EXPECT_EQ(f.entries[1].value_date, kNov20 + 3);
+  EXPECT_EQ(f.entries[0].value_date, kCsvNov20);
+  EXPECT_EQ(f.entries[1].value_date, kCsvNov20 + 3);
   EXPECT_EQ(f.entries[1].amount, -2000);
   EXPECT_EQ(f.entries[0].key, "csv:0550-1234:2026-11-20:123456750:Ana%3A Pérez");
   EXPECT_EQ(f.entries[2].key, f.entries[0].key + "#2");
