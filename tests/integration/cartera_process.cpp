@@ -20,6 +20,7 @@ pid_t spawn(const std::filesystem::path &cwd, const std::vector<std::string> &ar
   std::vector<std::string> argv_s = {CARTERA_BIN};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char *> argv;
+  argv.reserve(argv_s.size() + 1);
   for (auto &a : argv_s) {
     argv.push_back(a.data());
   }

@@ -52,7 +52,7 @@ protected:
 )";
   }
 
-  Outcome run(std::vector<std::string> args) { return cartera::testing::run_cartera(work_.path(), args); }
+  Outcome run(const std::vector<std::string> &args) { return cartera::testing::run_cartera(work_.path(), args); }
   Outcome as(const std::string &user, std::vector<std::string> args) {
     args.insert(args.begin(), {"--user", user});
     return run(args);
@@ -186,7 +186,9 @@ TEST(CliIdentity, TheSystemAccountIsWhoCallsAndActingForAnotherIsGrantedInTheCon
 </cartera>
 )";
   };
-  const auto run = [&](std::vector<std::string> args) { return cartera::testing::run_cartera(work.path(), args); };
+  const auto run = [&](const std::vector<std::string> &args) {
+    return cartera::testing::run_cartera(work.path(), args);
+  };
   configure("");
   // The account is ivan: no name needed, and naming ivan is the same.
   const Outcome own = run({"modules", "enable", "hello", "--department", "cartera"});

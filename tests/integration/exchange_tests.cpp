@@ -52,6 +52,7 @@ public:
                                      (dir_ / "received.jsonl").string()};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char *> argv;
+    argv.reserve(args.size() + 1);
     for (auto &a : args) {
       argv.push_back(a.data());
     }

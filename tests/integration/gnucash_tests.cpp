@@ -121,7 +121,7 @@ Book book(int invoices, const std::string &tz, bool postgres) {
 
 // cartera's aging CSV in the report's shape: the header says "prepayment", as the harness
 // writes it; amounts are already the same plain decimals.
-std::string as_report(std::string csv) {
+std::string as_report(const std::string &csv) {
   const auto nl = csv.find('\n');
   return "customer_id,prepayment,current,days_0_30,days_31_60,days_61_90,days_91_plus,total" + csv.substr(nl);
 }

@@ -826,6 +826,7 @@ TEST_P(PaymentsReview, EveryRequestPaymentsSendsEqualsItsGolden) {
     }
     std::sort(paths.begin(), paths.end());
     std::vector<std::string> docs;
+    docs.reserve(paths.size());
     for (const auto &p : paths) {
       docs.push_back(read_text(p));
     }

@@ -90,7 +90,7 @@ protected:
 
   // A copy of the small company with one file changed.
   fs::path mutated(const std::string &file, const std::string &from, const std::string &to) {
-    const fs::path dir = work_.path() / "bad";
+    fs::path dir = work_.path() / "bad";
     fs::remove_all(dir);
     fs::copy(kSmallCompany, dir);
     // A new, valid invoice too: if anything of a refused import were written, it would show.

@@ -19,7 +19,7 @@ bool have_postgres() {
 
 std::string new_postgres_database(const std::string &prefix) {
   static std::atomic<int> counter{0};
-  const std::string name = prefix + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  std::string name = prefix + std::to_string(::getpid()) + "_" + std::to_string(counter++);
   const std::string cmd =
       "psql -q '" + env_or_empty("CARTERA_TEST_PG_URL") + "' -c 'CREATE DATABASE " + name + "' >/dev/null";
   if (std::system(cmd.c_str()) != 0) {

@@ -21,13 +21,13 @@ namespace {
 using cartera::testing::iso_day;
 
 const ci::RateTable &shipped() {
-  static const ci::RateTable table = [] {
+  static const ci::RateTable kTable = [] {
     auto periods = ci::parse_rate_file(cartera::testing::read_text(std::filesystem::path(CARTERA_SOURCE_DIR) /
                                                                    "schemas/data/sfc-consumo-ordinario-rates.csv"),
                                        "shipped");
     return ci::RateTable(std::move(periods));
   }();
-  return table;
+  return kTable;
 }
 
 constexpr std::int64_t kMillion = 100'000'000; // 1,000,000.00 pesos in centavos

@@ -42,7 +42,7 @@ TEST(CivilDate, Formats) {
 }
 
 TEST(CivilDate, InstantsRoundTripAndRefuseOtherShapes) {
-  const std::int64_t us = (days_from_civil({2026, 12, 1}) * 86400 + 4 * 3600 + 59 * 60 + 7) * 1'000'000;
+  const std::int64_t us = (days_from_civil({2026, 12, 1}) * 86400 + 4LL * 3600 + 59LL * 60 + 7) * 1'000'000;
   EXPECT_EQ(format_iso_instant_utc(us), "2026-12-01T04:59:07Z");
   EXPECT_EQ(parse_iso_instant_utc("2026-12-01T04:59:07Z"), us);
   EXPECT_EQ(parse_iso_instant_utc("1969-12-31T23:59:59Z"), -1'000'000);

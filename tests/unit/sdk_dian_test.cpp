@@ -64,8 +64,8 @@ Schema load_schema_file(const std::string &path) {
 
 // The UBL schemas take a while to compile (the aggregate components alone are 2.4 MB): once.
 xmlSchema *credit_note_schema() {
-  static const Schema schema = load_schema_file(kCreditNoteXsd);
-  return schema.get();
+  static const Schema kSchema = load_schema_file(kCreditNoteXsd);
+  return kSchema.get();
 }
 
 // Errors of a document against a schema; empty when it validates. The document is read as a

@@ -34,6 +34,7 @@ TEST(SessionPool, ThreadsWritingThroughLeasesLoseNothing) {
   SessionPool pool("sqlite3:" + (d.path() / "p.db").string(), 2);
   *pool.lease(1s).db().session << "CREATE TABLE t (thread INTEGER, n INTEGER)";
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&pool, t] {
       for (int n = 0; n < 25; ++n) {

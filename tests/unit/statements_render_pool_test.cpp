@@ -27,7 +27,7 @@ TEST(RenderPool, ThenRunsOnTheCallersThreadInSubmissionOrder) {
           std::this_thread::sleep_for(std::chrono::microseconds((200 - i) % 7 * 50));
           return std::to_string(i);
         },
-        [&, i](std::string r) {
+        [&, i](const std::string &r) {
           all_on_caller = all_on_caller && std::this_thread::get_id() == caller;
           EXPECT_EQ(r, std::to_string(i));
           order.push_back(i);
