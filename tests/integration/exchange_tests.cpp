@@ -4,6 +4,7 @@
 // in the ERP's own database (SQLite and PostgreSQL); acknowledgements come back by the inbox.
 // Each document arrives exactly once by id, in order, whatever is killed.
 #include "cartera_process.hpp"
+#include "json.hpp"
 #include "module_dir.hpp"
 #include "postgres.hpp"
 #include "sql/database.hpp"
@@ -18,6 +19,7 @@
 #include <fstream>
 #include <map>
 #include <spawn.h>
+#include <stdexcept>
 #include <sys/wait.h>
 #include <thread>
 
@@ -86,16 +88,23 @@ public:
     std::vector<std::string> order;
     int duplicates = 0;
   };
+  // Each line of the receiver's log is read back as JSON; one a killed receiver cut short is
+  // skipped, as the receiver itself does.
   [[nodiscard]] Log log() const {
     Log l;
     std::ifstream in(dir_ / "received.jsonl");
     for (std::string line; std::getline(in, line);) {
-      const auto k = line.find("\"key\": \"");
-      if (k == std::string::npos || !contains(line, "\"status\": 200")) {
+      cartera::testing::Json entry;
+      try {
+        entry = cartera::testing::parse_json(line);
+      } catch (const std::runtime_error &) {
         continue;
       }
-      const std::string key = line.substr(k + 8, line.find('"', k + 8) - (k + 8));
-      if (contains(line, "\"new\": true")) {
+      if (!entry.has("key") || !entry["key"].is_string() || !entry.has("status") || entry["status"].text != "200") {
+        continue;
+      }
+      const std::string key = entry["key"].text;
+      if (entry.has("new") && entry["new"].boolean) {
         ++l.new_count[key];
         l.order.push_back(key);
       } else {

@@ -4,6 +4,7 @@
 #include "base/failure.hpp"
 #include "exchange/http_listener.hpp"
 #include "exchange/http_post.hpp"
+#include "json.hpp"
 
 #include <gtest/gtest.h>
 
@@ -484,6 +485,14 @@ TEST(ExchangeHttpReceiver, RetriesMeet503sThenOneAcceptanceThenAlreadyHaveIt) {
   EXPECT_NE(lines[2].find("\"new\": true"), std::string::npos) << lines[2];
   EXPECT_NE(lines[2].find("\"path\": \"/accounting\""), std::string::npos) << lines[2];
   EXPECT_NE(lines[5].find("\"seq\": 6"), std::string::npos) << lines[5];
+  // The same lines read back as JSON.
+  using cartera::testing::parse_json;
+  EXPECT_EQ(parse_json(lines[0])["status"].text, "503") << lines[0];
+  EXPECT_EQ(parse_json(lines[2])["new"].kind, cartera::testing::Json::Kind::kBool) << lines[2];
+  EXPECT_TRUE(parse_json(lines[2])["new"].boolean) << lines[2];
+  EXPECT_EQ(parse_json(lines[2])["path"].text, "/accounting") << lines[2];
+  EXPECT_TRUE(parse_json(lines[5])["seq"].is_number()) << lines[5];
+  EXPECT_EQ(parse_json(lines[5])["seq"].text, "6") << lines[5];
 }
 
 // A self-signed certificate and its key, dir/name.pem and dir/name.key, made by the openssl command.
