@@ -68,6 +68,22 @@ protected:
     s << sql, soci::into(n);
     return n;
   }
+  // Until a run's journal row says it is running (committed before the module is called), so
+  // that a test signals a run under way and not after a fixed time: under the sanitizers on a
+  // loaded machine, starting alone can take longer than any fixed wait.
+  void wait_until_running() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    const auto started = [&] {
+      try {
+        return count("SELECT COUNT(*) FROM cartera_run WHERE status = 'running'") > 0;
+      } catch (const std::exception &) {
+        return false; // the run holds the database for a moment: ask again
+      }
+    };
+    while (!started() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
   std::vector<fs::path> outbox() {
     std::vector<fs::path> files;
     if (fs::exists(work_.path() / "outbox")) {
@@ -472,7 +488,10 @@ TEST_F(Cli, SingleUserModeWithoutConfiguration) {
 TEST_F(Cli, ARunKilledMidwayLeavesNothingAndTheRerunAppliesEverythingOnce) {
   enable("good", "cartera");
   const pid_t pid = cartera::testing::spawn_cartera(work_.path(), {"--user", "ana", "good", "slow", "--count", "30"});
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  // Killed once the run is under way, not after a fixed time: 300 ms is about six of its 30
+  // documents (50 ms each), well before its end.
+  wait_until_running();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   ::kill(pid, SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);
@@ -521,7 +540,8 @@ TEST_F(Cli, TwoWritersAtOnceQueueInsteadOfFailing) {
 TEST_F(Cli, SigtermCancelsCleanly) {
   enable("good", "cartera");
   const pid_t pid = cartera::testing::spawn_cartera(work_.path(), {"--user", "ana", "good", "slow", "--count", "40"});
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  wait_until_running();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ::kill(pid, SIGTERM);
   int status = 0;
   ::waitpid(pid, &status, 0);
