@@ -1,6 +1,7 @@
 // collections: what customers owe as of a date. Jobs open-items and aging (README.md).
 #include "aging.hpp"
 #include "chart.hpp"
+#include "collections_identity.hpp"
 
 #include <cartera/plugin.hpp>
 #include <cartera/sdk/date.hpp>
@@ -242,16 +243,9 @@ public:
                                                         {"aging", &Collections::aging}};
 };
 
-constexpr cartera::ModuleInfo kInfo{"org.cartera.collections",
-                                    "0.1.0",
-                                    "Cartera: open items and aging",
-                                    "cartera",
-                                    "Apache-2.0",
-                                    CARTERA_CAP_COLLECTIONS,
-                                    nullptr,
-                                    0,
-                                    0,
-                                    0};
+// Id, version, display name, ABI requirement, capabilities and document types: the manifest's
+// (collections.plugin.xml.in), through the header cartera_add_module generates from it.
+constexpr cartera::ModuleInfo kInfo = cartera::module_info(cartera_identity::kIdentity, "cartera", "Apache-2.0");
 
 } // namespace
 

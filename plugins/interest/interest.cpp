@@ -1,6 +1,7 @@
 // interest: moratory interest liquidated day by day at the certified rates, never above usury,
 // and charged through a request to accounting (README.md).
 #include "charge_request.hpp"
+#include "interest_identity.hpp"
 #include "liquidation.hpp"
 #include "movements.hpp"
 #include "rates.hpp"
@@ -412,19 +413,9 @@ public:
                                                      {"statement-movements", &Interest::statement_movements}};
 };
 
-constexpr cartera_doc_type kDocTypes[] = {
-    cartera::doc_out("interest-charge-request", "urn:cartera:interest-charge-request:1")};
-
-constexpr cartera::ModuleInfo kInfo{"org.cartera.interest",
-                                    "0.1.0",
-                                    "Intereses de mora: liquidación diaria a la tasa certificada, nunca sobre la usura",
-                                    "cartera",
-                                    "Apache-2.0",
-                                    CARTERA_CAP_INTEREST,
-                                    kDocTypes,
-                                    std::size(kDocTypes),
-                                    0,
-                                    1};
+// Id, version, display name, ABI requirement, capabilities and document types: the manifest's
+// (interest.plugin.xml.in), through the header cartera_add_module generates from it.
+constexpr cartera::ModuleInfo kInfo = cartera::module_info(cartera_identity::kIdentity, "cartera", "Apache-2.0");
 
 } // namespace
 

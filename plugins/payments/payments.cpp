@@ -2,6 +2,7 @@
 // lead, corrected (README.md). This file: the module's descriptor and its job dispatch; each job
 // is a member function of Payments in the file of its seam (payments.hpp, README.md "Files").
 #include "payments.hpp"
+#include "payments_identity.hpp"
 
 #include <cartera/plugin.hpp>
 
@@ -51,21 +52,9 @@ void Payments::run(Context &ctx, std::string_view job, std::string_view) {
 
 namespace {
 
-constexpr cartera_doc_type kDocTypes[] = {
-    cartera::doc_out("adjustment-request", "urn:cartera:payment-adjustment:1"),
-    cartera::doc_out("offset-request", "urn:cartera:payment-offset:1"),
-    cartera::doc_out("cash-receipt-request", "urn:cartera:cash-receipt-request:1")};
-
-constexpr cartera::ModuleInfo kInfo{"org.cartera.payments",
-                                    "0.1.0",
-                                    "Pagos: archivos del banco, aplicación y revisión",
-                                    "cartera",
-                                    "Apache-2.0",
-                                    CARTERA_CAP_PAYMENTS,
-                                    kDocTypes,
-                                    std::size(kDocTypes),
-                                    0,
-                                    0};
+// Id, version, display name, ABI requirement, capabilities and document types: the manifest's
+// (payments.plugin.xml.in), through the header cartera_add_module generates from it.
+constexpr cartera::ModuleInfo kInfo = cartera::module_info(cartera_identity::kIdentity, "cartera", "Apache-2.0");
 
 } // namespace
 

@@ -3,6 +3,7 @@
 #include "concepts.hpp"
 #include "credit_note_request.hpp"
 #include "movements.hpp"
+#include "receipts_identity.hpp"
 
 #include <cartera/plugin.hpp>
 #include <cartera/sdk/date.hpp>
@@ -373,18 +374,9 @@ public:
                                                      {"statement-movements", &Receipts::statement_movements}};
 };
 
-constexpr cartera_doc_type kDocTypes[] = {cartera::doc_out("credit-note-request", "urn:cartera:credit-note-request:1")};
-
-constexpr cartera::ModuleInfo kInfo{"org.cartera.receipts",
-                                    "0.1.0",
-                                    "Recibos y notas crédito: solicitudes a tesorería y contabilidad",
-                                    "cartera",
-                                    "Apache-2.0",
-                                    CARTERA_CAP_CREDIT_NOTE_REQUESTS,
-                                    kDocTypes,
-                                    std::size(kDocTypes),
-                                    0,
-                                    0};
+// Id, version, display name, ABI requirement, capabilities and document types: the manifest's
+// (receipts.plugin.xml.in), through the header cartera_add_module generates from it.
+constexpr cartera::ModuleInfo kInfo = cartera::module_info(cartera_identity::kIdentity, "cartera", "Apache-2.0");
 
 } // namespace
 

@@ -12,6 +12,7 @@
 #include "render_pool.hpp"
 #include "statement_builder.hpp"
 #include "statement_xml.hpp"
+#include "statements_identity.hpp"
 
 #include <cartera/plugin.hpp>
 #include <cartera/sdk/contact_rules.hpp>
@@ -414,19 +415,9 @@ public:
       {"generate", &Statements::generate}, {"send", &Statements::send}, {"call-list", &Statements::call_list}};
 };
 
-constexpr cartera_doc_type kDocTypes[] = {cartera::doc_out("statement", "urn:cartera:statement:1")};
-
-constexpr cartera::ModuleInfo kInfo{"org.cartera.statements",
-                                    "0.1.0",
-                                    "Estados de cuenta: por cliente y por contrato, explicados, archivados y enviados "
-                                    "dentro de los horarios de ley",
-                                    "cartera",
-                                    "Apache-2.0",
-                                    CARTERA_CAP_STATEMENTS,
-                                    kDocTypes,
-                                    std::size(kDocTypes),
-                                    0,
-                                    2};
+// Id, version, display name, ABI requirement, capabilities and document types: the manifest's
+// (statements.plugin.xml.in), through the header cartera_add_module generates from it.
+constexpr cartera::ModuleInfo kInfo = cartera::module_info(cartera_identity::kIdentity, "cartera", "Apache-2.0");
 
 } // namespace
 

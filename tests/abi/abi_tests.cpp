@@ -153,7 +153,7 @@ TEST_F(AbiTest, WellFormedCModuleLoadsAndRuns) {
 }
 
 TEST_F(AbiTest, ModuleBuiltAgainstFrozen10HeaderLoads) {
-  dir_.add("frozen_v10", {"org.test.frozen", "frozen"});
+  dir_.add("frozen_v10", {"org.test.frozen", "frozen", "1.0.0", 1, 0, 0}); // built with minor 0
   auto mod = load("frozen");
   EXPECT_EQ(invoke(*mod, "whoami").sink.rows.at(0).at(0).s, "frozen");
 }
@@ -286,6 +286,50 @@ TEST_F(AbiTest, ManifestWhoseIdDiffersFromTheDescriptorIsRefused) {
 TEST_F(AbiTest, ManifestWhoseVersionDiffersFromTheDescriptorIsRefused) {
   dir_.add("plain", {"org.test.plain", "plain", "2.0.0"});
   EXPECT_NE(refusal().find("version is '1.0.0' in the binary, '2.0.0'"), std::string::npos);
+}
+
+// cartera_add_module stamps minor-built from the abi.h the module is compiled against; a
+// template that writes it by hand (the stale_built fixture says 1) no longer matches the binary.
+TEST_F(AbiTest, ManifestWhoseMinorBuiltDiffersFromTheDescriptorIsRefused) {
+  dir_.add_stamped("stale_built", CARTERA_FIXTURE_DIR);
+  const std::string why = refusal();
+  EXPECT_NE(why.find("org.test.stalebuilt"), std::string::npos) << why;
+  EXPECT_NE(why.find("manifest does not match binary: abi built is '1." + std::to_string(CARTERA_ABI_MINOR) +
+                     "' in the binary, '1.1' in the manifest"),
+            std::string::npos)
+      << why;
+}
+
+// The same module with the value cartera_add_module stamps loads: only minor-built differed.
+TEST_F(AbiTest, ManifestWhoseMinorBuiltIsStampedFromTheHeaderLoads) {
+  dir_.add_stamped("stale_built", CARTERA_FIXTURE_DIR);
+  const fs::path manifest = dir_.path() / "stale_built.plugin.xml";
+  std::string text = cartera::testing::read_text(manifest);
+  const std::string stale = "minor-built=\"1\"";
+  ASSERT_NE(text.find(stale), std::string::npos) << text;
+  text.replace(text.find(stale), stale.size(), "minor-built=\"" + std::to_string(CARTERA_ABI_MINOR) + "\"");
+  dir_.write_file("stale_built.plugin.xml", text);
+  auto mod = load("stalebuilt");
+  EXPECT_EQ(mod->descriptor.abi_minor_built, CARTERA_ABI_MINOR);
+  EXPECT_EQ(mod->manifest.abi_minor_built, CARTERA_ABI_MINOR);
+}
+
+// Every module built with cartera_add_module has the identity its manifest declares: the
+// generated <target>_identity.hpp carries the template's id, version, display name,
+// minor-required, capabilities and document types into the descriptor.
+TEST_F(AbiTest, AModuleBuiltWithCarteraAddModuleHasItsManifestsIdentity) {
+  dir_.add_stamped("good", CARTERA_FIXTURE_DIR);
+  auto mod = load("good");
+  const cartera_plugin_descriptor &d = mod->descriptor;
+  EXPECT_EQ(std::string(d.id.ptr, d.id.len), mod->manifest.id);
+  EXPECT_EQ(std::string(d.version.ptr, d.version.len), mod->manifest.version);
+  EXPECT_EQ(std::string(d.display_name.ptr, d.display_name.len), mod->manifest.display_name);
+  EXPECT_EQ(d.abi_major, mod->manifest.abi_major);
+  EXPECT_EQ(d.abi_minor_built, mod->manifest.abi_minor_built);
+  EXPECT_EQ(d.abi_minor_required, mod->manifest.abi_minor_required);
+  EXPECT_EQ(d.capabilities, mod->manifest.capability_bits);
+  ASSERT_EQ(d.doc_type_count, 1u);
+  EXPECT_EQ(std::string(d.doc_types[0].name.ptr, d.doc_types[0].name.len), "note");
 }
 
 TEST_F(AbiTest, InvalidManifestIsRefusedWithItsLine) {

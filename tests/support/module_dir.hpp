@@ -2,6 +2,8 @@
 // them (or broken on purpose), removed at the end.
 #pragma once
 
+#include <cartera/abi.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -15,7 +17,7 @@ struct ManifestSpec {
   std::string name;
   std::string version = "1.0.0";
   int abi_major = 1;
-  int abi_minor_built = 0;
+  int abi_minor_built = CARTERA_ABI_MINOR; // what the fixtures built against this tree's abi.h say
   int abi_minor_required = 0;
   std::string file;               // library file name in the directory
   std::optional<std::string> sha; // default: the real sha256 of the file

@@ -262,6 +262,11 @@ std::shared_ptr<const LoadedModule> load_module(const ModuleRecord &record, Host
   if (d.abi_major != m.abi_major || d.abi_minor_required != m.abi_minor_required) {
     mismatch("abi", version_text(d.abi_major, d.abi_minor_required), version_text(m.abi_major, m.abi_minor_required));
   }
+  // cartera_add_module stamps minor-built from the abi.h the module is compiled against: a
+  // manifest that says another was written by hand, or belongs to another build.
+  if (d.abi_minor_built != m.abi_minor_built) {
+    mismatch("abi built", version_text(d.abi_major, d.abi_minor_built), version_text(m.abi_major, m.abi_minor_built));
+  }
   if (d.capabilities != m.capability_bits) {
     mismatch("capabilities", capability_words(d.capabilities), capability_words(m.capability_bits));
   }

@@ -1,11 +1,14 @@
 /*
 ** hello — the worked example of a cartera module in plain C99, written against
-** <cartera/abi.h> alone. It shows every part a module has: the one exported entry, a static
-** descriptor, create/destroy/handle, typed parameters, result rows, a document, errors, and
-** a setting read from cartera.xml.
+** <cartera/abi.h> alone (and hello_identity.h, which cartera_add_module generates from the
+** manifest template so that the module's identity is written once). It shows every part a
+** module has: the one exported entry, a static descriptor, create/destroy/handle, typed
+** parameters, result rows, a document, errors, and a setting read from cartera.xml.
 **
 **   cartera hello greet --name Ana [--times 2] [--as-of 2026-11-22]
 */
+#include "hello_identity.h"
+
 #include <cartera/abi.h>
 
 #include <stdio.h>
@@ -15,9 +18,9 @@
 #define LIT(s)                                                                                                         \
   { s, sizeof(s) - 1 }
 
-static const cartera_doc_type kDocTypes[] = {
-    {LIT("greeting"), LIT("urn:cartera:example:greeting:1"), CARTERA_DOC_OUT, 0},
-};
+/* The document types its manifest declares (hello.plugin.xml.in, through the header
+** cartera_add_module generates from it). */
+static const cartera_doc_type kDocTypes[] = {CARTERA_MODULE_DOC_TYPES};
 
 struct hello {
   const cartera_host_services *host;
@@ -180,21 +183,23 @@ static cartera_status hello_handle(void *instance, cartera_call *call, cartera_s
   return fail(self->host, call, CARTERA_E_UNSUPPORTED, "unknown job");
 }
 
+/* Id, version, display name, the ABI minor required, capabilities: the manifest's, as
+** hello_identity.h has them; the ABI it is built with: the header's, as the stamped manifest. */
 static const cartera_plugin_descriptor kDescriptor = {
     sizeof(cartera_plugin_descriptor),
     CARTERA_ABI_MAJOR,
     CARTERA_ABI_MINOR,
-    0, /* needs only what ABI 1.0 offers */
+    CARTERA_MODULE_ABI_MINOR_REQUIRED, /* 0: needs only what ABI 1.0 offers */
     0,
     0,
-    LIT("org.cartera.example.hello"),
-    LIT("1.0.0"),
-    LIT("Hello (example module in C)"),
+    LIT(CARTERA_MODULE_ID),
+    LIT(CARTERA_MODULE_VERSION),
+    LIT(CARTERA_MODULE_DISPLAY_NAME),
     LIT("cartera"),
     LIT("Apache-2.0"),
-    CARTERA_CAP_REPORTS,
+    CARTERA_MODULE_CAPABILITIES,
     kDocTypes,
-    sizeof kDocTypes / sizeof kDocTypes[0],
+    CARTERA_MODULE_DOC_TYPE_COUNT,
     0,
     hello_create,
     hello_destroy,

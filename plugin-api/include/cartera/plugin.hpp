@@ -659,6 +659,40 @@ struct ModuleInfo {
   std::uint16_t abi_minor_required = 0;
 };
 
+// A module's identity as its manifest template declares it, written there once:
+// cartera_add_module() generates <target>_identity.hpp from the template, holding
+// cartera_identity::kIdentity (and the document-type table it points to). The manifest's
+// minor-built is not here: the descriptor takes CARTERA_ABI_MINOR from the header it is
+// compiled with, and cartera_add_module stamps the same value into the manifest.
+struct ModuleIdentity {
+  std::string_view id;                         // <plugin id>
+  std::string_view name;                       // <plugin name>
+  std::string_view version;                    // <plugin version>
+  std::string_view display_name;               // <display-name>
+  std::uint16_t abi_minor_required = 0;        // <abi minor-required>
+  std::uint64_t capabilities = 0;              // each <capability>, as CARTERA_CAP_*
+  const cartera_doc_type *doc_types = nullptr; // each <document-type>: name, namespace, direction
+  std::uint32_t doc_type_count = 0;
+};
+
+// The ModuleInfo of a module whose identity comes from its manifest; what the manifest does
+// not say (vendor, licence, flags) is given here:
+//   #include "interest_identity.hpp"
+//   constexpr cartera::ModuleInfo kInfo = cartera::module_info(cartera_identity::kIdentity, "cartera", "Apache-2.0");
+constexpr ModuleInfo module_info(const ModuleIdentity &identity, std::string_view vendor, std::string_view license,
+                                 std::uint32_t flags = 0) {
+  return ModuleInfo{.id = identity.id,
+                    .version = identity.version,
+                    .display_name = identity.display_name,
+                    .vendor = vendor,
+                    .license = license,
+                    .capabilities = identity.capabilities,
+                    .doc_types = identity.doc_types,
+                    .doc_type_count = identity.doc_type_count,
+                    .flags = flags,
+                    .abi_minor_required = identity.abi_minor_required};
+}
+
 template <class Module> constexpr cartera_plugin_descriptor describe(const ModuleInfo &info) {
   cartera_status (*self_test)(void *, cartera_call *) = nullptr;
   if constexpr (detail::HasSelfTest<Module>) {
