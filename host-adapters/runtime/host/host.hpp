@@ -80,7 +80,8 @@ public:
   std::string operations_refusal(const Manifest &m);
   // Refuses (exit 1, audited under object) the module about to run when operations_refusal has
   // a reason. Only that module: another enabled module's missing operations never stop this
-  // one's jobs. Opens the adapter first (data()).
+  // one's jobs. Opens the adapter first (data()), then migrates the tables of the enabled
+  // modules whose contracts m gathers (migrate_publishers), before any run transaction.
   void check_operations(const Manifest &m, const std::string &object);
   [[nodiscard]] const Identity &identity() const noexcept { return identity_; }
   [[nodiscard]] const InstallPaths &install() const noexcept { return install_; }
@@ -130,6 +131,11 @@ private:
   std::map<std::string, ModuleState> module_states_;
   std::vector<std::pair<std::string, std::string>> deferred_refusals_; // (object, reason)
 
+  // Whether m's own catalog publishes contract.
+  bool publishes(const Manifest &m, const std::string &contract);
+  // data_for every enabled module that publishes a contract consumer gathers, and theirs in
+  // turn: their migrations run before the consumer's run opens its transaction.
+  void migrate_publishers(const Manifest &consumer, std::set<std::string> &seen);
   // The dialect of cartera's own database, from its URL when that says it.
   sql::Dialect cartera_dialect();
   // m's own catalog, read and validated once (refused when it names an operation the adapter

@@ -10,6 +10,7 @@
 
 #include "base/failure.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -127,15 +128,13 @@ std::unique_ptr<PreparedOperation> Host::gather(const std::string &consumer_id, 
   }
   std::vector<std::unique_ptr<PreparedOperation>> parts;
   for (const auto &r : catalog().records()) {
-    if (!r.manifest || r.manifest->id == consumer_id || enabled.count(r.manifest->id) == 0) {
+    if (!r.manifest || r.manifest->id == consumer_id || enabled.count(r.manifest->id) == 0 ||
+        !publishes(*r.manifest, spec.gather)) {
       continue;
     }
-    DataAccess &publisher = data_for(*r.manifest); // its tables migrated, as when it runs
-    const auto state = module_states_.find(r.manifest->id);
-    if (state == module_states_.end()) {
-      continue; // no operations of its own, so nothing published
-    }
-    for (const sql::OperationSpec &op : state->second.catalog.operations) {
+    // Its tables migrated, as when it runs (done before the run's transaction: migrate_publishers).
+    DataAccess &publisher = data_for(*r.manifest);
+    for (const sql::OperationSpec &op : own_catalog(*r.manifest).operations) {
       if (op.publish != spec.gather) {
         continue;
       }
@@ -219,6 +218,34 @@ std::string Host::operations_refusal(const Manifest &m) {
          ".operations.xml offers them)";
 }
 
+bool Host::publishes(const Manifest &m, const std::string &contract) {
+  const sql::Catalog &own = own_catalog(m);
+  return std::any_of(own.operations.begin(), own.operations.end(),
+                     [&](const sql::OperationSpec &op) { return op.publish == contract; });
+}
+
+void Host::migrate_publishers(const Manifest &consumer, std::set<std::string> &seen) {
+  if (!seen.insert(consumer.id).second) {
+    return;
+  }
+  std::set<std::string> enabled;
+  for (const auto &e : store().enablements()) {
+    enabled.insert(e.module_id);
+  }
+  for (const sql::OperationSpec &wanted : own_catalog(consumer).operations) {
+    if (wanted.gather.empty()) {
+      continue;
+    }
+    for (const auto &r : catalog().records()) {
+      if (r.manifest && r.manifest->id != consumer.id && enabled.count(r.manifest->id) != 0 &&
+          publishes(*r.manifest, wanted.gather)) {
+        data_for(*r.manifest);
+        migrate_publishers(*r.manifest, seen); // a job it publishes by may gather in turn
+      }
+    }
+  }
+}
+
 void Host::check_operations(const Manifest &m, const std::string &object) {
   // Only the module about to run: another enabled module's missing operations are its own
   // refusal, never this one's (issue 21 #6). The adapter is opened first: the run needs it.
@@ -227,6 +254,10 @@ void Host::check_operations(const Manifest &m, const std::string &object) {
     audit_refusal(object, why);
     fail(why);
   }
+  // The tables of the modules whose rows it gathers are migrated now, outside the run's
+  // transaction (a migration is a transaction of its own), as when each of them runs.
+  std::set<std::string> seen;
+  migrate_publishers(m, seen);
 }
 
 } // namespace cartera::runtime
