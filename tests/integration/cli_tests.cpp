@@ -449,6 +449,24 @@ TEST_F(Cli, PluginsLoadsEveryModuleInAChildAsEnablingDoes) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit WHERE action = 'refused' AND object LIKE 'modules enable %'"), 4);
 }
 
+// A module that crashes while loading takes neither the listing nor `modules enable` down: the
+// child that loaded it dies, the command names the signal and goes on.
+TEST_F(Cli, AModuleThatCrashesWhileLoadingIsRefusedAndTheListingGoesOn) {
+  modules_.add("crash_entry", {"org.test.crash", "crash"});
+  const Outcome o = as("ivan", {"plugins", "--format", "csv"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_TRUE(contains(o.out, "crash,org.test.crash,1.0.0,1.0,refused: crashed while loading (signal " +
+                                  std::to_string(SIGABRT) + ")"))
+      << o.out;
+  EXPECT_TRUE(contains(o.out, "good,org.test.good,1.2.3,1.0,ok,")) << o.out;
+  const Outcome e = as("ivan", {"modules", "enable", "crash", "--department", "cartera"});
+  EXPECT_EQ(e.code, 1);
+  EXPECT_TRUE(contains(e.err, "cannot enable module 'org.test.crash' 1.0.0 (crash.plugin.xml): refused: crashed while "
+                              "loading (signal "))
+      << e.err;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_module_enablement"), 0);
+}
+
 TEST_F(Cli, OutputFormatsForPrograms) {
   enable("good", "cartera");
   const Outcome json = as("ana", {"good", "hello", "--format", "json"});
