@@ -47,16 +47,27 @@ int cmd_init(const Args &args) {
 namespace {
 
 // Loads a module in a child process, so that a module that crashes in its constructors or
-// entry cannot take the listing down (GStreamer's plugin scanner does the same).
-std::string probe_in_child(const ModuleRecord &record, HostAbi abi) {
+// entry cannot take the listing down (GStreamer's plugin scanner does the same). Started for
+// every module before any is waited for: the children load side by side.
+struct Probe {
+  const ModuleRecord *record = nullptr;
+  pid_t pid = -1;
+  int fd = -1;
+  std::string not_run; // why no child could be started
+};
+
+Probe start_probe(const ModuleRecord &record, HostAbi abi) {
+  Probe p;
+  p.record = &record;
   int fds[2];
   if (::pipe(fds) != 0) {
-    return std::string("cannot probe: ") + std::strerror(errno);
+    p.not_run = std::string("no pipe: ") + std::strerror(errno);
+    return p;
   }
   std::cout.flush();
   std::cerr.flush();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
+  p.pid = ::fork();
+  if (p.pid == 0) {
     ::close(fds[0]);
     std::string result = "ok";
     try {
@@ -68,37 +79,79 @@ std::string probe_in_child(const ModuleRecord &record, HostAbi abi) {
     ::_exit(0);
   }
   ::close(fds[1]);
+  if (p.pid < 0) {
+    p.not_run = std::string("no child process: ") + std::strerror(errno);
+    ::close(fds[0]);
+    return p;
+  }
+  p.fd = fds[0];
+  return p;
+}
+
+// The child's verdict: "ok" or the refusal; empty when the probe could not be run (not_run
+// says why).
+std::string finish_probe(Probe &p) {
+  if (!p.not_run.empty()) {
+    return {};
+  }
   std::string result;
   char buf[512];
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) {
+  for (ssize_t n; (n = ::read(p.fd, buf, sizeof buf)) > 0;) {
     result.append(buf, static_cast<std::size_t>(n));
   }
-  ::close(fds[0]);
+  ::close(p.fd);
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  ::waitpid(p.pid, &status, 0);
   if (WIFSIGNALED(status)) {
     return "crashed while loading (signal " + std::to_string(WTERMSIG(status)) + ")";
   }
-  const std::string prefix = record.label() + " refused: ";
+  const std::string prefix = p.record->label() + " refused: ";
   if (result.rfind(prefix, 0) == 0) {
     result = result.substr(prefix.size());
   }
   return result;
 }
 
+// Every check `modules enable` applies, in its order: the scan's (manifest, library, the ABI
+// the manifest claims), loading it in a child (the descriptor's id, size, major and minor,
+// its callbacks), and the operations its manifest names against what the configured adapter,
+// the host and its own catalog offer. "ok" when it passes them all, else "refused: reason"; a
+// check that could not be run is named ("ok, but ...").
+std::string module_state(Host &host, const ModuleRecord &r, Probe &probe) {
+  if (!r.ok()) {
+    return "refused: " + r.refusal;
+  }
+  const std::string loaded = finish_probe(probe);
+  if (loaded.empty()) {
+    return "ok, but it was not loaded to check it (" + probe.not_run + ")";
+  }
+  if (loaded != "ok") {
+    return "refused: " + loaded;
+  }
+  try {
+    const std::string why = host.operations_refusal(*r.manifest);
+    return why.empty() ? "ok" : "refused: " + why;
+  } catch (const std::exception &e) {
+    return std::string("ok, but its operations were not checked: ") + e.what();
+  }
+}
+
 } // namespace
 
 int cmd_plugins(const Args &args) {
-  args.only({"load"}, "plugins");
+  args.only({"load"}, "plugins"); // --load: what the listing always does now, kept for scripts
   Host host(args.global);
   const ModuleCatalog &catalog = host.catalog();
-  std::vector<std::vector<std::string>> rows;
-  for (const auto &r : catalog.records()) {
-    std::string state = r.ok() ? "ok" : "refused: " + r.refusal;
-    if (r.ok() && args.flag("load")) {
-      const std::string probe = probe_in_child(r, catalog.host_abi());
-      state = probe == "ok" ? "ok" : "refused: " + probe;
+  std::vector<Probe> probes(catalog.records().size());
+  for (std::size_t i = 0; i < probes.size(); ++i) {
+    if (catalog.records()[i].ok()) {
+      probes[i] = start_probe(catalog.records()[i], catalog.host_abi());
     }
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t i = 0; i < probes.size(); ++i) {
+    const ModuleRecord &r = catalog.records()[i];
+    const std::string state = module_state(host, r, probes[i]);
     if (r.manifest) {
       const Manifest &m = *r.manifest;
       std::string jobs;
@@ -166,8 +219,28 @@ int cmd_modules(const Args &args) {
   if (r == nullptr || !r->manifest) {
     usage_error("modules " + sub + ": no module '" + args.words[2] + "' in " + host.catalog().dir().string());
   }
-  if (sub == "enable" && !r->ok()) {
-    fail("cannot enable " + r->label() + ": refused: " + r->refusal);
+  if (sub == "enable") {
+    // What `cartera plugins` checks, refused and audited here: the scan's refusal, a load in a
+    // child process, the operations the configured adapter lacks (exit 1, as a refused module
+    // always was).
+    std::string why = r->ok() ? std::string() : "refused: " + r->refusal;
+    if (why.empty()) {
+      Probe probe = start_probe(*r, host.catalog().host_abi());
+      const std::string loaded = finish_probe(probe);
+      if (loaded.empty()) {
+        why = "it could not be loaded to check it (" + probe.not_run + ")";
+      } else if (loaded != "ok") {
+        why = "refused: " + loaded;
+      }
+    }
+    if (why.empty()) {
+      why = host.operations_refusal(*r->manifest);
+    }
+    if (!why.empty()) {
+      const std::string message = "cannot enable " + r->label() + ": " + why;
+      host.audit_refusal("modules enable " + r->manifest->name, message);
+      fail(message);
+    }
   }
   const Identity &who = host.identity();
   const bool changed = sub == "enable"

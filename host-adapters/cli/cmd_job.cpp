@@ -184,7 +184,7 @@ IT has enabled them for.
 
 Commands:
   init                   write a starting cartera.xml and create cartera's tables
-  plugins                list the modules from their manifests, with their state
+  plugins                list the modules with their state: what enabling them would decide
   modules list           which departments have which modules enabled
   modules enable MODULE --department D
   modules disable MODULE --department D
@@ -232,13 +232,19 @@ bool print_command_help(const std::string &name, std::ostream &out) {
            "--force rewrites it), creates cartera's tables in its database and the outbox and inbox folders.\n";
   } else if (name == "plugins") {
     out << "usage: cartera plugins [--load] [--format table|csv|xml|json]\n\nLists every module in the module "
-           "directory from its manifest, without running module code: name, id, version, ABI, state (ok, or "
-           "refused: reason) and jobs.\n--load also loads each module in a child process and checks its "
-           "descriptor.\n";
+           "directory: name, id, version, ABI, state and jobs. The state is what `modules enable` would decide: "
+           "ok, or refused: reason. Each module's manifest and library are checked, the module is loaded in a "
+           "child process (a module that crashes cannot take the listing down) and its descriptor checked, and "
+           "the operations its manifest names are looked for in the configured host adapter, the host's own "
+           "and the module's own catalog. A check that could not be run is named in the state (ok, but ...).\n"
+           "--load is accepted and changes nothing: every listing loads.\n";
   } else if (name == "modules") {
     out << "usage: cartera modules list [--format F]\n       cartera modules enable MODULE --department D\n"
            "       cartera modules disable MODULE --department D\n\nA module's jobs run only for departments that "
-           "enabled it. Enabling and disabling need the 'it' role and are recorded in the audit trail.\n";
+           "enabled it. Enabling and disabling need the 'it' role and are recorded in the audit trail.\nEnabling "
+           "applies the checks `cartera plugins` shows and refuses (exit 1, audited) a module that fails one: "
+           "refused by its manifest or library, refused when loaded (in a child process), or naming operations "
+           "the configured host adapter lacks.\n";
   } else if (name == "runs") {
     out << "usage: cartera runs [--limit N] [--format F]\n       cartera runs RUN_ID [--format F]\n\nThe run "
            "journal, newest first: module, job, parameters, user, department, start, end, status and message. With "

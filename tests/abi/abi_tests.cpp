@@ -85,10 +85,14 @@ OwnedValue owned(std::int32_t type, std::int64_t i, std::string s = {}) {
 
 // Creates an instance, runs one job, destroys the instance: what the job runner does, without
 // the journal, so that the ABI is tested on its own.
-Invocation invoke(const LoadedModule &mod, const std::string &job, cartera::runtime::DataAccess *data = nullptr) {
+// With as_job, the call names the manifest's job, as a run's does (op_prepare then holds the
+// job to its <uses>).
+Invocation invoke(const LoadedModule &mod, const std::string &job, cartera::runtime::DataAccess *data = nullptr,
+                  bool as_job = false) {
   Invocation inv;
   cartera_call call;
   call.manifest = &mod.manifest;
+  call.job = as_job ? mod.manifest.find_job(job) : nullptr;
   call.sink = &inv.sink;
   call.request_id = "R-test";
   call.data = data;
@@ -459,6 +463,21 @@ TEST_F(AbiTest, TheCxxLayerReportsTheHostsOwnStatusAndReasonWhenAnOperationCanno
   Invocation locked = invoke(*mod, "prepare-recall", &data);
   EXPECT_EQ(locked.status, CARTERA_E_INTERNAL);
   EXPECT_EQ(locked.error, "operation 'good_recall' cannot be prepared (host: database is locked)");
+}
+
+// op_prepare gives a job only the operations its <uses> lists (abi.h): good's overreach asks for
+// good_remember, which the module declares and that job does not; the refusal is left on the
+// call for the runner to audit.
+TEST_F(AbiTest, OpPrepareRefusesAnOperationTheRunningJobDoesNotDeclare) {
+  dir_.add_stamped("good", CARTERA_FIXTURE_DIR);
+  auto mod = load("good");
+  MemoryData data;
+  Invocation over = invoke(*mod, "overreach", &data, true);
+  EXPECT_EQ(over.status, CARTERA_E_UNSUPPORTED);
+  EXPECT_NE(over.error.find("job 'overreach' of module 'good' does not declare operation 'good_remember'"),
+            std::string::npos)
+      << over.error;
+  EXPECT_EQ(invoke(*mod, "prepare-recall", &data, true).status, CARTERA_OK) << "what the job declares it reaches";
 }
 
 // add_business_days has no status (abi.h): past the calendar it answers the date unchanged, and

@@ -1,13 +1,19 @@
 #!/bin/sh
-# Installs cartera into a scratch prefix, builds the example module from its own folder as a
-# third party would (find_package(cartera)), and checks that the installed host lists and runs it.
+# Installs cartera into a scratch prefix, builds the example module from the copy installed under
+# share/doc/cartera/examples/hello-c as a third party would (find_package(cartera), without
+# OpenSSL), and checks that the installed host lists and runs it.
 set -eu
 cmake=$1 build=$2 example=$3 work=$4
 rm -rf "$work"
 mkdir -p "$work"
 "$cmake" --install "$build" --prefix "$work/prefix" >/dev/null
-"$cmake" -S "$example" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/prefix" \
-  -DCARTERA_MODULE_OUTPUT_DIRECTORY="$work/modules" >/dev/null
+# The example is installed with the headers, as the source tree has it.
+installed="$work/prefix/share/doc/cartera/examples/hello-c"
+diff -r "$example" "$installed"
+# Built from that installed copy, with OpenSSL hidden from CMake: a module of the C header alone
+# needs none of the SDK's dependencies (carteraConfig.cmake looks for OpenSSL, never requires it).
+"$cmake" -S "$installed" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/prefix" \
+  -DCMAKE_DISABLE_FIND_PACKAGE_OpenSSL=TRUE -DCARTERA_MODULE_OUTPUT_DIRECTORY="$work/modules" >/dev/null
 "$cmake" --build "$work/build" >/dev/null
 mkdir -p "$work/run" && cd "$work/run"
 cat > cartera.xml <<XML

@@ -358,29 +358,129 @@ TEST_F(Cli, AModuleReadsAnOperationsColumnsByName) {
       << missing.err;
 }
 
-TEST_F(Cli, AModuleNamingOperationsTheAdapterLacksStopsEveryRunUntilFixed) {
-  // A module whose manifest uses open_items (the reference adapter has it) and two it lacks.
-  fs::copy_file(fs::path(CARTERA_FIXTURE_DIR) / "plain.so", modules_.path() / "plain.so");
-  const std::string sha = cartera::runtime::sha256_file_hex(modules_.path() / "plain.so");
-  modules_.write_file("plain.plugin.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
+// plain.so with a manifest naming open_items (the reference adapter has it) and, when lacking,
+// two operations nothing offers.
+std::string plain_manifest(const fs::path &dir, bool lacking) {
+  const std::string sha = cartera::runtime::sha256_file_hex(dir / "plain.so");
+  return R"(<?xml version="1.0" encoding="UTF-8"?>
 <plugin xmlns="urn:cartera:plugin-manifest:1" id="org.test.plain" name="plain" version="1.0.0">
   <display-name>plain</display-name>
   <abi major="1" minor-built="0" minor-required="0"/>
-  <library file="plain.so" sha256=")" + sha + R"("/>
+  <library file="plain.so" sha256=")" +
+         sha + R"("/>
   <capabilities><capability>reports</capability></capabilities>
-  <operations><operation name="open_items"/><operation name="promises"/><operation name="returned_checks"/></operations>
+  <operations><operation name="open_items"/>)" +
+         (lacking ? R"(<operation name="promises"/><operation name="returned_checks"/>)" : "") + R"(</operations>
   <jobs><job name="whoami"><summary>s</summary></job></jobs>
 </plugin>
-)");
+)";
+}
+
+// Issue 21 #6: `modules enable` refuses a module whose manifest names operations the configured
+// adapter, the host and the module's own catalog do not offer, naming them and the adapter
+// (exit 1, as a refused module always was), audited; `plugins` says the same.
+TEST_F(Cli, ModulesEnableRefusesAModuleNamingOperationsTheAdapterLacks) {
+  fs::copy_file(fs::path(CARTERA_FIXTURE_DIR) / "plain.so", modules_.path() / "plain.so");
+  modules_.write_file("plain.plugin.xml", plain_manifest(modules_.path(), true));
+  const std::string why =
+      "the 'reference' host adapter lacks operations that module 'plain' needs: promises returned_checks";
+  const Outcome o = as("ivan", {"modules", "enable", "plain", "--department", "cartera"});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_TRUE(contains(o.err, "cannot enable module 'org.test.plain' 1.0.0 (plain.plugin.xml): " + why)) << o.err;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_module_enablement"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit WHERE action = 'refused' AND user_id = 'ivan' AND object = "
+                  "'modules enable plain' AND detail LIKE '%lacks operations that module ''plain'' needs: promises "
+                  "returned_checks%'"),
+            1);
+  const Outcome list = as("ivan", {"plugins", "--format", "csv"});
+  EXPECT_TRUE(contains(list.out, "plain,org.test.plain,1.0.0,1.0,\"refused: " + why)) << list.out;
+  // Operations the module's own catalog offers count (good's good_remember and good_recall).
+  enable("good", "cartera");
+}
+
+// One module lacking operations never takes another's jobs down (issue 21 #6): one enabled
+// before its manifest named them (an upgrade, another adapter) is refused alone, when it runs,
+// with the words `modules enable` uses, and audited.
+TEST_F(Cli, AModuleNamingOperationsTheAdapterLacksStopsOnlyItsOwnRuns) {
+  fs::copy_file(fs::path(CARTERA_FIXTURE_DIR) / "plain.so", modules_.path() / "plain.so");
+  modules_.write_file("plain.plugin.xml", plain_manifest(modules_.path(), false));
   enable("plain", "cartera");
   enable("good", "cartera");
-  const Outcome o = as("ana", {"good", "hello"});
-  EXPECT_EQ(o.code, 1);
-  EXPECT_TRUE(contains(o.err, "the 'reference' host adapter (sqlite) lacks operations that enabled modules need: "
-                              "plain: promises returned_checks"))
-      << o.err;
+  modules_.write_file("plain.plugin.xml", plain_manifest(modules_.path(), true));
+  const Outcome good = as("ana", {"good", "hello"});
+  EXPECT_EQ(good.code, 0) << good.err;
+  const Outcome plain = as("ana", {"plain", "whoami"});
+  EXPECT_EQ(plain.code, 1);
+  EXPECT_TRUE(contains(plain.err, "the 'reference' host adapter lacks operations that module 'plain' needs: "
+                                  "promises returned_checks"))
+      << plain.err;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit WHERE action = 'refused' AND object = 'plain whoami' AND "
+                  "detail LIKE '%promises returned_checks%'"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_run WHERE module_id = 'org.test.plain'"), 0)
+      << "refused before it runs";
   ASSERT_EQ(as("ivan", {"modules", "disable", "plain", "--department", "cartera"}).code, 0);
-  EXPECT_EQ(as("ana", {"good", "hello"}).code, 0) << "disabling the module lifts the refusal";
+  EXPECT_EQ(as("ana", {"good", "hello"}).code, 0);
+}
+
+// A job reaches only the operations its <uses> lists (issue 21 #6, abi.h op_prepare): good's
+// overreach prepares good_remember, which the module declares and the job does not.
+TEST_F(Cli, AJobPreparingAnOperationItsUsesDoNotListIsRefusedAndAudited) {
+  enable("good", "cartera");
+  const Outcome o = as("ana", {"good", "overreach"});
+  EXPECT_NE(o.code, 0);
+  EXPECT_TRUE(contains(o.err, "job 'overreach' of module 'good' does not declare operation 'good_remember'")) << o.err;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit WHERE action = 'refused' AND user_id = 'ana' AND object = "
+                  "'good overreach' AND detail LIKE '%does not declare operation ''good_remember''%'"),
+            1);
+  EXPECT_EQ(as("ana", {"good", "recall"}).code, 0) << "what a job declares it still reaches";
+}
+
+// `plugins` applies the checks `modules enable` applies, loading each module in a child process
+// (issue 21 #6): a wrong id, a descriptor too small or of major 2 are refused without --load,
+// and enabling them is refused with the same words.
+TEST_F(Cli, PluginsLoadsEveryModuleInAChildAsEnablingDoes) {
+  modules_.add("plain", {"org.test.other", "plain"});
+  modules_.add("small_struct", {"org.test.small", "small"});
+  modules_.add("abi2_descriptor", {"org.test.abi2", "abi2"});
+  const Outcome o = as("ivan", {"plugins", "--format", "csv"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_TRUE(contains(o.out, "plain,org.test.other,1.0.0,1.0,\"refused: manifest does not match binary: id is "
+                              "'org.test.plain' in the binary, 'org.test.other'"))
+      << o.out;
+  EXPECT_TRUE(contains(o.out, "small,org.test.small,1.0.0,1.0,\"refused: corrupt descriptor: ")) << o.out;
+  EXPECT_TRUE(contains(o.out, "smaller than the 152 bytes of an ABI 1.0 descriptor")) << o.out;
+  EXPECT_TRUE(contains(o.out, "abi2,org.test.abi2,1.0.0,1.0,refused: ")) << o.out;
+  EXPECT_TRUE(contains(o.out, "built for ABI 2.")) << o.out;
+  EXPECT_TRUE(contains(o.out, "good,org.test.good,1.2.3,1.0,ok,")) << o.out;
+  EXPECT_EQ(o.out, as("ivan", {"plugins", "--load", "--format", "csv"}).out) << "--load is what plugins does";
+  for (const char *m : {"plain", "small", "abi2"}) {
+    const Outcome e = as("ivan", {"modules", "enable", m, "--department", "cartera"});
+    EXPECT_EQ(e.code, 1) << m;
+    EXPECT_TRUE(contains(e.err, "cannot enable module 'org.test.")) << e.err;
+  }
+  const Outcome small = as("ivan", {"modules", "enable", "small", "--department", "cartera"});
+  EXPECT_TRUE(contains(small.err, "smaller than the 152 bytes of an ABI 1.0 descriptor")) << small.err;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_module_enablement"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit WHERE action = 'refused' AND object LIKE 'modules enable %'"), 4);
+}
+
+// A module that crashes while loading takes neither the listing nor `modules enable` down: the
+// child that loaded it dies, the command names the signal and goes on.
+TEST_F(Cli, AModuleThatCrashesWhileLoadingIsRefusedAndTheListingGoesOn) {
+  modules_.add("crash_entry", {"org.test.crash", "crash"});
+  const Outcome o = as("ivan", {"plugins", "--format", "csv"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_TRUE(contains(o.out, "crash,org.test.crash,1.0.0,1.0,refused: crashed while loading (signal " +
+                                  std::to_string(SIGABRT) + ")"))
+      << o.out;
+  EXPECT_TRUE(contains(o.out, "good,org.test.good,1.2.3,1.0,ok,")) << o.out;
+  const Outcome e = as("ivan", {"modules", "enable", "crash", "--department", "cartera"});
+  EXPECT_EQ(e.code, 1);
+  EXPECT_TRUE(contains(e.err, "cannot enable module 'org.test.crash' 1.0.0 (crash.plugin.xml): refused: crashed while "
+                              "loading (signal "))
+      << e.err;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_module_enablement"), 0);
 }
 
 TEST_F(Cli, OutputFormatsForPrograms) {

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace cartera::runtime {
@@ -119,6 +120,11 @@ struct cartera_call {
   std::uint64_t rows = 0;
   // Operations the module prepared and has not finalized; freed with the call at the latest.
   std::map<cartera_op *, std::unique_ptr<cartera_op>> ops;
+
+  // Operations op_prepare refused because the running job does not list them in its <uses>:
+  // (object, reason) pairs the runner audits once the run's transaction is over (a refusal
+  // written inside it would be rolled back with the run).
+  std::vector<std::pair<std::string, std::string>> refusals;
 
   cartera_status error_code = CARTERA_OK;
   std::string error_message;

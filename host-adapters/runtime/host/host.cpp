@@ -298,6 +298,17 @@ void Host::audit_refusal(const std::string &object, const std::string &reason) n
   }
 }
 
+void Host::defer_refusal_audit(const std::string &object, const std::string &reason) {
+  deferred_refusals_.emplace_back(object, reason);
+}
+
+void Host::audit_deferred_refusals() noexcept {
+  for (const auto &[object, reason] : deferred_refusals_) {
+    audit_refusal(object, reason);
+  }
+  deferred_refusals_.clear();
+}
+
 void Host::refuse(const std::string &object, const std::string &reason) {
   audit_refusal(object, reason);
   not_permitted(reason);

@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace cartera::runtime {
 
@@ -69,9 +70,19 @@ public:
   // (share/cartera/schemas/sql/<name>/ or <module dir>/sql/<name>/, by dialect) are applied
   // first and recorded under the module's id.
   DataAccess &data_for(const Manifest &m);
-  // Refuses (exit 1) when an enabled module, or the one about to run, names an operation the
-  // active adapter does not implement; the message lists every one missing.
-  void check_operations(const Manifest *about_to_run);
+  // The operations m's manifest names that nothing its run would reach offers: not the active
+  // adapter (for its database's dialect), not the host's own, not m's own catalog (its SQL for
+  // cartera's dialect, or a contract it gathers from the modules that publish it). Reads the
+  // catalogs only: m's own tables are not migrated.
+  std::vector<std::string> missing_operations(const Manifest &m);
+  // Empty when m's operations are all offered; else the refusal, naming the adapter, the module
+  // and every operation missing. `modules enable`, `plugins` and the run say the same words.
+  std::string operations_refusal(const Manifest &m);
+  // Refuses (exit 1, audited under object) the module about to run when operations_refusal has
+  // a reason. Only that module: another enabled module's missing operations never stop this
+  // one's jobs. Opens the adapter first (data()), then migrates the tables of the enabled
+  // modules whose contracts m gathers (migrate_publishers), before any run transaction.
+  void check_operations(const Manifest &m, const std::string &object);
   [[nodiscard]] const Identity &identity() const noexcept { return identity_; }
   [[nodiscard]] const InstallPaths &install() const noexcept { return install_; }
   [[nodiscard]] std::int64_t now_us() const noexcept { return now_us_; }
@@ -88,6 +99,11 @@ public:
   [[noreturn]] void refuse(const std::string &object, const std::string &reason);
   // The audit row alone, for a refusal already decided elsewhere (a module's four eyes).
   void audit_refusal(const std::string &object, const std::string &reason) noexcept;
+
+  // Refusals decided inside a run's transaction (a published job's op_prepare, which runs in
+  // the consumer's), kept until audit_deferred_refusals writes them after it.
+  void defer_refusal_audit(const std::string &object, const std::string &reason);
+  void audit_deferred_refusals() noexcept;
 
   // Set by SIGINT/SIGTERM; modules see it through is_cancelled.
   static std::atomic<int> &cancel_flag();
@@ -108,10 +124,23 @@ private:
   std::unique_ptr<sql::CatalogDataAccess> host_ops_;
   std::unique_ptr<sql::Database> host_db_; // the host's own database, read-only (storage="host")
   struct ModuleState {
-    sql::Catalog catalog; // the module's own operations
+    sql::Catalog catalog;          // the module's own operations
+    bool own_catalog_file = false; // <module dir>/<name>.operations.xml exists
     std::unique_ptr<DataAccess> data;
   };
   std::map<std::string, ModuleState> module_states_;
+  std::vector<std::pair<std::string, std::string>> deferred_refusals_; // (object, reason)
+
+  // Whether m's own catalog publishes contract.
+  bool publishes(const Manifest &m, const std::string &contract);
+  // data_for every enabled module that publishes a contract consumer gathers, and theirs in
+  // turn: their migrations run before the consumer's run opens its transaction.
+  void migrate_publishers(const Manifest &consumer, std::set<std::string> &seen);
+  // The dialect of cartera's own database, from its URL when that says it.
+  sql::Dialect cartera_dialect();
+  // m's own catalog, read and validated once (refused when it names an operation the adapter
+  // or the host already provides); nothing migrated.
+  const sql::Catalog &own_catalog(const Manifest &m);
 
   // The rows of every enabled module (but the consumer) that publishes spec.gather, checked
   // against spec's shape (gathered_operation.hpp).

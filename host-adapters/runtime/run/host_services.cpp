@@ -11,6 +11,7 @@
 #include <cartera/sdk/calendar.hpp>
 #include <cartera/sdk/date.hpp>
 
+#include <algorithm>
 #include <new>
 #include <string>
 
@@ -260,6 +261,17 @@ cartera_status svc_op_prepare(cartera_call *call, cartera_str operation, cartera
     }
     if (!declared) {
       call->record_error(CARTERA_E_UNSUPPORTED, "operation '" + name + "' is not declared in the module's manifest");
+      return CARTERA_E_UNSUPPORTED;
+    }
+    // A job reaches only the operations its <uses> lists (abi.h, op_prepare): what the manifest
+    // says a job reads or writes is what it can. Audited by the runner.
+    if (call->job != nullptr &&
+        std::find(call->job->operations.begin(), call->job->operations.end(), name) == call->job->operations.end()) {
+      const std::string why = "job '" + call->job->name + "' of module '" + call->manifest->name +
+                              "' does not declare operation '" + name + "' (<uses operation=\"" + name +
+                              "\"/> in its manifest)";
+      call->record_error(CARTERA_E_UNSUPPORTED, why);
+      call->refusals.emplace_back(call->manifest->name + " " + call->job->name, why);
       return CARTERA_E_UNSUPPORTED;
     }
     if (call->data == nullptr || !call->data->has_operation(name)) {

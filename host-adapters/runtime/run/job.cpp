@@ -316,7 +316,7 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
   const Identity &who = host.identity();
   add_caller_params(who, params);
 
-  host.check_operations(&m);
+  host.check_operations(m, m.name + " " + job->name);
   DataAccess *data = &host.data_for(m);
   std::shared_ptr<const LoadedModule> mod = load_module(*target.record, host.catalog().host_abi());
   RuntimeStore &store = host.store();
@@ -353,6 +353,15 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
   // database still locked) leaves the row running, which a later run marks interrupted.
   // What the run placed in the customers' folders goes with it (placement_log.hpp), once the
   // workers have stopped placing.
+  // Operations the job reached for without declaring them (op_prepare refused them), audited
+  // outside the transaction, whether the module went on or failed.
+  const auto audit_undeclared = [&] {
+    for (const auto &[object, reason] : call.refusals) {
+      host.audit_refusal(object, reason);
+    }
+    call.refusals.clear();
+    host.audit_deferred_refusals();
+  };
   const auto finish_failed = [&](const std::string &message) {
     try {
       store.finish_run(run_id, "failed", message, host.now_iso());
@@ -406,6 +415,7 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
     placed.committed();
   } catch (const Failure &f) {
     finish_failed(f.what());
+    audit_undeclared();
     if (f.code() == ExitCode::kNotPermitted) { // the module refused (four eyes): audited as the host's are
       host.audit_refusal(m.name + " " + job->name, f.what());
     }
@@ -413,8 +423,10 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
   } catch (const soci::soci_error &e) {
     const std::string message = m.name + " " + job->name + ": database: " + e.get_error_message();
     finish_failed(message);
+    audit_undeclared();
     throw Failure(ExitCode::kFailure, message);
   }
+  audit_undeclared();
   outcome.rows = call.rows;
   if (outcome.documents_emitted > 0) {
     flush_outbox(host.config().outbox_dir, store);

@@ -166,6 +166,9 @@ std::int64_t PublishedJobOperation::execute() {
     status = instance.handle(call, job_.name, {});
   }
   call.ops.clear();
+  for (const auto &[object, reason] : call.refusals) {
+    host_.defer_refusal_audit(object, reason); // the consumer's run audits it after its transaction
+  }
   if (status != CARTERA_OK) {
     std::string message = who + ": " + (call.error_message.empty() ? status_words(status) : call.error_message);
     if (!call.error_detail.empty()) {

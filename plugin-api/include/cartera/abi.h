@@ -282,9 +282,13 @@ typedef struct cartera_host_services {
 
   /* op_prepare: finds operation by its catalog name and prepares it; *out is set to it (NULL
   ** on failure) and stays valid until op_finalize or the end of the call.
+  ** A job reaches only the operations its manifest's <job> lists with <uses operation="..."/>:
+  ** one the module declares in <operations> but the running job does not list is refused,
+  ** with a reason naming the job and the operation, and the host audits the refusal (with
+  ** the status of an operation the manifest does not declare).
   ** Returns CARTERA_OK, or CARTERA_E_UNSUPPORTED: the manifest does not declare the operation,
-  ** or the active adapter does not implement it; CARTERA_E_INTERNAL: the host could not
-  ** prepare it (the reason is recorded). (since 1.0) */
+  ** the running job's <uses> does not list it, or the active adapter does not implement it;
+  ** CARTERA_E_INTERNAL: the host could not prepare it (the reason is recorded). (since 1.0) */
   cartera_status (*op_prepare)(cartera_call *call, cartera_str operation, cartera_op **out);
 
   /* op_bind: binds parameter param, named as the catalog's <param name="..."> (the SQL's :name
