@@ -365,7 +365,8 @@ std::string plain_manifest(const fs::path &dir, bool lacking) {
   return R"(<?xml version="1.0" encoding="UTF-8"?>
 <plugin xmlns="urn:cartera:plugin-manifest:1" id="org.test.plain" name="plain" version="1.0.0">
   <display-name>plain</display-name>
-  <abi major="1" minor-built="0" minor-required="0"/>
+  <abi major="1" minor-built=")" +
+         std::to_string(CARTERA_ABI_MINOR) + R"(" minor-required="0"/>
   <library file="plain.so" sha256=")" +
          sha + R"("/>
   <capabilities><capability>reports</capability></capabilities>
