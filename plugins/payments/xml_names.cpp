@@ -41,16 +41,16 @@ std::string_view root_namespace(const pugi::xml_node &root) noexcept {
 
 std::string load_config_document(pugi::xml_document &doc, std::string_view xml, std::string_view root,
                                  std::string_view ns) {
-  const std::string doctype = "documents with a DOCTYPE are refused (no DTDs or entities are accepted)";
+  constexpr std::string_view kDoctype = "documents with a DOCTYPE are refused (no DTDs or entities are accepted)";
   if (xml.find("<!DOCTYPE") != std::string_view::npos) {
-    return doctype;
+    return std::string(kDoctype);
   }
   // parse_doctype: a DOCTYPE written otherwise than "<!DOCTYPE" is still found as a node.
   const pugi::xml_parse_result parsed =
       doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_doctype, pugi::encoding_utf8);
   for (const pugi::xml_node n : doc.children()) {
     if (n.type() == pugi::node_doctype) {
-      return doctype;
+      return std::string(kDoctype);
     }
   }
   if (!parsed) {
