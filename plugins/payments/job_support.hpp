@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace cartera::payments::support {
@@ -27,6 +29,19 @@ inline std::int64_t today(Context &ctx) {
 inline std::int64_t as_of(Context &ctx) {
   const auto d = ctx.date_param("as-of");
   return d ? d->days : today(ctx);
+}
+
+// What an operation of rows (invoice_id, amount) gives, by invoice: what cartera holds against
+// each invoice (pay_pending_by_invoice, pay_approved_by_invoice).
+inline std::unordered_map<std::string, std::int64_t> amounts_by_invoice(Context &ctx, std::string_view operation) {
+  std::unordered_map<std::string, std::int64_t> by_invoice;
+  cartera::Operation op = ctx.operation(operation);
+  const auto [invoice_id, amount] = op.columns<Text, Centavos>("invoice_id", "amount");
+  op.execute();
+  while (op.step()) {
+    by_invoice[std::string(op[invoice_id])] = op[amount].value;
+  }
+  return by_invoice;
 }
 
 // An operation's rows straight to the result, as the columns declare them. By position on

@@ -24,21 +24,14 @@
 namespace cartera::payments {
 
 using cartera::sdk::column;
+using support::amounts_by_invoice;
 using support::as_of;
 using support::iso_now;
 
 std::vector<cartera::payments::OpenInvoice> open_invoices(Context &ctx, std::int64_t date, const std::string &freed,
                                                           std::int64_t freed_amount) {
   using cartera::payments::OpenInvoice;
-  std::unordered_map<std::string, std::int64_t> taken;
-  {
-    cartera::Operation op = ctx.operation("pay_pending_by_invoice");
-    const auto [invoice_id, amount] = op.columns<Text, Centavos>("invoice_id", "amount");
-    op.execute();
-    while (op.step()) {
-      taken[std::string(op[invoice_id])] = op[amount].value;
-    }
-  }
+  std::unordered_map<std::string, std::int64_t> taken = amounts_by_invoice(ctx, "pay_pending_by_invoice");
   if (!freed.empty()) {
     taken[freed] -= freed_amount;
   }

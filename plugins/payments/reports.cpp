@@ -22,6 +22,7 @@ namespace cartera::payments {
 
 using cartera::sdk::column;
 using cartera::sdk::format_iso_date;
+using support::amounts_by_invoice;
 using support::as_of;
 using support::copy_rows;
 using support::today;
@@ -106,15 +107,7 @@ void Payments::unidentified(Context &ctx) {
 void Payments::open_items(Context &ctx) {
   const std::int64_t date = as_of(ctx);
   const bool all = ctx.flag("all");
-  std::unordered_map<std::string, std::int64_t> applied;
-  {
-    cartera::Operation op = ctx.operation("pay_approved_by_invoice");
-    const auto [invoice_id, amount] = op.columns<Text, Centavos>("invoice_id", "amount");
-    op.execute();
-    while (op.step()) {
-      applied[std::string(op[invoice_id])] = op[amount].value;
-    }
-  }
+  const std::unordered_map<std::string, std::int64_t> applied = amounts_by_invoice(ctx, "pay_approved_by_invoice");
   cartera::Operation op = ctx.operation("open_items");
   const auto [customer_id, contract_id, invoice_id, due_date, balance] =
       op.columns<Text, Text, Text, Date, Centavos>("customer_id", "contract_id", "invoice_id", "due_date", "balance");
