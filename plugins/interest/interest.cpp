@@ -30,11 +30,8 @@ using cartera::Error;
 using cartera::make_value;
 using cartera::Text;
 using cartera::sdk::column;
+using cartera::sdk::format_iso_date;
 namespace ci = cartera::interest;
-
-std::string iso(std::int64_t day) {
-  return cartera::sdk::format_iso_date(day);
-}
 
 // The module's settings (cartera.xml <module-settings module="org.cartera.interest">).
 struct Settings {
@@ -187,7 +184,7 @@ private:
     }
     op.execute();
     ctx.info("interest: " + std::to_string(more.size()) + " certified periods imported from " + name + " (" +
-             iso(more.front().from) + ".." + iso(more.back().to) + ")");
+             format_iso_date(more.front().from) + ".." + format_iso_date(more.back().to) + ")");
     rate_rows(ctx, more);
   }
 
@@ -201,7 +198,7 @@ private:
       }
     }
     if (gone.empty() || gone.front().from != from) {
-      throw Error(CARTERA_E_INVALID_ARGUMENT, "no imported certification starts on " + iso(from) +
+      throw Error(CARTERA_E_INVALID_ARGUMENT, "no imported certification starts on " + format_iso_date(from) +
                                                   " (cartera interest rates shows which were imported)");
     }
     {
@@ -210,12 +207,14 @@ private:
       op.bind("from_day", cartera::Date{from}).execute();
       if (op.step() && op[charges] > 0) {
         throw Error(CARTERA_E_INVALID_ARGUMENT, std::to_string(op[charges]) + " interest charges to accounting reach " +
-                                                    iso(from) + " or later with these rates; they cannot be withdrawn");
+                                                    format_iso_date(from) +
+                                                    " or later with these rates; they cannot be withdrawn");
       }
     }
     ctx.operation("int_withdraw_rates").bind("from_day", cartera::Date{from}).execute();
-    ctx.info("interest: " + std::to_string(gone.size()) + " imported periods withdrawn (" + iso(gone.front().from) +
-             ".." + iso(gone.back().to) + "): " + ctx.text_param("reason").value_or(""));
+    ctx.info("interest: " + std::to_string(gone.size()) + " imported periods withdrawn (" +
+             format_iso_date(gone.front().from) + ".." + format_iso_date(gone.back().to) +
+             "): " + ctx.text_param("reason").value_or(""));
     rate_rows(ctx, gone);
   }
 
@@ -285,7 +284,8 @@ private:
       // exact through the last certified day, with that day, rather than no statement at all.
       // liquidate and charge refuse instead: nothing is charged on a guess.
       as_of = rates.periods().back().to;
-      ctx.warn("interest: no certified rate after " + iso(as_of) + "; interest to date is liquidated through it");
+      ctx.warn("interest: no certified rate after " + format_iso_date(as_of) +
+               "; interest to date is liquidated through it");
     }
     const std::unordered_map<std::string, Charged> before =
         charged(ctx, to_date ? std::optional<std::int64_t>(as_of) : std::nullopt);
@@ -400,7 +400,7 @@ private:
     }
     ctx.progress(rows.size(), rows.size(), charge ? "charging interest" : "liquidating interest");
     ctx.info("interest: " + cartera::sdk::format_pesos_co(total_owed) + (charge ? " charged" : " owed") + " through " +
-             iso(as_of));
+             format_iso_date(as_of));
   }
 
 public:

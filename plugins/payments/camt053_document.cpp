@@ -215,10 +215,7 @@ void Camt053Reader::check_root(pugi::xml_node root) const {
   if (local_name(root.name()) != "Document") {
     refuse(root, "Document", std::string(name), "the root element is not an ISO 20022 Document");
   }
-  const std::size_t colon = name.find(':');
-  const std::string xmlns =
-      colon == std::string_view::npos ? std::string("xmlns") : "xmlns:" + std::string(name.substr(0, colon));
-  const std::string ns = trim_xml_space(root.attribute(xmlns.c_str()).value());
+  const std::string ns = trim_xml_space(root_namespace(root));
   if (ns.empty()) {
     refuse(root, "Document@xmlns", "", "no namespace: the file does not say it is a camt.053 statement");
   }

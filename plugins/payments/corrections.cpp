@@ -11,6 +11,9 @@
 #include "payments.hpp"
 
 #include <cartera/plugin.hpp>
+#include <cartera/sdk/date.hpp>
+#include <cartera/sdk/money.hpp>
+#include <cartera/sdk/result.hpp>
 #include <cartera/sdk/text.hpp>
 
 #include <cstdint>
@@ -21,11 +24,10 @@
 
 namespace cartera::payments {
 
+using cartera::sdk::column;
+using cartera::sdk::pesos;
 using support::as_of;
-using support::column;
-using support::iso;
 using support::iso_now;
-using support::pesos;
 
 namespace {
 
@@ -41,21 +43,27 @@ struct Approved {
 Approved approved_application(Context &ctx, const std::string &id) {
   Approved a;
   cartera::Operation op = ctx.operation("pay_application");
+  const auto [status, entry_key, customer_id, invoice_id, amount, kind] =
+      op.columns<Text, Text, Text, Text, Centavos, Text>("status", "entry_key", "customer_id", "invoice_id", "amount",
+                                                         "kind");
+  const auto [booking_date, movement, payer_id, payer_name] =
+      op.columns<Date, Centavos, Text, Text>("booking_date", "movement", "payer_id", "payer_name");
   op.bind("application_id", std::string_view(id)).execute();
   if (!op.step()) {
     throw Error(CARTERA_E_NOT_FOUND, "no application '" + id + "' (cartera payments review --detail)");
   }
-  if (op.text(1) != "approved") {
-    throw Error(CARTERA_E_INVALID_ARGUMENT, "application " + id + " is " + std::string(op.text(1)) +
+  if (op[status] != "approved") {
+    throw Error(CARTERA_E_INVALID_ARGUMENT, "application " + id + " is " + std::string(op[status]) +
                                                 "; only an approved one is reclassified (a proposal is "
                                                 "rejected instead)");
   }
-  a.app = cartera::payments::Application{std::string(op.text(2)), std::string(op.text(3)), std::string(op.text(4)),
-                                         op.centavos(5).value,    std::string(op.text(6)), ""};
-  a.booked = op.date(7).days;
-  a.movement = op.centavos(8).value;
-  a.payer_id = std::string(op.text(9));
-  a.payer_name = std::string(op.text(10));
+  a.app = cartera::payments::Application{std::string(op[entry_key]),  std::string(op[customer_id]),
+                                         std::string(op[invoice_id]), op[amount].value,
+                                         std::string(op[kind]),       ""};
+  a.booked = op[booking_date].days;
+  a.movement = op[movement].value;
+  a.payer_id = std::string(op[payer_id]);
+  a.payer_name = std::string(op[payer_name]);
   return a;
 }
 
@@ -72,13 +80,14 @@ Moved propose_correction(Context &ctx, const std::string &id, const std::string 
   }
   {
     cartera::Operation op = ctx.operation("pay_correction_waiting");
+    const auto [batch_id, proposed_by] = op.columns<Text, Text>("batch_id", "proposed_by");
     op.bind("application_id", std::string_view(id)).execute();
     if (op.step()) {
-      throw Error(CARTERA_E_INVALID_ARGUMENT, "application " + id +
-                                                  " has a correction waiting for a lead already (batch " +
-                                                  std::string(op.text(1)) + ", proposed by " + std::string(op.text(2)) +
-                                                  "): approve or reject it first (cartera payments review --batch " +
-                                                  std::string(op.text(1)) + ")");
+      throw Error(CARTERA_E_INVALID_ARGUMENT,
+                  "application " + id + " has a correction waiting for a lead already (batch " +
+                      std::string(op[batch_id]) + ", proposed by " + std::string(op[proposed_by]) +
+                      "): approve or reject it first (cartera payments review --batch " + std::string(op[batch_id]) +
+                      ")");
     }
   }
   const std::string user = ctx.text_param("cartera.user").value_or("");
@@ -120,8 +129,9 @@ void emit_adjustment(Context &ctx, const std::string &key, const std::string &id
                     xml_escape(approved_by) + "\" requested-at=\"" + now + "\">\n  <to>" +
                     xml_escape(ctx.config("adjustment-officer").value_or("contabilidad")) + "</to>\n  <reason>" +
                     xml_escape(reason) + "</reason>\n  <movement entry-key=\"" + xml_escape(old.app.entry_key) +
-                    "\" booking-date=\"" + iso(old.booked) + "\" amount=\"" + pesos(old.movement) + "\" payer-id=\"" +
-                    xml_escape(old.payer_id) + "\" payer-name=\"" + xml_escape(old.payer_name) + "\"/>\n";
+                    "\" booking-date=\"" + cartera::sdk::format_iso_date(old.booked) + "\" amount=\"" +
+                    pesos(old.movement) + "\" payer-id=\"" + xml_escape(old.payer_id) + "\" payer-name=\"" +
+                    xml_escape(old.payer_name) + "\"/>\n";
   doc += application_xml("reversed", id, old.app);
   for (std::size_t i = 0; i < m.fresh.size(); ++i) {
     doc += application_xml("applied", m.ids[i], m.fresh[i]);
@@ -155,12 +165,13 @@ std::vector<std::pair<std::string, Moved>> settle_corrections(Context &ctx, cons
                                                               const std::string &now) {
   {
     cartera::Operation op = ctx.operation("pay_corrections_split");
+    const auto [correction_id, batch_id] = op.columns<Text, Text>("correction_id", "batch_id");
     op.execute();
     if (op.step()) {
       throw Error(CARTERA_E_INVALID_ARGUMENT,
-                  "correction " + std::string(op.text(0)) +
+                  "correction " + std::string(op[correction_id]) +
                       " is decided whole: approve or reject all of its proposals at once (--batch " +
-                      std::string(op.text(1)) + ")");
+                      std::string(op[batch_id]) + ")");
     }
   }
   struct Decided {
@@ -170,10 +181,14 @@ std::vector<std::pair<std::string, Moved>> settle_corrections(Context &ctx, cons
   std::vector<Decided> decided;
   {
     cartera::Operation op = ctx.operation("pay_corrections_decided");
+    const auto [correction_id, application_id, action, reason, proposed_by] =
+        op.columns<Text, Text, Text, Text, Text>("correction_id", "application_id", "action", "reason", "proposed_by");
+    const auto approved = op.column<std::int64_t>("approved");
     op.execute();
     while (op.step()) {
-      decided.push_back(Decided{std::string(op.text(0)), std::string(op.text(1)), std::string(op.text(2)),
-                                std::string(op.text(3)), std::string(op.text(4)), op.integer(5) != 0});
+      decided.push_back(Decided{std::string(op[correction_id]), std::string(op[application_id]),
+                                std::string(op[action]), std::string(op[reason]), std::string(op[proposed_by]),
+                                op[approved] != 0});
     }
   }
   std::vector<std::pair<std::string, Moved>> moved;
@@ -196,12 +211,15 @@ std::vector<std::pair<std::string, Moved>> settle_corrections(Context &ctx, cons
         .execute();
     Moved m{old.app, {}, {}};
     cartera::Operation op = ctx.operation("pay_correction_applications");
+    const auto [application_id, customer_id, invoice_id, kind, amount, entry_key, rule] =
+        op.columns<Text, Text, Text, Text, Centavos, Text, Text>("application_id", "customer_id", "invoice_id", "kind",
+                                                                 "amount", "entry_key", "rule");
     op.bind("correction_id", std::string_view(d.correction)).execute();
     while (op.step()) {
-      m.ids.emplace_back(op.text(0));
-      m.fresh.push_back(cartera::payments::Application{std::string(op.text(5)), std::string(op.text(1)),
-                                                       std::string(op.text(2)), op.centavos(4).value,
-                                                       std::string(op.text(3)), std::string(op.text(6))});
+      m.ids.emplace_back(op[application_id]);
+      m.fresh.push_back(cartera::payments::Application{std::string(op[entry_key]), std::string(op[customer_id]),
+                                                       std::string(op[invoice_id]), op[amount].value,
+                                                       std::string(op[kind]), std::string(op[rule])});
     }
     emit_adjustment(ctx, d.correction, d.application, old, m, d.reason, d.proposed_by, user, now);
     moved.emplace_back(d.application, std::move(m));
@@ -236,9 +254,10 @@ void Payments::offset(Context &ctx) {
   std::vector<std::string> credits;
   {
     cartera::Operation op = ctx.operation("pay_customer_credits");
+    const auto application_id = op.column<Text>("application_id");
     op.bind("customer_id", std::string_view(customer)).execute();
     while (op.step()) {
-      credits.emplace_back(op.text(0));
+      credits.emplace_back(op[application_id]);
     }
   }
   if (credits.empty()) {

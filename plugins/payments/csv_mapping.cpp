@@ -138,30 +138,12 @@ const char *csv_field_name(CsvField f) noexcept {
 }
 
 CsvMapping parse_csv_mapping(std::string_view xml) {
-  // pugixml never expands external entities, but the host refuses DOCTYPEs everywhere (no DTDs,
-  // no entities, no XXE); a mapping is no exception.
   pugi::xml_document doc;
-  const pugi::xml_parse_result parsed =
-      doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_doctype, pugi::encoding_utf8);
-  for (const pugi::xml_node n : doc.children()) {
-    if (n.type() == pugi::node_doctype) {
-      bad_mapping("documents with a DOCTYPE are refused (no DTDs or entities are accepted)");
-    }
-  }
-  if (xml.find("<!DOCTYPE") != std::string_view::npos) {
-    bad_mapping("documents with a DOCTYPE are refused (no DTDs or entities are accepted)");
-  }
-  if (!parsed) {
-    bad_mapping(std::string("not well-formed XML: ") + parsed.description());
+  if (const std::string refused = load_config_document(doc, xml, "bank-csv-mapping", kMappingNamespace);
+      !refused.empty()) {
+    bad_mapping(refused);
   }
   const pugi::xml_node root = doc.document_element();
-  const std::string_view root_name = root.name();
-  const std::size_t colon = root_name.find(':');
-  const std::string ns_attribute =
-      colon == std::string_view::npos ? "xmlns" : "xmlns:" + std::string(root_name.substr(0, colon));
-  if (local_name(root) != "bank-csv-mapping" || root.attribute(ns_attribute.c_str()).value() != kMappingNamespace) {
-    bad_mapping("the root element must be bank-csv-mapping in namespace " + std::string(kMappingNamespace));
-  }
 
   CsvMapping m;
   m.bank = mapping_text(child(root, "bank"));

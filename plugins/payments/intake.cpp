@@ -9,7 +9,9 @@
 #include "payments.hpp"
 
 #include <cartera/plugin.hpp>
+#include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
+#include <cartera/sdk/result.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -20,8 +22,7 @@
 
 namespace cartera::payments {
 
-using support::column;
-using support::iso;
+using cartera::sdk::column;
 using support::iso_now;
 
 namespace {
@@ -98,12 +99,17 @@ void refuse_collisions(Context &ctx, const std::string &name, const std::string 
   std::unordered_set<std::string> stored_now;
   {
     cartera::Operation op = ctx.operation("pay_file_identities");
+    const auto entry_identity = op.column<Text>("entry_identity");
     op.bind("file_sha256", std::string_view(sha)).execute();
     while (op.step()) {
-      stored_now.emplace(op.text(0));
+      stored_now.emplace(op[entry_identity]);
     }
   }
   cartera::Operation op = ctx.operation("pay_entry_by_identity");
+  const auto [file_name, line, value_date] = op.columns<Text, std::int64_t, Text>("file_name", "line", "value_date");
+  const auto [end_to_end_id, remittance, structured_reference, payer_name, payer_id, channel] =
+      op.columns<Text, Text, Text, Text, Text, Text>("end_to_end_id", "remittance", "structured_reference",
+                                                     "payer_name", "payer_id", "channel");
   for (const BankEntry &e : file.entries) {
     if (stored_now.count(e.identity) != 0) {
       continue;
@@ -116,17 +122,17 @@ void refuse_collisions(Context &ctx, const std::string &name, const std::string 
       const char *field;
       std::string stored;
       std::string here;
-    } fields[] = {{"value date", std::string(op.text(2)), iso(e.value_date)},
-                  {"end-to-end id", std::string(op.text(3)), e.end_to_end_id},
-                  {"remittance", std::string(op.text(4)), e.remittance},
-                  {"structured reference", std::string(op.text(5)), e.structured_reference},
-                  {"payer name", std::string(op.text(6)), e.payer_name},
-                  {"payer id", std::string(op.text(7)), e.payer_id},
-                  {"channel", std::string(op.text(8)), e.channel}};
+    } fields[] = {{"value date", std::string(op[value_date]), cartera::sdk::format_iso_date(e.value_date)},
+                  {"end-to-end id", std::string(op[end_to_end_id]), e.end_to_end_id},
+                  {"remittance", std::string(op[remittance]), e.remittance},
+                  {"structured reference", std::string(op[structured_reference]), e.structured_reference},
+                  {"payer name", std::string(op[payer_name]), e.payer_name},
+                  {"payer id", std::string(op[payer_id]), e.payer_id},
+                  {"channel", std::string(op[channel]), e.channel}};
     for (const auto &f : fields) {
       if (f.stored != f.here) {
-        const std::string stored_file(op.text(0));
-        const std::int64_t stored_line = op.integer(1);
+        const std::string stored_file(op[file_name]);
+        const std::int64_t stored_line = op[line];
         while (op.step()) {
         }
         throw Error(CARTERA_E_INPUT_REJECTED,
@@ -192,18 +198,20 @@ void Payments::import(Context &ctx) {
 
   {
     cartera::Operation known = ctx.operation("pay_file_known");
+    const auto [imported_at, run_id] = known.columns<Text, Text>("imported_at", "run_id");
     known.bind("file_sha256", std::string_view(sha)).execute();
     if (known.step()) {
-      ctx.info(name + ": this very file was imported on " + std::string(known.text(0)) + " (run " +
-               std::string(known.text(1)) + "); nothing new");
+      ctx.info(name + ": this very file was imported on " + std::string(known[imported_at]) + " (run " +
+               std::string(known[run_id]) + "); nothing new");
       summary(0);
       return;
     }
   }
   const auto count = [&]() {
     cartera::Operation op = ctx.operation("pay_entry_count");
+    const auto n = op.column<std::int64_t>("n");
     op.execute();
-    return op.step() ? op.integer(0) : 0;
+    return op.step() ? op[n] : 0;
   };
   const std::int64_t before = count();
   ctx.operation("pay_insert_file")

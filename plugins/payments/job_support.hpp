@@ -1,46 +1,28 @@
-// What every job file of the payments module uses: result columns, amounts and dates as this
-// module's documents write them, the run's clock, and rows copied from an operation. Internal to
-// the module (payments.hpp has the jobs), in one place so that no file keeps its own copy.
+// What every job file of the payments module uses that the SDK does not give: the run's date in
+// Bogotá, --as-of, and rows copied from an operation. Internal to the module (payments.hpp has
+// the jobs), in one place so that no file keeps its own copy. Result columns, amounts, attributes
+// and dates come from the SDK (cartera/sdk/result.hpp, money.hpp, text.hpp, date.hpp).
 #pragma once
 
 #include <cartera/plugin.hpp>
 #include <cartera/sdk/date.hpp>
-#include <cartera/sdk/money.hpp>
-#include <cartera/sdk/text.hpp>
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace cartera::payments::support {
 
-inline cartera_column column(std::string_view name, std::int32_t type) {
-  return {cartera::str(name), type, 0};
-}
-
-// Amounts in the documents this module writes: "16000.00".
-inline std::string pesos(std::int64_t centavos) {
-  return cartera::sdk::format_pesos_plain(centavos);
-}
-
-// ` name="value"`, escaped: one attribute of a document this module writes.
-inline std::string attr(std::string_view name, std::string_view value) {
-  return " " + std::string(name) + "=\"" + cartera::sdk::xml_escape(value) + "\"";
-}
-
-inline std::string iso(std::int64_t days) {
-  return cartera::sdk::format_iso_date(days);
-}
-
+// The run's clock as documents write it: "2026-11-22T15:04:05Z".
 inline std::string iso_now(Context &ctx) {
   return cartera::sdk::format_iso_instant_utc(ctx.now_utc_us());
 }
 
-// Today in Bogotá (UTC-5, no daylight saving), from the run's clock.
+// Today in Bogotá, from the run's clock.
 inline std::int64_t today(Context &ctx) {
-  const std::int64_t secs = ctx.now_utc_us() / 1'000'000 - std::int64_t{5} * 3600;
-  return secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+  return cartera::sdk::bogota_date(ctx.now_utc_us());
 }
 
 // --as-of, or today.
@@ -49,7 +31,24 @@ inline std::int64_t as_of(Context &ctx) {
   return d ? d->days : today(ctx);
 }
 
-// An operation's rows straight to the result, as the columns declare them.
+// What an operation of rows (invoice_id, amount) gives, by invoice: what cartera holds against
+// each invoice (pay_pending_by_invoice, pay_approved_by_invoice).
+inline std::unordered_map<std::string, std::int64_t> amounts_by_invoice(Context &ctx, std::string_view operation) {
+  std::unordered_map<std::string, std::int64_t> by_invoice;
+  cartera::Operation op = ctx.operation(operation);
+  const auto [invoice_id, amount] = op.columns<Text, Centavos>("invoice_id", "amount");
+  op.execute();
+  while (op.step()) {
+    by_invoice[std::string(op[invoice_id])] = op[amount].value;
+  }
+  return by_invoice;
+}
+
+// An operation's rows straight to the result, as the columns declare them. By position on
+// purpose: a pure pass-through, column i of the operation is column i of the result, each value
+// (NULL included) handed on as the host gave it and never read here; cols names the result's
+// columns, in the operation's order (payments.operations.xml). A job that reads a value reads
+// it by name (cartera::Column).
 inline void copy_rows(Context &ctx, cartera::Operation &op, const std::vector<cartera_column> &cols) {
   ctx.columns(cols);
   std::vector<cartera_value> row(cols.size());

@@ -96,30 +96,11 @@ Tolerance parse_tolerance(const pugi::xml_node &n, std::string_view rule) {
 } // namespace
 
 RuleSet parse_rules(std::string_view xml) {
-  // pugixml never expands external entities, but the host refuses DOCTYPEs everywhere (no DTDs,
-  // no entities, no XXE); a rule file is no exception.
-  if (xml.find("<!DOCTYPE") != std::string_view::npos) {
-    bad_rules("documents with a DOCTYPE are refused (no DTDs or entities are accepted)");
-  }
   pugi::xml_document doc;
-  const pugi::xml_parse_result parsed =
-      doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_doctype, pugi::encoding_utf8);
-  for (const pugi::xml_node n : doc.children()) {
-    if (n.type() == pugi::node_doctype) {
-      bad_rules("documents with a DOCTYPE are refused (no DTDs or entities are accepted)");
-    }
-  }
-  if (!parsed) {
-    bad_rules(std::string("not well-formed XML: ") + parsed.description());
+  if (const std::string refused = load_config_document(doc, xml, "rules", kRulesNamespace); !refused.empty()) {
+    bad_rules(refused);
   }
   const pugi::xml_node root = doc.document_element();
-  const std::string_view root_name = root.name();
-  const std::size_t colon = root_name.find(':');
-  const std::string ns_attribute =
-      colon == std::string_view::npos ? "xmlns" : "xmlns:" + std::string(root_name.substr(0, colon));
-  if (local_name(root) != "rules" || root.attribute(ns_attribute.c_str()).value() != kRulesNamespace) {
-    bad_rules("the root element must be rules in namespace " + std::string(kRulesNamespace));
-  }
 
   // The XSD is assumed to have been checked; what is still checked here costs nothing and keeps
   // a hand-edited file from becoming rules nobody wrote.

@@ -8,6 +8,7 @@
 
 #include <cartera/plugin.hpp>
 #include <cartera/sdk/money.hpp>
+#include <cartera/sdk/result.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -22,32 +23,28 @@
 
 namespace cartera::payments {
 
+using cartera::sdk::column;
+using support::amounts_by_invoice;
 using support::as_of;
-using support::column;
 using support::iso_now;
 
 std::vector<cartera::payments::OpenInvoice> open_invoices(Context &ctx, std::int64_t date, const std::string &freed,
                                                           std::int64_t freed_amount) {
   using cartera::payments::OpenInvoice;
-  std::unordered_map<std::string, std::int64_t> taken;
-  {
-    cartera::Operation op = ctx.operation("pay_pending_by_invoice");
-    op.execute();
-    while (op.step()) {
-      taken[std::string(op.text(0))] = op.centavos(1).value;
-    }
-  }
+  std::unordered_map<std::string, std::int64_t> taken = amounts_by_invoice(ctx, "pay_pending_by_invoice");
   if (!freed.empty()) {
     taken[freed] -= freed_amount;
   }
   std::vector<OpenInvoice> open;
   {
     cartera::Operation op = ctx.operation("open_items");
+    const auto [invoice_id, customer_id, contract_id, due_date, balance] =
+        op.columns<Text, Text, Text, Date, Centavos>("invoice_id", "customer_id", "contract_id", "due_date", "balance");
     op.bind("as_of", cartera::Date{date}).execute();
     std::uint64_t n = 0;
     while (op.step()) {
-      OpenInvoice inv{std::string(op.text(2)), std::string(op.text(0)), std::string(op.text(1)), op.date(4).days,
-                      op.centavos(5).value};
+      OpenInvoice inv{std::string(op[invoice_id]), std::string(op[customer_id]),
+                      std::string(op.value_or(contract_id, "")), op[due_date].days, op[balance].value};
       if (auto t = taken.find(inv.invoice_id); t != taken.end()) {
         inv.balance -= t->second;
       }
@@ -137,9 +134,10 @@ std::vector<cartera::payments::Application> allocate(Context &ctx, const std::st
   if (invoice.empty()) {
     bool known = false;
     cartera::Operation op = ctx.operation("customers");
+    const auto customer_id = op.column<Text>("customer_id");
     op.execute();
     while (op.step() && !known) {
-      known = op.text(0) == customer;
+      known = op[customer_id] == customer;
     }
     if (!known) {
       throw Error(CARTERA_E_INVALID_ARGUMENT, "no customer '" + customer + "' in the host");
@@ -175,11 +173,12 @@ void Payments::match(Context &ctx) {
   std::vector<CustomerId> customers;
   {
     cartera::Operation op = ctx.operation("customers");
+    const auto [customer_id, id_number] = op.columns<Text, Text>("customer_id", "id_number");
     op.execute();
     while (op.step()) {
       // Hosts keep a NIT as "900123456-8" or "900123456": the number before the check digit.
-      const std::string_view id = op.text(2);
-      customers.push_back(CustomerId{std::string(op.text(0)), std::string(id.substr(0, id.find('-')))});
+      const std::string_view id = op.value_or(id_number, "");
+      customers.push_back(CustomerId{std::string(op[customer_id]), std::string(id.substr(0, id.find('-')))});
     }
   }
   // First what the bank took back, so that a returned credit is not matched.
@@ -188,11 +187,17 @@ void Payments::match(Context &ctx) {
   std::vector<Movement> movements;
   {
     cartera::Operation op = ctx.operation("pay_match_candidates");
+    const auto [entry_key, amount, booking_date] =
+        op.columns<Text, Centavos, Date>("entry_key", "amount", "booking_date");
+    const auto [payer_id, payer_name, remittance, structured_reference, end_to_end_id, bank_reference] =
+        op.columns<Text, Text, Text, Text, Text, Text>("payer_id", "payer_name", "remittance", "structured_reference",
+                                                       "end_to_end_id", "bank_reference");
     op.execute();
     while (op.step()) {
-      movements.push_back(Movement{std::string(op.text(0)), op.centavos(1).value, op.date(2).days,
-                                   std::string(op.text(3)), std::string(op.text(4)), std::string(op.text(5)),
-                                   std::string(op.text(6)), std::string(op.text(7)), std::string(op.text(8))});
+      movements.push_back(Movement{std::string(op[entry_key]), op[amount].value, op[booking_date].days,
+                                   std::string(op[payer_id]), std::string(op[payer_name]), std::string(op[remittance]),
+                                   std::string(op[structured_reference]), std::string(op[end_to_end_id]),
+                                   std::string(op[bank_reference])});
     }
   }
   Matcher matcher(std::move(rules), std::move(customers), std::move(open));
@@ -270,12 +275,14 @@ void Payments::assign(Context &ctx) {
   std::int64_t amount = 0;
   {
     cartera::Operation op = ctx.operation("pay_entry");
+    const auto [entry_amount, reversal, entry_status] =
+        op.columns<Centavos, bool, Text>("amount", "reversal", "status");
     op.bind("entry_key", std::string_view(key)).execute();
     if (!op.step()) {
       throw Error(CARTERA_E_NOT_FOUND, "no bank movement '" + key + "' (cartera payments unidentified)");
     }
-    const std::string status(op.text(3));
-    if (op.integer(2) != 0 || op.centavos(1).value <= 0) {
+    const std::string status(op[entry_status]);
+    if (op[reversal] || op[entry_amount].value <= 0) {
       throw Error(CARTERA_E_INVALID_ARGUMENT, "movement " + key + " is not a payment received (a debit or a reversal)");
     }
     if (status != "new" && status != "unidentified") {
@@ -283,7 +290,7 @@ void Payments::assign(Context &ctx) {
                                                   "; only a new or unidentified one can be assigned (a proposal "
                                                   "is rejected first, an applied one reclassified)");
     }
-    amount = op.centavos(1).value;
+    amount = op[entry_amount].value;
   }
   const std::vector<Application> applications = allocate(ctx, key, amount, invoice, customer, "manual");
   propose(ctx, applications);

@@ -5,7 +5,9 @@
 #include "payments.hpp"
 
 #include <cartera/plugin.hpp>
+#include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
+#include <cartera/sdk/result.hpp>
 #include <cartera/sdk/text.hpp>
 
 #include <algorithm>
@@ -15,12 +17,12 @@
 
 namespace cartera::payments {
 
+using cartera::sdk::attr;
+using cartera::sdk::column;
+using cartera::sdk::format_iso_date;
+using cartera::sdk::pesos;
 using support::as_of;
-using support::attr;
-using support::column;
-using support::iso;
 using support::iso_now;
-using support::pesos;
 
 void offset_host_advances(Context &ctx, const std::string &customer, const std::string &invoice) {
   const std::int64_t date = as_of(ctx);
@@ -33,17 +35,19 @@ void offset_host_advances(Context &ctx, const std::string &customer, const std::
   std::int64_t available = 0;
   {
     cartera::Operation op = ctx.operation("unapplied_payments");
+    const auto [customer_id, contract_id, paid_on, amount] =
+        op.columns<Text, Text, Date, Centavos>("customer_id", "contract_id", "paid_on", "amount");
     op.bind("as_of", cartera::Date{date}).execute();
     while (op.step()) {
-      if (op.text(0) == customer && op.centavos(6).value > 0) {
-        advances.push_back(Advance{std::string(op.text(1)), op.date(5).days, op.centavos(6).value});
+      if (op[customer_id] == customer && op[amount].value > 0) {
+        advances.push_back(Advance{std::string(op.value_or(contract_id, "")), op[paid_on].days, op[amount].value});
         cartera::sdk::accumulate_centavos(available, advances.back().amount);
       }
     }
   }
   if (advances.empty()) {
     throw Error(CARTERA_E_INVALID_ARGUMENT,
-                "customer " + customer + " has no advance in the host's books as of " + iso(date));
+                "customer " + customer + " has no advance in the host's books as of " + format_iso_date(date));
   }
   std::vector<cartera::payments::OpenInvoice> open;
   for (auto &inv : open_invoices(ctx, date)) {
@@ -56,9 +60,9 @@ void offset_host_advances(Context &ctx, const std::string &customer, const std::
   std::string key = customer;
   std::string body;
   for (const auto &a : advances) {
-    key += "|" + iso(a.paid_on) + ":" + std::to_string(a.amount);
+    key += "|" + format_iso_date(a.paid_on) + ":" + std::to_string(a.amount);
     body += "  <advance" + (a.contract.empty() ? std::string() : attr("contract", a.contract)) +
-            attr("paid-on", iso(a.paid_on)) + attr("amount", pesos(a.amount)) + "/>\n";
+            attr("paid-on", format_iso_date(a.paid_on)) + attr("amount", pesos(a.amount)) + "/>\n";
   }
   ctx.columns({column("customer_id", CARTERA_TYPE_TEXT), column("invoice_id", CARTERA_TYPE_TEXT),
                column("contract_id", CARTERA_TYPE_TEXT), column("due_date", CARTERA_TYPE_DATE),
@@ -85,8 +89,8 @@ void offset_host_advances(Context &ctx, const std::string &customer, const std::
   const std::string user = ctx.text_param("cartera.user").value_or("");
   const std::string doc =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<offset-request xmlns=\"urn:cartera:payment-offset:1\"" +
-      attr("requested-by", user) + attr("requested-at", iso_now(ctx)) + attr("as-of", iso(date)) + ">\n  <to>" +
-      xml_escape(ctx.config("adjustment-officer").value_or("contabilidad")) + "</to>\n  <reason>" +
+      attr("requested-by", user) + attr("requested-at", iso_now(ctx)) + attr("as-of", format_iso_date(date)) +
+      ">\n  <to>" + xml_escape(ctx.config("adjustment-officer").value_or("contabilidad")) + "</to>\n  <reason>" +
       xml_escape("cruce de cuentas: anticipos de " + customer + " aplicados a sus facturas abiertas") +
       "</reason>\n  <customer id=\"" + xml_escape(customer) + "\"/>\n" + body + "  <left amount=\"" + pesos(left) +
       "\"/>\n</offset-request>\n";

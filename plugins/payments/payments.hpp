@@ -19,9 +19,6 @@ class Payments {
 public:
   explicit Payments(Context &) {}
 
-  // The job the host names, to its member function below (payments.cpp).
-  void run(Context &ctx, std::string_view job, std::string_view input);
-
   // The jobs (payments.plugin.xml.in), by the file that holds each.
   void import(Context &ctx); // intake.cpp
 
@@ -43,6 +40,25 @@ public:
   void open_items(Context &ctx);
   void report(Context &ctx);
   void returned_checks(Context &ctx);
+
+  // The job table: the host's job name to its member function above. The CARTERA_PLUGIN
+  // trampoline (plugin.hpp) dispatches through it; a name not here is refused as
+  // "payments has no job 'x'" (CARTERA_E_UNSUPPORTED).
+  static constexpr cartera::Job<Payments> kJobs[] = {{"import", &Payments::import},
+                                                     {"entries", &Payments::entries},
+                                                     {"files", &Payments::files},
+                                                     {"match", &Payments::match},
+                                                     {"review", &Payments::review},
+                                                     {"approve", &Payments::approve},
+                                                     {"reject", &Payments::reject},
+                                                     {"unidentified", &Payments::unidentified},
+                                                     {"assign", &Payments::assign},
+                                                     {"return-check", &Payments::return_check},
+                                                     {"reclassify", &Payments::reclassify},
+                                                     {"offset", &Payments::offset},
+                                                     {"report", &Payments::report},
+                                                     {"open-items", &Payments::open_items},
+                                                     {"returned-checks", &Payments::returned_checks}};
 };
 
 // ---- matching.cpp ----

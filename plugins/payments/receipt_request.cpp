@@ -4,6 +4,7 @@
 #include "payments.hpp"
 
 #include <cartera/plugin.hpp>
+#include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
 #include <cartera/sdk/text.hpp>
 
@@ -15,9 +16,9 @@
 
 namespace cartera::payments {
 
-using support::attr;
-using support::iso;
-using support::pesos;
+using cartera::sdk::attr;
+using cartera::sdk::format_iso_date;
+using cartera::sdk::pesos;
 
 namespace {
 
@@ -94,7 +95,7 @@ std::string cash_receipt_request(const Receipt &r, const std::string &user, cons
   doc += cartera::sdk::xml_escape(officer) + "</to>\n  <payer" + attr("customer", customer) +
          attr("id-number", r.payer_id) + attr("name", r.payer_name) + "/>\n";
   doc += "  <payment" + attr("entry-key", r.entry) + attr("account", r.account) +
-         attr("booking-date", iso(r.booking_date)) + attr("value-date", iso(r.value_date)) +
+         attr("booking-date", format_iso_date(r.booking_date)) + attr("value-date", format_iso_date(r.value_date)) +
          attr("amount", pesos(r.amount)) + attr("currency", r.currency) + attr("bank-reference", r.bank_reference) +
          attr("end-to-end-id", r.end_to_end_id) + attr("remittance", r.remittance) + attr("channel", r.channel) +
          "/>\n";
@@ -120,6 +121,20 @@ std::string cash_receipt_request(const Receipt &r, const std::string &user, cons
 void request_cash_receipts(Context &ctx, const std::string &user, const std::string &now) {
   const std::string officer = ctx.config("treasury-officer").value_or("tesoreria");
   cartera::Operation op = ctx.operation("pay_receipts_due");
+  // The movement's columns, then each approved application's: found once, read on every row.
+  const auto [entry_key, account, booking_date, value_date, amount, currency] =
+      op.columns<Text, Text, Date, Date, Centavos, Text>("entry_key", "account", "booking_date", "value_date", "amount",
+                                                         "currency");
+  const auto [bank_reference, end_to_end_id, remittance, channel, payer_id, payer_name] =
+      op.columns<Text, Text, Text, Text, Text, Text>("bank_reference", "end_to_end_id", "remittance", "channel",
+                                                     "payer_id", "payer_name");
+  const auto [file_name, file_sha256, format, line] =
+      op.columns<Text, Text, Text, std::int64_t>("file_name", "file_sha256", "format", "line");
+  const auto [application_id, customer_id, invoice_id, kind, applied, rule] =
+      op.columns<Text, Text, Text, Text, Centavos, Text>("application_id", "customer_id", "invoice_id", "kind",
+                                                         "applied", "rule");
+  const auto [proposed_by, approved_by, approved_at] =
+      op.columns<Text, Text, Text>("proposed_by", "approved_by", "approved_at");
   op.bind("reviewed_by", std::string_view(user)).bind("reviewed_at", std::string_view(now)).execute();
   Receipt r;
   const auto emit = [&] {
@@ -129,28 +144,29 @@ void request_cash_receipts(Context &ctx, const std::string &user, const std::str
     r.lines.clear();
   };
   while (op.step()) {
-    if (op.text(0) != r.entry || r.lines.empty()) {
+    if (op[entry_key] != r.entry || r.lines.empty()) {
       emit();
-      r.entry = op.text(0);
-      r.account = op.text(1);
-      r.booking_date = op.date(2).days;
-      r.value_date = op.date(3).days;
-      r.amount = op.centavos(4).value;
-      r.currency = op.text(5);
-      r.bank_reference = op.text(6);
-      r.end_to_end_id = op.text(7);
-      r.remittance = op.text(8);
-      r.channel = op.text(9);
-      r.payer_id = op.text(10);
-      r.payer_name = op.text(11);
-      r.file_name = op.text(12);
-      r.file_sha256 = op.text(13);
-      r.format = op.text(14);
-      r.line = op.integer(15);
+      r.entry = op[entry_key];
+      r.account = op[account];
+      r.booking_date = op[booking_date].days;
+      r.value_date = op[value_date].days;
+      r.amount = op[amount].value;
+      r.currency = op[currency];
+      r.bank_reference = op[bank_reference];
+      r.end_to_end_id = op[end_to_end_id];
+      r.remittance = op[remittance];
+      r.channel = op[channel];
+      r.payer_id = op[payer_id];
+      r.payer_name = op[payer_name];
+      r.file_name = op[file_name];
+      r.file_sha256 = op[file_sha256];
+      r.format = op[format];
+      r.line = op[line];
     }
-    r.lines.push_back(ReceiptLine{std::string(op.text(16)), std::string(op.text(17)), std::string(op.text(18)),
-                                  std::string(op.text(19)), std::string(op.text(21)), std::string(op.text(22)),
-                                  std::string(op.text(23)), std::string(op.text(24)), op.centavos(20).value});
+    r.lines.push_back(ReceiptLine{std::string(op[application_id]), std::string(op[customer_id]),
+                                  std::string(op[invoice_id]), std::string(op[kind]), std::string(op[rule]),
+                                  std::string(op[proposed_by]), std::string(op[approved_by]),
+                                  std::string(op[approved_at]), op[applied].value});
   }
   emit();
 }

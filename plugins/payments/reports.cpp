@@ -5,7 +5,9 @@
 #include "payments.hpp"
 
 #include <cartera/plugin.hpp>
+#include <cartera/sdk/date.hpp>
 #include <cartera/sdk/money.hpp>
+#include <cartera/sdk/result.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -18,10 +20,11 @@
 
 namespace cartera::payments {
 
+using cartera::sdk::column;
+using cartera::sdk::format_iso_date;
+using support::amounts_by_invoice;
 using support::as_of;
-using support::column;
 using support::copy_rows;
-using support::iso;
 using support::today;
 
 void Payments::entries(Context &ctx) {
@@ -66,6 +69,11 @@ void Payments::files(Context &ctx) {
 void Payments::unidentified(Context &ctx) {
   const std::int64_t date = as_of(ctx);
   cartera::Operation op = ctx.operation("pay_unidentified");
+  const auto [entry_key, booking_date, amount, reversal] =
+      op.columns<Text, Date, Centavos, bool>("entry_key", "booking_date", "amount", "reversal");
+  const auto [payer_id, payer_name, remittance, bank_reference, file_name] =
+      op.columns<Text, Text, Text, Text, Text>("payer_id", "payer_name", "remittance", "bank_reference", "file_name");
+  const auto line = op.column<std::int64_t>("line");
   op.execute();
   ctx.columns({column("entry_key", CARTERA_TYPE_TEXT), column("booking_date", CARTERA_TYPE_DATE),
                column("age_days", CARTERA_TYPE_INTEGER), column("amount", CARTERA_TYPE_CENTAVOS),
@@ -80,13 +88,14 @@ void Payments::unidentified(Context &ctx) {
   std::int64_t reversals = 0;
   std::int64_t reversals_total = 0;
   while (op.step()) {
-    const std::int64_t booked = op.date(1).days;
-    const bool reversal = op.integer(9) != 0;
-    cartera::sdk::accumulate_centavos(reversal ? reversals_total : credits_total, op.centavos(2).value);
-    ++(reversal ? reversals : credits);
-    ctx.row({op.column(0), op.column(1), cartera::make_value(date - booked), op.column(2), op.column(3), op.column(4),
-             op.column(5), op.column(6), op.column(7), op.column(8),
-             cartera::make_value(std::string_view(reversal ? "unpaired reversal" : "credit"))});
+    const std::int64_t booked = op[booking_date].days;
+    const bool reversed = op[reversal];
+    cartera::sdk::accumulate_centavos(reversed ? reversals_total : credits_total, op[amount].value);
+    ++(reversed ? reversals : credits);
+    ctx.row({op.value(entry_key), op.value(booking_date), cartera::make_value(date - booked), op.value(amount),
+             op.value(payer_id), op.value(payer_name), op.value(remittance), op.value(bank_reference),
+             op.value(file_name), op.value(line),
+             cartera::make_value(std::string_view(reversed ? "unpaired reversal" : "credit"))});
   }
   ctx.info(std::to_string(credits) + " unidentified credits, " + cartera::sdk::format_pesos_co(credits_total) +
            (reversals > 0 ? "; " + std::to_string(reversals) + " reversals no credit was found for, " +
@@ -98,15 +107,10 @@ void Payments::unidentified(Context &ctx) {
 void Payments::open_items(Context &ctx) {
   const std::int64_t date = as_of(ctx);
   const bool all = ctx.flag("all");
-  std::unordered_map<std::string, std::int64_t> applied;
-  {
-    cartera::Operation op = ctx.operation("pay_approved_by_invoice");
-    op.execute();
-    while (op.step()) {
-      applied[std::string(op.text(0))] = op.centavos(1).value;
-    }
-  }
+  const std::unordered_map<std::string, std::int64_t> applied = amounts_by_invoice(ctx, "pay_approved_by_invoice");
   cartera::Operation op = ctx.operation("open_items");
+  const auto [customer_id, contract_id, invoice_id, due_date, balance] =
+      op.columns<Text, Text, Text, Date, Centavos>("customer_id", "contract_id", "invoice_id", "due_date", "balance");
   op.bind("as_of", cartera::Date{date}).execute();
   ctx.columns({column("customer_id", CARTERA_TYPE_TEXT), column("contract_id", CARTERA_TYPE_TEXT),
                column("invoice_id", CARTERA_TYPE_TEXT), column("due_date", CARTERA_TYPE_DATE),
@@ -115,18 +119,19 @@ void Payments::open_items(Context &ctx) {
   std::int64_t total = 0;
   std::int64_t total_applied = 0;
   while (op.step()) {
-    const std::int64_t host = op.centavos(5).value;
-    const auto found = applied.find(std::string(op.text(2)));
+    const std::int64_t host = op[balance].value;
+    const auto found = applied.find(std::string(op[invoice_id]));
     const std::int64_t here = found == applied.end() ? 0 : std::min(found->second, host);
     const std::int64_t left = host - here;
     cartera::sdk::accumulate_centavos(total, left);
     cartera::sdk::accumulate_centavos(total_applied, here);
     if (left > 0 || all) {
-      ctx.row({op.column(0), op.column(1), op.column(2), op.column(4), cartera::make_value(cartera::Centavos{host}),
-               cartera::make_value(cartera::Centavos{here}), cartera::make_value(cartera::Centavos{left})});
+      ctx.row({op.value(customer_id), op.value(contract_id), op.value(invoice_id), op.value(due_date),
+               cartera::make_value(cartera::Centavos{host}), cartera::make_value(cartera::Centavos{here}),
+               cartera::make_value(cartera::Centavos{left})});
     }
   }
-  ctx.info("open as of " + iso(date) + ": " + cartera::sdk::format_pesos_co(total) + " after " +
+  ctx.info("open as of " + format_iso_date(date) + ": " + cartera::sdk::format_pesos_co(total) + " after " +
            cartera::sdk::format_pesos_co(total_applied) + " approved here and not yet recorded by the host");
 }
 
@@ -134,21 +139,24 @@ void Payments::report(Context &ctx) {
   const auto d = ctx.date_param("date");
   const std::int64_t date = d ? d->days : today(ctx);
   cartera::Operation op = ctx.operation("pay_daily_report");
+  const auto [account, state, rule, kind, movements, amount] =
+      op.columns<Text, Text, Text, Text, std::int64_t, Centavos>("account", "state", "rule", "kind", "movements",
+                                                                 "amount");
   op.bind("booking_date", cartera::Date{date}).execute();
   ctx.columns({column("date", CARTERA_TYPE_DATE), column("account", CARTERA_TYPE_TEXT),
                column("state", CARTERA_TYPE_TEXT), column("rule", CARTERA_TYPE_TEXT), column("kind", CARTERA_TYPE_TEXT),
                column("movements", CARTERA_TYPE_INTEGER), column("amount", CARTERA_TYPE_CENTAVOS)});
   std::map<std::string, std::int64_t> by_state;
   while (op.step()) {
-    cartera::sdk::accumulate_centavos(by_state[std::string(op.text(1))], op.centavos(5).value);
-    ctx.row({cartera::make_value(cartera::Date{date}), op.column(0), op.column(1), op.column(2), op.column(3),
-             op.column(4), op.column(5)});
+    cartera::sdk::accumulate_centavos(by_state[std::string(op[state])], op[amount].value);
+    ctx.row({cartera::make_value(cartera::Date{date}), op.value(account), op.value(state), op.value(rule),
+             op.value(kind), op.value(movements), op.value(amount)});
   }
   std::string summary;
-  for (const auto &[state, amount] : by_state) {
-    summary += (summary.empty() ? "" : "; ") + state + " " + cartera::sdk::format_pesos_co(amount);
+  for (const auto &[in_state, total] : by_state) {
+    summary += (summary.empty() ? "" : "; ") + in_state + " " + cartera::sdk::format_pesos_co(total);
   }
-  ctx.info("collections booked on " + iso(date) + ": " + (summary.empty() ? "none" : summary));
+  ctx.info("collections booked on " + format_iso_date(date) + ": " + (summary.empty() ? "none" : summary));
 }
 
 void Payments::returned_checks(Context &ctx) {

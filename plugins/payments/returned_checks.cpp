@@ -7,6 +7,7 @@
 
 #include <cartera/plugin.hpp>
 #include <cartera/sdk/money.hpp>
+#include <cartera/sdk/result.hpp>
 
 #include <cstdint>
 #include <string>
@@ -15,7 +16,7 @@
 
 namespace cartera::payments {
 
-using support::column;
+using cartera::sdk::column;
 using support::iso_now;
 using support::today;
 
@@ -40,11 +41,13 @@ std::string record_returned_check(Context &ctx, const std::string &credit, const
   std::string customer;
   {
     cartera::Operation op = ctx.operation("pay_entry_applications");
+    const auto [application_id, status, customer_id] =
+        op.columns<Text, Text, Text>("application_id", "status", "customer_id");
     op.bind("entry_key", std::string_view(credit)).execute();
     while (op.step()) {
-      standing.push_back(Standing{std::string(op.text(0)), op.text(1) == "approved"});
+      standing.push_back(Standing{std::string(op[application_id]), op[status] == "approved"});
       if (customer.empty()) {
-        customer = std::string(op.text(2));
+        customer = std::string(op[customer_id]);
       }
     }
   }
@@ -110,11 +113,15 @@ ReversalsHandled handle_reversals(Context &ctx) {
   std::vector<Reversal> reversals;
   {
     cartera::Operation op = ctx.operation("pay_reversals");
+    const auto [entry_key, amount, booking_date] =
+        op.columns<Text, Centavos, Date>("entry_key", "amount", "booking_date");
+    const auto [payer_id, end_to_end_id, remittance, payer_name] =
+        op.columns<Text, Text, Text, Text>("payer_id", "end_to_end_id", "remittance", "payer_name");
     op.execute();
     while (op.step()) {
-      reversals.push_back(Reversal{std::string(op.text(0)), op.centavos(1).value, op.date(2).days,
-                                   std::string(op.text(3)), std::string(op.text(4)), std::string(op.text(5)),
-                                   std::string(op.text(6))});
+      reversals.push_back(Reversal{std::string(op[entry_key]), op[amount].value, op[booking_date].days,
+                                   std::string(op[payer_id]), std::string(op[end_to_end_id]),
+                                   std::string(op[remittance]), std::string(op[payer_name])});
     }
   }
   ReversalsHandled handled;
@@ -124,6 +131,7 @@ ReversalsHandled handle_reversals(Context &ctx) {
     std::string credit;
     {
       cartera::Operation op = ctx.operation("pay_reversed_credit");
+      const auto entry_key = op.column<Text>("entry_key");
       op.bind("amount", cartera::Centavos{amount})
           .bind("end_to_end_id", std::string_view(r.e2e))
           .bind("payer_id", std::string_view(r.payer))
@@ -131,7 +139,7 @@ ReversalsHandled handle_reversals(Context &ctx) {
           .bind("booking_date", cartera::Date{r.booked})
           .execute();
       if (op.step()) {
-        credit = std::string(op.text(0));
+        credit = std::string(op[entry_key]);
       }
     }
     if (credit.empty()) {
@@ -155,17 +163,18 @@ void Payments::return_check(Context &ctx) {
   std::int64_t amount = 0;
   {
     cartera::Operation op = ctx.operation("pay_entry");
+    const auto [entry_amount, reversal, status] = op.columns<Centavos, bool, Text>("amount", "reversal", "status");
     op.bind("entry_key", std::string_view(key)).execute();
     if (!op.step()) {
       throw Error(CARTERA_E_NOT_FOUND, "no bank movement '" + key + "' (cartera payments entries)");
     }
-    if (op.integer(2) != 0 || op.centavos(1).value <= 0) {
+    if (op[reversal] || op[entry_amount].value <= 0) {
       throw Error(CARTERA_E_INVALID_ARGUMENT, "movement " + key + " is not a payment received, so not a check");
     }
-    if (op.text(3) == "returned") {
+    if (op[status] == "returned") {
       throw Error(CARTERA_E_INVALID_ARGUMENT, "movement " + key + " is recorded as returned already");
     }
-    amount = op.centavos(1).value;
+    amount = op[entry_amount].value;
   }
   const std::string customer = record_returned_check(ctx, key, "", amount, date ? date->days : today(ctx), reason,
                                                      ctx.text_param("customer").value_or(""));

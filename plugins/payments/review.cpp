@@ -6,6 +6,7 @@
 #include "payments.hpp"
 
 #include <cartera/plugin.hpp>
+#include <cartera/sdk/result.hpp>
 
 #include <cstddef>
 #include <string>
@@ -15,7 +16,7 @@
 
 namespace cartera::payments {
 
-using support::column;
+using cartera::sdk::column;
 using support::copy_rows;
 using support::iso_now;
 
@@ -54,6 +55,7 @@ void decide(Context &ctx, bool approve) {
   std::vector<std::string> own;
   const auto select = [&](const std::string &entry) {
     cartera::Operation op = ctx.operation("pay_selection");
+    const auto [application_id, proposed_by] = op.columns<Text, Text>("application_id", "proposed_by");
     op.bind("batch_id", std::string_view(batch))
         .bind("application_id", std::string_view(application))
         .bind("entry_key", std::string_view(entry))
@@ -61,9 +63,9 @@ void decide(Context &ctx, bool approve) {
     bool any = false;
     while (op.step()) {
       any = true;
-      chosen.emplace_back(op.text(0));
-      if (op.text(1) == user) {
-        own.emplace_back(op.text(0));
+      chosen.emplace_back(op[application_id]);
+      if (op[proposed_by] == user) {
+        own.emplace_back(op[application_id]);
       }
     }
     return any;
@@ -85,14 +87,15 @@ void decide(Context &ctx, bool approve) {
     const std::string status = approve ? "approved" : "rejected";
     if (!all && lines.empty()) {
       cartera::Operation op = ctx.operation("pay_selection_decided");
+      const auto [decided, reviewed_by] = op.columns<Text, Text>("status", "reviewed_by");
       op.bind("batch_id", std::string_view(batch)).bind("application_id", std::string_view(application)).execute();
       std::size_t same = 0;
       std::size_t other = 0;
       std::string by;
       while (op.step()) {
         // Reversed was approved first (a returned check, a correction undid it since).
-        ++(op.text(1) == status || (approve && op.text(1) == "reversed") ? same : other);
-        by = op.text(2);
+        ++(op[decided] == status || (approve && op[decided] == "reversed") ? same : other);
+        by = op[reviewed_by];
       }
       const std::string what = batch.empty() ? "application " + application : "batch " + batch;
       if (same == 0 || other > 0) {

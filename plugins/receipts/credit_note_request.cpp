@@ -94,13 +94,8 @@ VatSplit split_vat(std::int64_t total, std::int64_t rate_hundredths) {
 
 std::pair<std::string, std::string> bogota_date_time(std::int64_t utc_us) {
   constexpr std::int64_t kUsPerDay = 86'400'000'000;
-  const std::int64_t local = utc_us - std::int64_t{5} * 3'600'000'000;
-  std::int64_t days = local / kUsPerDay;
-  std::int64_t in_day = local % kUsPerDay;
-  if (in_day < 0) {
-    in_day += kUsPerDay;
-    --days;
-  }
+  const std::int64_t days = sdk::bogota_date(utc_us);
+  const std::int64_t in_day = utc_us + sdk::kBogotaUtcOffsetUs - days * kUsPerDay;
   const std::int64_t seconds = in_day / 1'000'000;
   char time[32];
   std::snprintf(time, sizeof time, "%02lld:%02lld:%02lld-05:00", static_cast<long long>(seconds / 3600),

@@ -440,6 +440,35 @@ TEST_F(AbiTest, TheCxxLayerRefusesAColumnReadAsAnotherTypeOrANullReadAsAValueNam
                         "optional)");
 }
 
+// The reads by index (Operation::integer(i), text(i)...) check the value's type as the named
+// reads do: a text column read as an integer, or a NULL read as a value, is an error naming the
+// operation and the column's index and name, never a 0 or "".
+TEST_F(AbiTest, TheCxxLayerChecksTheTypeOfAColumnReadByPositionNamingItsIndex) {
+  dir_.add_stamped("good", CARTERA_FIXTURE_DIR);
+  auto mod = load("good");
+  MemoryData data;
+  data.rows = {{owned(CARTERA_TYPE_TEXT, 0, "a"), owned(CARTERA_TYPE_CENTAVOS, 150), owned(CARTERA_TYPE_DATE, 20414)}};
+  Invocation inv = invoke(*mod, "by-position", &data);
+  ASSERT_EQ(inv.status, CARTERA_OK) << inv.error;
+  ASSERT_EQ(inv.sink.rows.size(), 1u);
+  EXPECT_EQ(inv.sink.rows[0][0].s, "a");
+  EXPECT_EQ(inv.sink.rows[0][1].type, CARTERA_TYPE_CENTAVOS);
+  EXPECT_EQ(inv.sink.rows[0][1].i, 150);
+  EXPECT_EQ(inv.sink.rows[0][2].type, CARTERA_TYPE_DATE);
+  EXPECT_EQ(inv.sink.rows[0][2].i, 20414);
+
+  Invocation as_integer = invoke(*mod, "by-position-as-integer", &data);
+  EXPECT_EQ(as_integer.status, CARTERA_E_INTERNAL);
+  EXPECT_EQ(as_integer.error, "operation 'good_recall': column 0 ('memory_key') is text, read as integer");
+
+  data.rows = {{owned(CARTERA_TYPE_TEXT, 0, "a"), owned(CARTERA_TYPE_NULL, 0), owned(CARTERA_TYPE_DATE, 20414)}};
+  Invocation null = invoke(*mod, "by-position", &data);
+  EXPECT_EQ(null.status, CARTERA_E_INTERNAL);
+  EXPECT_EQ(
+      null.error,
+      "operation 'good_recall': column 1 ('amount') is NULL where a centavos value is read (check is_null first)");
+}
+
 TEST_F(AbiTest, TheCxxLayerRefusesAColumnTheOperationDoesNotHaveNamingThoseItHas) {
   dir_.add_stamped("good", CARTERA_FIXTURE_DIR);
   auto mod = load("good");

@@ -52,3 +52,19 @@ TEST(CivilDate, InstantsRoundTripAndRefuseOtherShapes) {
   EXPECT_FALSE(parse_iso_instant_utc("2026-02-30T10:00:00Z"));   // no such day
   EXPECT_FALSE(parse_iso_instant_utc("2026-12-01T04:59:07.5Z")); // fractions are not what we write
 }
+
+// "Today" for a job (payments' --as-of default, receipts' DIAN date): Bogotá's date, UTC−5 all
+// year, so the day turns at 05:00 UTC.
+TEST(CivilDate, BogotaDateTurnsAtFiveUtc) {
+  const std::int64_t dec1 = days_from_civil({2026, 12, 1});
+  const auto at = [](std::int64_t day, std::int64_t h, std::int64_t m, std::int64_t s) {
+    return ((day * 86400) + h * 3600 + m * 60 + s) * 1'000'000;
+  };
+  EXPECT_EQ(bogota_date(at(dec1, 4, 59, 59)), dec1 - 1); // 23:59:59 of Nov 30 in Bogotá
+  EXPECT_EQ(bogota_date(at(dec1, 5, 0, 0)), dec1);
+  EXPECT_EQ(bogota_date(at(dec1, 23, 59, 59)), dec1);
+  EXPECT_EQ(bogota_date(0), -1);                  // 1969-12-31 19:00 in Bogotá
+  EXPECT_EQ(bogota_date(at(0, 5, 0, 0) - 1), -1); // floors, never rounds toward 0
+  EXPECT_EQ(bogota_date(at(-1, 4, 0, 0)), -2);    // before the epoch
+  static_assert(bogota_date(5LL * 3'600'000'000) == 0);
+}

@@ -11,7 +11,8 @@
 //  - cartera::Context, a typed view of the host services for the current call;
 //  - cartera::Operation, an RAII named operation with typed binds, and its columns read by
 //    name: resolved once (cartera::Column), then read row by row by position with the type
-//    checked.
+//    checked (the reads by index check the type too; column(i) alone is the raw value, for
+//    copying a row on).
 //
 // Nothing here is part of the binary interface: it compiles into the module, so it can
 // change between releases without breaking already-built modules.
@@ -258,22 +259,34 @@ public:
   }
 
   // --- Columns by position (what the handles above are built on) --------------------------
-  // As the host gives it, unchecked: the typed reads below take the value's number or text
-  // whatever its type, a NULL as 0 or "". By name (above) is the way to read a column; these
-  // stay for modules not yet moved onto it.
+  // By name (above) is the way to read a column: no module reads by position any more. column(i)
+  // is the value as the host gives it, NULL included and unchecked: for a job that copies an
+  // operation's rows to its result unchanged, column i to column i. The typed reads check as the
+  // named ones do: a NULL, or a value of another type than the read's (integer(i) of a text
+  // column, text(i) of a date), is an error (CARTERA_E_INTERNAL) naming the operation and the
+  // column's index and name; never a 0 or "" read from what is not there.
   [[nodiscard]] cartera_value column(std::uint32_t index) const {
     cartera_value out{};
     detail::check(host_->op_column(op_, index, &out), "reading column " + std::to_string(index));
     return out;
   }
   [[nodiscard]] bool is_null(std::uint32_t index) const { return column(index).type == CARTERA_TYPE_NULL; }
-  [[nodiscard]] std::int64_t integer(std::uint32_t index) const { return column(index).i; }
-  [[nodiscard]] Centavos centavos(std::uint32_t index) const { return Centavos{column(index).i}; }
-  [[nodiscard]] Date date(std::uint32_t index) const { return Date{column(index).i}; }
+  [[nodiscard]] std::int64_t integer(std::uint32_t index) const { return at<std::int64_t>(index); }
+  [[nodiscard]] Centavos centavos(std::uint32_t index) const { return at<Centavos>(index); }
+  [[nodiscard]] Date date(std::uint32_t index) const { return at<Date>(index); }
+  [[nodiscard]] bool boolean(std::uint32_t index) const { return at<bool>(index); }
   // Borrowed until the next step.
-  [[nodiscard]] std::string_view text(std::uint32_t index) const { return view(column(index).s); }
+  [[nodiscard]] std::string_view text(std::uint32_t index) const { return at<std::string_view>(index); }
 
 private:
+  template <ColumnType T> [[nodiscard]] T at(std::uint32_t index) const {
+    const cartera_value v = column(index);
+    if (v.type != detail::ColumnTag<T>::kType) [[unlikely]] {
+      wrong_type(index, v.type, detail::ColumnTag<T>::kType, true);
+    }
+    return detail::from_value<T>(v);
+  }
+
   [[nodiscard]] std::string column_name(std::uint32_t index) const {
     cartera_str out{};
     return host_->op_column_name(op_, index, &out) == CARTERA_OK ? std::string(view(out)) : "#" + std::to_string(index);
@@ -294,14 +307,19 @@ private:
                                            (count == 0 ? std::string("it has none") : "its columns: " + has) + ")");
   }
 
-  [[noreturn]] void wrong_type(std::uint32_t index, std::int32_t is, std::int32_t wanted) const {
-    const std::string col = column_name(index);
+  // A value of another type than the read's, or a NULL: named by the column's name when it was
+  // read by name ("column 'amount'"), by its index and name when read by position ("column 1
+  // ('amount')").
+  [[noreturn]] void wrong_type(std::uint32_t index, std::int32_t is, std::int32_t wanted,
+                               bool by_position = false) const {
+    const std::string col =
+        by_position ? std::to_string(index) + " ('" + column_name(index) + "')" : "'" + column_name(index) + "'";
     if (is == CARTERA_TYPE_NULL) {
-      throw Error(CARTERA_E_INTERNAL, "operation '" + name_ + "': column '" + col + "' is NULL where a " +
-                                          std::string(detail::type_word(wanted)) +
-                                          " value is read (read it as optional)");
+      throw Error(CARTERA_E_INTERNAL, "operation '" + name_ + "': column " + col + " is NULL where a " +
+                                          std::string(detail::type_word(wanted)) + " value is read (" +
+                                          (by_position ? "check is_null first" : "read it as optional") + ")");
     }
-    throw Error(CARTERA_E_INTERNAL, "operation '" + name_ + "': column '" + col + "' is " +
+    throw Error(CARTERA_E_INTERNAL, "operation '" + name_ + "': column " + col + " is " +
                                         std::string(detail::type_word(is)) + ", read as " +
                                         std::string(detail::type_word(wanted)));
   }

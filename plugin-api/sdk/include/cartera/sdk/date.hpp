@@ -59,6 +59,18 @@ constexpr std::uint32_t weekday(std::int64_t days) noexcept {
   return static_cast<std::uint32_t>(((days % 7) + 11) % 7);
 }
 
+// Bogotá is UTC−5 all year (Colombia has no daylight saving time).
+inline constexpr std::int64_t kBogotaUtcOffsetUs = std::int64_t{-5} * 3'600'000'000;
+
+// The civil date in Bogotá (days since 1970-01-01) of an instant in microseconds since the epoch
+// (the run clock, cartera_host_services now_utc_us): what "today" is for a job, and the day a
+// document dated in Colombian time carries. Floors, so an instant before 1970 is still right.
+constexpr std::int64_t bogota_date(std::int64_t utc_us) noexcept {
+  constexpr std::int64_t kUsPerDay = 86'400'000'000;
+  const std::int64_t local = utc_us + kBogotaUtcOffsetUs;
+  return local >= 0 ? local / kUsPerDay : (local - (kUsPerDay - 1)) / kUsPerDay;
+}
+
 // Parses exactly YYYY-MM-DD and rejects impossible dates (2025-02-29, 2025-13-01).
 std::optional<std::int64_t> parse_iso_date(std::string_view text) noexcept;
 
