@@ -752,7 +752,7 @@ constexpr cartera_doc_type doc_in(std::string_view name, std::string_view ns) {
 // cartera::ModuleInfo. The descriptor is constant-initialised: no code runs at load time.
 // Used once per module, at namespace scope.
 #define CARTERA_PLUGIN(MODULE_CLASS, INFO)                                                                             \
-  template <> inline constexpr std::string_view cartera::detail::kModuleId<MODULE_CLASS> = (INFO).id;                  \
+  template <> [[maybe_unused]] inline constexpr std::string_view cartera::detail::kModuleId<MODULE_CLASS> = (INFO).id; \
   extern "C" CARTERA_PLUGIN_EXPORT const cartera_plugin_descriptor *cartera_plugin_entry_v1(void) {                    \
     static constexpr cartera_plugin_descriptor descriptor = ::cartera::describe<MODULE_CLASS>(INFO);                   \
     return &descriptor;                                                                                                \
