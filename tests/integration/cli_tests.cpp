@@ -466,6 +466,28 @@ TEST_F(Cli, PluginsLoadsEveryModuleInAChildAsEnablingDoes) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit WHERE action = 'refused' AND object LIKE 'modules enable %'"), 4);
 }
 
+// A module enabled while it loaded, whose manifest then stops describing its binary (a version
+// edited by hand, a library swapped), is refused when a job of it runs, and the refusal is
+// audited like every other; a module the scan refuses outright is audited the same way.
+TEST_F(Cli, AModuleRefusedWhenItsJobRunsIsAudited) {
+  modules_.add("plain", {"org.test.plain", "plain"});
+  enable("plain", "cartera");
+  modules_.add("plain", {.id = "org.test.plain", .name = "plain", .version = "9.9.9"});
+  const Outcome o = as("ana", {"plain", "whoami"});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_TRUE(contains(o.err, "manifest does not match binary: version is '1.0.0' in the binary, '9.9.9'")) << o.err;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit WHERE action = 'refused' AND user_id = 'ana' AND object = "
+                  "'plain whoami' AND detail LIKE '%version is ''1.0.0'' in the binary%'"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_run WHERE module_id = 'org.test.plain'"), 0)
+      << "refused before it runs";
+  modules_.add("plain", {.id = "org.test.plain", .name = "plain", .sha = std::string(64, '0')});
+  const Outcome scanned = as("ana", {"plain", "whoami"});
+  EXPECT_EQ(scanned.code, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cartera_audit WHERE action = 'refused' AND object = 'plain whoami'"), 2)
+      << scanned.err;
+}
+
 // A module that crashes while loading takes neither the listing nor `modules enable` down: the
 // child that loaded it dies, the command names the signal and goes on.
 TEST_F(Cli, AModuleThatCrashesWhileLoadingIsRefusedAndTheListingGoesOn) {

@@ -168,7 +168,9 @@ JobTarget find_job(Host &host, const JobInvocation &inv) {
     usage_error("unknown command or module '" + inv.module + "' (see cartera --help and cartera plugins)");
   }
   if (!record->ok()) {
-    fail(record->label() + " refused: " + record->refusal);
+    const std::string why = record->label() + " refused: " + record->refusal;
+    host.audit_refusal(inv.module + " " + inv.job, why);
+    fail(why);
   }
   const Manifest &m = *record->manifest;
   const JobSpec *job = m.find_job(inv.job);
@@ -318,7 +320,13 @@ JobOutcome run_job(Host &host, const JobInvocation &inv, std::ostream &out, RunO
 
   host.check_operations(m, m.name + " " + job->name);
   DataAccess *data = &host.data_for(m);
-  std::shared_ptr<const LoadedModule> mod = load_module(*target.record, host.catalog().host_abi());
+  std::shared_ptr<const LoadedModule> mod;
+  try {
+    mod = load_module(*target.record, host.catalog().host_abi());
+  } catch (const Failure &f) { // a binary its manifest does not describe, an ABI refused: audited
+    host.audit_refusal(m.name + " " + job->name, f.what());
+    throw;
+  }
   RuntimeStore &store = host.store();
   const std::string run_id = begin_journal(host, m, *job, params);
 
