@@ -21,17 +21,18 @@ namespace cartera::arrears {
 
 namespace {
 
-constexpr std::string_view kNamespace = "urn:cartera:arrears-policy:1";
-constexpr std::string_view kRoot = "arrears-policy";
+constexpr std::string_view kPolicyNamespace = "urn:cartera:arrears-policy:1";
+constexpr std::string_view kPolicyRoot = "arrears-policy";
 
-constexpr ContractKind kKinds[] = {ContractKind::kFamiliar, ContractKind::kColectivo, ContractKind::kIndividual};
+constexpr ContractKind kContractKinds[] = {ContractKind::kFamiliar, ContractKind::kColectivo,
+                                           ContractKind::kIndividual};
 
 // ---- Reading the file ----
 
 // Every refusal names where (line), what (the element or attribute) and the value written.
-class Reader {
+class PolicyReader {
 public:
-  explicit Reader(std::string_view xml) : xml_(xml) {}
+  explicit PolicyReader(std::string_view xml) : xml_(xml) {}
 
   std::size_t line_of(const pugi::xml_node &n) const noexcept { return line_at(n.offset_debug()); }
   std::size_t line_at(std::ptrdiff_t offset) const noexcept {
@@ -52,13 +53,13 @@ private:
   std::string_view xml_;
 };
 
-std::string_view local_name(std::string_view name) noexcept {
+std::string_view policy_local_name(std::string_view name) noexcept {
   const std::size_t colon = name.find(':');
   return colon == std::string_view::npos ? name : name.substr(colon + 1);
 }
 
 // The namespace the root declares for its own prefix (xmlns, or xmlns:p for "p:arrears-policy").
-std::string_view root_namespace(const pugi::xml_node &root) noexcept {
+std::string_view policy_root_namespace(const pugi::xml_node &root) noexcept {
   const std::string_view name = root.name();
   const std::size_t colon = name.find(':');
   const std::string wanted = colon == std::string_view::npos ? "xmlns" : "xmlns:" + std::string(name.substr(0, colon));
@@ -66,7 +67,7 @@ std::string_view root_namespace(const pugi::xml_node &root) noexcept {
 }
 
 // XSD types collapse or trim white space around numbers and booleans: " 30 " is 30.
-std::string_view trimmed(std::string_view s) noexcept {
+std::string_view xsd_trimmed(std::string_view s) noexcept {
   const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
   while (!s.empty() && blank(s.front())) {
     s.remove_prefix(1);
@@ -77,65 +78,67 @@ std::string_view trimmed(std::string_view s) noexcept {
   return s;
 }
 
-std::string quoted(std::string_view s) {
+std::string quoted_value(std::string_view s) {
   return "'" + std::string(s) + "'";
 }
 
 // "stage 'aviso' days '0'" / "policy (company 'X', kind 'familiar') minimum-notice-days '-1'".
-std::string field(std::string_view owner, const pugi::xml_attribute &a) {
-  return std::string(owner) + " " + a.name() + " " + quoted(a.value());
+std::string field_written(std::string_view owner, const pugi::xml_attribute &a) {
+  return std::string(owner) + " " + a.name() + " " + quoted_value(a.value());
 }
 
 // A count written as xs:positiveInteger: digits (an optional '+'), at least 1, at most max.
-std::int32_t positive_count(const Reader &r, const pugi::xml_node &n, const pugi::xml_attribute &a,
-                            std::string_view owner, std::int32_t max) {
-  std::string_view text = trimmed(a.value());
+std::int32_t positive_count_attribute(const PolicyReader &r, const pugi::xml_node &n, const pugi::xml_attribute &a,
+                                      std::string_view owner, std::int32_t max) {
+  std::string_view text = xsd_trimmed(a.value());
   if (!text.empty() && text.front() == '+') {
     text.remove_prefix(1);
   }
   if (!text.empty() && text.front() == '-' && text.size() > 1 &&
       std::all_of(text.begin() + 1, text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    r.refuse(n, field(owner, a) + ": must be a whole number of at least 1, not negative");
+    r.refuse(n, field_written(owner, a) + ": must be a whole number of at least 1, not negative");
   }
   if (text.empty() || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    r.refuse(n, field(owner, a) + ": not a whole number");
+    r.refuse(n, field_written(owner, a) + ": not a whole number");
   }
   std::int64_t v = 0;
   for (const char c : text) {
     v = v * 10 + (c - '0');
     if (v > max) {
-      r.refuse(n, field(owner, a) + ": more than " + std::to_string(max));
+      r.refuse(n, field_written(owner, a) + ": more than " + std::to_string(max));
     }
   }
   if (v == 0) {
-    r.refuse(n, field(owner, a) + ": must be at least 1, not zero");
+    r.refuse(n, field_written(owner, a) + ": must be at least 1, not zero");
   }
   return static_cast<std::int32_t>(v);
 }
 
-bool parse_boolean(const Reader &r, const pugi::xml_node &n, const pugi::xml_attribute &a, std::string_view owner) {
-  const std::string_view v = trimmed(a.value());
+bool boolean_attribute(const PolicyReader &r, const pugi::xml_node &n, const pugi::xml_attribute &a,
+                       std::string_view owner) {
+  const std::string_view v = xsd_trimmed(a.value());
   if (v == "true" || v == "1") {
     return true;
   }
   if (v == "false" || v == "0") {
     return false;
   }
-  r.refuse(n, field(owner, a) + ": not true or false");
+  r.refuse(n, field_written(owner, a) + ": not true or false");
 }
 
 // An id as the XSD's Id type writes it: not empty, no blank around it.
-std::string parse_id(const Reader &r, const pugi::xml_node &n, const pugi::xml_attribute &a, std::string_view owner) {
+std::string id_attribute(const PolicyReader &r, const pugi::xml_node &n, const pugi::xml_attribute &a,
+                         std::string_view owner) {
   const std::string_view v = a.value();
-  if (v.empty() || trimmed(v) != v) {
-    r.refuse(n, field(owner, a) + ": must be non-empty, with no blank around it");
+  if (v.empty() || xsd_trimmed(v) != v) {
+    r.refuse(n, field_written(owner, a) + ": must be non-empty, with no blank around it");
   }
   return std::string(v);
 }
 
 // xs:NCName, as far as stage ids go: a letter or '_' (or any non-ASCII character), then letters,
 // digits, '.', '-', '_'.
-bool is_ncname(std::string_view s) noexcept {
+bool is_stage_ncname(std::string_view s) noexcept {
   if (s.empty()) {
     return false;
   }
@@ -149,17 +152,17 @@ bool is_ncname(std::string_view s) noexcept {
   return std::all_of(s.begin() + 1, s.end(), [&](char c) { return rest(static_cast<unsigned char>(c)); });
 }
 
-Channels parse_channels(const Reader &r, const pugi::xml_node &n, const pugi::xml_attribute &a,
-                        std::string_view owner) {
+Channels channels_attribute(const PolicyReader &r, const pugi::xml_node &n, const pugi::xml_attribute &a,
+                            std::string_view owner) {
   Channels c;
   const std::string_view text = a.value();
   std::size_t i = 0;
   while (i < text.size()) {
-    while (i < text.size() && trimmed(text.substr(i, 1)).empty()) {
+    while (i < text.size() && xsd_trimmed(text.substr(i, 1)).empty()) {
       ++i;
     }
     std::size_t j = i;
-    while (j < text.size() && !trimmed(text.substr(j, 1)).empty()) {
+    while (j < text.size() && !xsd_trimmed(text.substr(j, 1)).empty()) {
       ++j;
     }
     const std::string_view word = text.substr(i, j - i);
@@ -170,36 +173,37 @@ Channels parse_channels(const Reader &r, const pugi::xml_node &n, const pugi::xm
     } else if (word == "email") {
       c.email = true;
     } else if (!word.empty()) {
-      r.refuse(n, field(owner, a) + ": unknown channel " + quoted(word) + " (letter, sms, email)");
+      r.refuse(n, field_written(owner, a) + ": unknown channel " + quoted_value(word) + " (letter, sms, email)");
     }
     i = j;
   }
   return c;
 }
 
-std::string stage_owner(const Stage &s) {
-  return "stage " + quoted(s.id);
+std::string stage_named(const Stage &s) {
+  return "stage " + quoted_value(s.id);
 }
 
-std::string policy_owner(const PolicyEntry &p) {
+std::string policy_named(const PolicyEntry &p) {
   std::string who = "policy (company ";
-  who += p.company ? quoted(*p.company) : std::string("any");
+  who += p.company ? quoted_value(*p.company) : std::string("any");
   who += ", kind ";
-  who += p.kind ? quoted(contract_kind_name(*p.kind)) : std::string("any");
+  who += p.kind ? quoted_value(contract_kind_name(*p.kind)) : std::string("any");
   return who + ")";
 }
 
-Stage parse_stage(const Reader &r, const pugi::xml_node &n) {
+Stage read_stage(const PolicyReader &r, const pugi::xml_node &n) {
   Stage s;
   const pugi::xml_attribute id = n.attribute("id");
   if (!id) {
     r.refuse(n, "stage: id is required");
   }
-  if (!is_ncname(id.value())) {
-    r.refuse(n, "stage id " + quoted(id.value()) + ": not a name (a letter, then letters, digits, '.', '-', '_')");
+  if (!is_stage_ncname(id.value())) {
+    r.refuse(n,
+             "stage id " + quoted_value(id.value()) + ": not a name (a letter, then letters, digits, '.', '-', '_')");
   }
   s.id = id.value();
-  const std::string owner = stage_owner(s);
+  const std::string owner = stage_named(s);
   s.label = s.id;
   for (const pugi::xml_attribute a : n.attributes()) {
     const std::string_view name = a.name();
@@ -207,17 +211,17 @@ Stage parse_stage(const Reader &r, const pugi::xml_node &n) {
       continue;
     }
     if (name == "label") {
-      s.label = parse_id(r, n, a, owner);
+      s.label = id_attribute(r, n, a, owner);
     } else if (name == "installments") {
-      s.installments = positive_count(r, n, a, owner, 1000);
+      s.installments = positive_count_attribute(r, n, a, owner, 1000);
     } else if (name == "days") {
-      s.days = positive_count(r, n, a, owner, 36500);
+      s.days = positive_count_attribute(r, n, a, owner, 36500);
     } else if (name == "notify") {
-      s.notify = parse_channels(r, n, a, owner);
+      s.notify = channels_attribute(r, n, a, owner);
     } else if (name == "cancels") {
-      s.cancels = parse_boolean(r, n, a, owner);
+      s.cancels = boolean_attribute(r, n, a, owner);
     } else if (name.substr(0, 5) != "xmlns") {
-      r.refuse(n, owner + ": unknown attribute " + quoted(name));
+      r.refuse(n, owner + ": unknown attribute " + quoted_value(name));
     }
   }
   // XSD 1.0 cannot require one of two attributes: a stage without thresholds is reached by
@@ -229,8 +233,8 @@ Stage parse_stage(const Reader &r, const pugi::xml_node &n) {
 }
 
 // The checks across the stages of one policy (the XSD checks none of them but unique ids).
-void check_stages(const Reader &r, const PolicyEntry &p, const std::vector<std::size_t> &lines) {
-  const std::string owner = policy_owner(p);
+void check_stage_order(const PolicyReader &r, const PolicyEntry &p, const std::vector<std::size_t> &lines) {
+  const std::string owner = policy_named(p);
   if (p.stages.empty()) {
     r.refuse(p.line, owner + ": has no stage");
   }
@@ -238,11 +242,11 @@ void check_stages(const Reader &r, const PolicyEntry &p, const std::vector<std::
   for (std::size_t i = 0; i < p.stages.size(); ++i) {
     const Stage &s = p.stages[i];
     if (!ids.insert(s.id).second) {
-      r.refuse(lines[i], stage_owner(s) + ": id " + quoted(s.id) + " is used twice in " + owner);
+      r.refuse(lines[i], stage_named(s) + ": id " + quoted_value(s.id) + " is used twice in " + owner);
     }
     if (s.cancels && i + 1 != p.stages.size()) {
-      r.refuse(lines[i], stage_owner(s) + " cancels 'true': the cancelling stage must be the last, and " +
-                             stage_owner(p.stages[i + 1]) + " follows it");
+      r.refuse(lines[i], stage_named(s) + " cancels 'true': the cancelling stage must be the last, and " +
+                             stage_named(p.stages[i + 1]) + " follows it");
     }
     if (i == 0) {
       continue;
@@ -256,13 +260,13 @@ void check_stages(const Reader &r, const PolicyEntry &p, const std::vector<std::
       if (!mine) {
         return;
       }
-      const std::string written = stage_owner(s) + " " + std::string(what) + " " + quoted(std::to_string(*mine));
+      const std::string written = stage_named(s) + " " + std::string(what) + " " + quoted_value(std::to_string(*mine));
       if (!theirs) {
-        r.refuse(lines[i], written + ": " + stage_owner(prev) + " before it has no " + std::string(what) +
+        r.refuse(lines[i], written + ": " + stage_named(prev) + " before it has no " + std::string(what) +
                                " threshold, so it would be skipped (the stages must be in order)");
       }
       if (*mine <= *theirs) {
-        r.refuse(lines[i], written + ": not above " + stage_owner(prev) + " " + std::string(what) + " '" +
+        r.refuse(lines[i], written + ": not above " + stage_named(prev) + " " + std::string(what) + " '" +
                                std::to_string(*theirs) + "' (the stages must be in order, thresholds increasing)");
       }
     };
@@ -273,43 +277,43 @@ void check_stages(const Reader &r, const PolicyEntry &p, const std::vector<std::
   // T-196/07, T-158/10): the minimum notice days count from a notice some stage sends.
   const Stage &last = p.stages.back();
   if (last.cancels && std::none_of(p.stages.begin(), p.stages.end(), [](const Stage &s) { return s.notify.any(); })) {
-    r.refuse(lines.back(), stage_owner(last) + " cancels 'true': no stage of " + owner +
+    r.refuse(lines.back(), stage_named(last) + " cancels 'true': no stage of " + owner +
                                " notifies (notify is empty everywhere), so no cancellation could ever be preceded "
                                "by the notice it requires");
   }
 }
 
-PolicyEntry parse_entry(const Reader &r, const pugi::xml_node &n) {
+PolicyEntry read_policy_entry(const PolicyReader &r, const pugi::xml_node &n) {
   PolicyEntry p;
   p.line = r.line_of(n);
   // Company and kind first: every other message names the policy by them.
   if (const pugi::xml_attribute a = n.attribute("company")) {
-    p.company = parse_id(r, n, a, "policy");
+    p.company = id_attribute(r, n, a, "policy");
   }
   if (const pugi::xml_attribute a = n.attribute("kind")) {
-    p.kind = parse_contract_kind(trimmed(a.value()));
+    p.kind = parse_contract_kind(xsd_trimmed(a.value()));
     if (!p.kind) {
-      r.refuse(n, field("policy", a) + ": unknown contract kind (familiar, colectivo, individual)");
+      r.refuse(n, field_written("policy", a) + ": unknown contract kind (familiar, colectivo, individual)");
     }
   }
-  const std::string owner = policy_owner(p);
+  const std::string owner = policy_named(p);
   for (const pugi::xml_attribute a : n.attributes()) {
     const std::string_view name = a.name();
     if (name == "company" || name == "kind") {
       continue;
     }
     if (name == "minimum-notice-days") {
-      p.minimum_notice_days = positive_count(r, n, a, owner, 36500);
+      p.minimum_notice_days = positive_count_attribute(r, n, a, owner, 36500);
     } else if (name == "reactivation-days") {
-      p.reactivation_days = positive_count(r, n, a, owner, 36500);
+      p.reactivation_days = positive_count_attribute(r, n, a, owner, 36500);
     } else if (name == "minimum-balance") {
-      const sdk::ParsedAmount amount = sdk::parse_decimal_pesos(trimmed(a.value()));
+      const sdk::ParsedAmount amount = sdk::parse_decimal_pesos(xsd_trimmed(a.value()));
       if (!amount.centavos) {
-        r.refuse(n, field(owner, a) + ": " + sdk::describe(amount.error) + " (pesos)");
+        r.refuse(n, field_written(owner, a) + ": " + sdk::describe(amount.error) + " (pesos)");
       }
       p.minimum_balance = *amount.centavos;
     } else if (name.substr(0, 5) != "xmlns") {
-      r.refuse(n, owner + ": unknown attribute " + quoted(name));
+      r.refuse(n, owner + ": unknown attribute " + quoted_value(name));
     }
   }
   std::vector<std::size_t> lines;
@@ -317,17 +321,17 @@ PolicyEntry parse_entry(const Reader &r, const pugi::xml_node &n) {
     if (c.type() != pugi::node_element) {
       continue;
     }
-    if (local_name(c.name()) != "stage") {
-      r.refuse(c, owner + ": unknown element " + quoted(c.name()));
+    if (policy_local_name(c.name()) != "stage") {
+      r.refuse(c, owner + ": unknown element " + quoted_value(c.name()));
     }
-    p.stages.push_back(parse_stage(r, c));
+    p.stages.push_back(read_stage(r, c));
     lines.push_back(r.line_of(c));
   }
-  check_stages(r, p, lines);
+  check_stage_order(r, p, lines);
   return p;
 }
 
-Exclusion parse_exclusion(const Reader &r, const pugi::xml_node &n) {
+Exclusion read_exclusion(const PolicyReader &r, const pugi::xml_node &n) {
   Exclusion e;
   const pugi::xml_attribute contract = n.attribute("contract");
   if (!contract) {
@@ -336,13 +340,13 @@ Exclusion parse_exclusion(const Reader &r, const pugi::xml_node &n) {
   for (const pugi::xml_attribute a : n.attributes()) {
     const std::string_view name = a.name();
     if (name == "contract") {
-      e.contract = parse_id(r, n, a, "exclude");
+      e.contract = id_attribute(r, n, a, "exclude");
     } else if (name == "company") {
-      e.company = parse_id(r, n, a, "exclude");
+      e.company = id_attribute(r, n, a, "exclude");
     } else if (name == "reason") {
       e.reason = a.value();
     } else if (name.substr(0, 5) != "xmlns") {
-      r.refuse(n, "exclude " + quoted(contract.value()) + ": unknown attribute " + quoted(name));
+      r.refuse(n, "exclude " + quoted_value(contract.value()) + ": unknown attribute " + quoted_value(name));
     }
   }
   return e;
@@ -350,7 +354,7 @@ Exclusion parse_exclusion(const Reader &r, const pugi::xml_node &n) {
 
 // ---- Writing it ----
 
-void append_escaped(std::string &out, std::string_view s) {
+void append_xml_escaped(std::string &out, std::string_view s) {
   for (const char c : s) {
     switch (c) {
     case '&':
@@ -380,15 +384,15 @@ void append_escaped(std::string &out, std::string_view s) {
   }
 }
 
-void attribute(std::string &out, std::string_view name, std::string_view value) {
+void write_attribute(std::string &out, std::string_view name, std::string_view value) {
   out += ' ';
   out += name;
   out += "=\"";
-  append_escaped(out, value);
+  append_xml_escaped(out, value);
   out += '"';
 }
 
-std::string channels_text(const Channels &c) {
+std::string channels_written(const Channels &c) {
   std::string s;
   for (const auto &[on, name] : {std::pair{c.letter, "letter"}, std::pair{c.sms, "sms"}, std::pair{c.email, "email"}}) {
     if (on) {
@@ -401,7 +405,7 @@ std::string channels_text(const Channels &c) {
 
 // ---- Assessing a contract ----
 
-bool reached(const Stage &s, const ContractFacts &f, bool &by_installments, bool &by_days) noexcept {
+bool stage_reached(const Stage &s, const ContractFacts &f, bool &by_installments, bool &by_days) noexcept {
   by_installments = s.installments && f.unpaid_installments >= *s.installments;
   by_days = s.days && f.days_past_due >= *s.days;
   return by_installments || by_days;
@@ -422,7 +426,7 @@ std::string_view contract_kind_name(ContractKind k) noexcept {
 }
 
 std::optional<ContractKind> parse_contract_kind(std::string_view name) noexcept {
-  for (const ContractKind k : kKinds) {
+  for (const ContractKind k : kContractKinds) {
     if (contract_kind_name(k) == name) {
       return k;
     }
@@ -476,7 +480,7 @@ const Exclusion *Policy::exclusion(std::string_view company, std::string_view co
 }
 
 Policy parse_policy(std::string_view xml) {
-  const Reader r(xml);
+  const PolicyReader r(xml);
   // pugixml never expands entities, but the host refuses DTDs everywhere (no entities, no XXE).
   constexpr std::string_view kDoctype = "documents with a DOCTYPE are refused (no DTDs or entities are accepted)";
   if (const std::size_t at = xml.find("<!DOCTYPE"); at != std::string_view::npos) {
@@ -494,9 +498,10 @@ Policy parse_policy(std::string_view xml) {
     r.refuse(r.line_at(parsed.offset), std::string("not well-formed XML: ") + parsed.description());
   }
   const pugi::xml_node root = doc.document_element();
-  if (local_name(root.name()) != kRoot || root_namespace(root) != kNamespace) {
-    r.refuse(root, "the root element must be " + std::string(kRoot) + " in namespace " + std::string(kNamespace) +
-                       ", not " + quoted(root.name()) + " in " + quoted(root_namespace(root)));
+  if (policy_local_name(root.name()) != kPolicyRoot || policy_root_namespace(root) != kPolicyNamespace) {
+    r.refuse(root, "the root element must be " + std::string(kPolicyRoot) + " in namespace " +
+                       std::string(kPolicyNamespace) + ", not " + quoted_value(root.name()) + " in " +
+                       quoted_value(policy_root_namespace(root)));
   }
 
   Policy p;
@@ -506,26 +511,26 @@ Policy parse_policy(std::string_view xml) {
     if (n.type() != pugi::node_element) {
       continue;
     }
-    const std::string_view name = local_name(n.name());
+    const std::string_view name = policy_local_name(n.name());
     if (name == "policy") {
-      PolicyEntry e = parse_entry(r, n);
+      PolicyEntry e = read_policy_entry(r, n);
       const auto scope =
           std::tuple{e.company.has_value(), e.company.value_or(""), e.kind ? static_cast<int>(*e.kind) : -1};
       if (!scopes.insert(scope).second) {
         const auto first = std::find_if(p.entries.begin(), p.entries.end(), [&](const PolicyEntry &o) {
           return o.company == e.company && o.kind == e.kind;
         });
-        r.refuse(e.line, policy_owner(e) + ": defined twice (first on line " + std::to_string(first->line) + ")");
+        r.refuse(e.line, policy_named(e) + ": defined twice (first on line " + std::to_string(first->line) + ")");
       }
       p.entries.push_back(std::move(e));
     } else if (name == "exclude") {
-      Exclusion e = parse_exclusion(r, n);
+      Exclusion e = read_exclusion(r, n);
       if (!excluded.insert({e.company.value_or(""), e.contract}).second) {
-        r.refuse(n, "exclude contract " + quoted(e.contract) + ": excluded twice");
+        r.refuse(n, "exclude contract " + quoted_value(e.contract) + ": excluded twice");
       }
       p.exclusions.push_back(std::move(e));
     } else {
-      r.refuse(n, "unknown element " + quoted(n.name()));
+      r.refuse(n, "unknown element " + quoted_value(n.name()));
     }
   }
   if (p.entries.empty()) {
@@ -551,44 +556,44 @@ Policy default_policy() {
 
 std::string policy_xml(const Policy &p) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<arrears-policy xmlns=\"";
-  out += kNamespace;
+  out += kPolicyNamespace;
   out += "\">\n";
   for (const PolicyEntry &e : p.entries) {
     out += "  <policy";
     if (e.company) {
-      attribute(out, "company", *e.company);
+      write_attribute(out, "company", *e.company);
     }
     if (e.kind) {
-      attribute(out, "kind", contract_kind_name(*e.kind));
+      write_attribute(out, "kind", contract_kind_name(*e.kind));
     }
-    attribute(out, "minimum-notice-days", std::to_string(e.minimum_notice_days));
-    attribute(out, "reactivation-days", std::to_string(e.reactivation_days));
-    attribute(out, "minimum-balance", sdk::pesos(e.minimum_balance));
+    write_attribute(out, "minimum-notice-days", std::to_string(e.minimum_notice_days));
+    write_attribute(out, "reactivation-days", std::to_string(e.reactivation_days));
+    write_attribute(out, "minimum-balance", sdk::pesos(e.minimum_balance));
     out += ">\n";
     for (const Stage &s : e.stages) {
       out += "    <stage";
-      attribute(out, "id", s.id);
-      attribute(out, "label", s.label);
+      write_attribute(out, "id", s.id);
+      write_attribute(out, "label", s.label);
       if (s.installments) {
-        attribute(out, "installments", std::to_string(*s.installments));
+        write_attribute(out, "installments", std::to_string(*s.installments));
       }
       if (s.days) {
-        attribute(out, "days", std::to_string(*s.days));
+        write_attribute(out, "days", std::to_string(*s.days));
       }
-      attribute(out, "notify", channels_text(s.notify));
-      attribute(out, "cancels", s.cancels ? "true" : "false");
+      write_attribute(out, "notify", channels_written(s.notify));
+      write_attribute(out, "cancels", s.cancels ? "true" : "false");
       out += "/>\n";
     }
     out += "  </policy>\n";
   }
   for (const Exclusion &x : p.exclusions) {
     out += "  <exclude";
-    attribute(out, "contract", x.contract);
+    write_attribute(out, "contract", x.contract);
     if (x.company) {
-      attribute(out, "company", *x.company);
+      write_attribute(out, "company", *x.company);
     }
     if (!x.reason.empty()) {
-      attribute(out, "reason", x.reason);
+      write_attribute(out, "reason", x.reason);
     }
     out += "/>\n";
   }
@@ -631,7 +636,7 @@ Assessment assess(const Policy &policy, const ContractFacts &f, std::int64_t as_
   for (std::size_t i = 0; i < stages.size(); ++i) {
     bool by_installments = false;
     bool by_days = false;
-    if (!reached(stages[i], f, by_installments, by_days)) {
+    if (!stage_reached(stages[i], f, by_installments, by_days)) {
       break;
     }
     a.stage = i;

@@ -45,8 +45,8 @@ ContractFacts arrears_facts(std::int32_t installments, std::int64_t days) {
 
 // The id of the stage the contract is in under the defaults, or the standing's name.
 std::string arrears_stage(std::int32_t installments, std::int64_t days) {
-  static const Policy policy = default_policy();
-  const Assessment a = assess(policy, arrears_facts(installments, days), kArrearsAsOf);
+  static const Policy kDefaults = default_policy();
+  const Assessment a = assess(kDefaults, arrears_facts(installments, days), kArrearsAsOf);
   return a.stage ? a.policy->stages[*a.stage].id : std::string(standing_name(a.standing));
 }
 
