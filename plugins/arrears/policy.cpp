@@ -245,7 +245,8 @@ void check_stage_order(const PolicyReader &r, const PolicyEntry &p, const std::v
       r.refuse(lines[i], stage_named(s) + ": id " + quoted_value(s.id) + " is used twice in " + owner);
     }
     if (s.cancels && i + 1 != p.stages.size()) {
-      r.refuse(lines[i], stage_named(s) + " cancels 'true': the cancelling stage must be the last, and " +
+      r.refuse(lines[i], owner + ", " + stage_named(s) +
+                             " cancels 'true': the cancelling stage must be the last, and " +
                              stage_named(p.stages[i + 1]) + " follows it");
     }
     if (i == 0) {
@@ -260,7 +261,8 @@ void check_stage_order(const PolicyReader &r, const PolicyEntry &p, const std::v
       if (!mine) {
         return;
       }
-      const std::string written = stage_named(s) + " " + std::string(what) + " " + quoted_value(std::to_string(*mine));
+      const std::string written =
+          owner + ", " + stage_named(s) + " " + std::string(what) + " " + quoted_value(std::to_string(*mine));
       if (!theirs) {
         r.refuse(lines[i], written + ": " + stage_named(prev) + " before it has no " + std::string(what) +
                                " threshold, so it would be skipped (the stages must be in order)");

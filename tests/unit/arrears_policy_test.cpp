@@ -1,7 +1,9 @@
 // The arrears policy (plugins/arrears/policy.hpp): the stage boundaries, installments against days,
 // the smallest balance, exclusions, which policy applies, the next stage and its date, the policy
 // file and its refusals, and the XSD's agreement with the defaults.
+#include "base/failure.hpp"
 #include "policy.hpp"
+#include "runtime/files/xml_schema.hpp"
 
 #include <cartera/sdk/date.hpp>
 
@@ -519,4 +521,21 @@ TEST(ArrearsPolicyRefused, WhatTheXsdAlsoRefuses) {
   expect_names(arrears_refusal("<arrears-policy xmlns=\"urn:cartera:arrears-policy:1\"><policy>" + stage +
                                "</policy><exclude contract=\" F-1\"/></arrears-policy>"),
                "exclude contract ' F-1'");
+}
+
+TEST(ArrearsPolicyFile, TheHostsSchemaSetAcceptsTheDefaults) {
+  // The XSD as the host installs it (share/cartera/schemas/xml), validated as the host validates
+  // a module's settings: the written defaults, the data files, and a refusal with its line.
+  cartera::runtime::SchemaSet schemas(CARTERA_SCHEMA_XML_DIR);
+  schemas.validate_document(policy_xml(default_policy()), "default_policy()", "arrears-policy.xsd",
+                            "urn:cartera:arrears-policy:1");
+  schemas.validate_document(arrears_data("group-policy.xml"), "group-policy.xml", "arrears-policy.xsd",
+                            "urn:cartera:arrears-policy:1");
+  try {
+    schemas.validate_document(arrears_doc("<stage id=\"aviso\" days=\"0\"/>\n"), "bad.xml", "arrears-policy.xsd",
+                              "urn:cartera:arrears-policy:1");
+    FAIL() << "validated";
+  } catch (const cartera::runtime::Failure &f) {
+    expect_names(f.what(), "bad.xml:4:");
+  }
 }
