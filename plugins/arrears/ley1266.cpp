@@ -73,8 +73,8 @@ std::map<int, std::int64_t> parse_shipped_table() {
 }
 
 const std::map<int, std::int64_t> &shipped_table() {
-  static const std::map<int, std::int64_t> table = parse_shipped_table();
-  return table;
+  static const std::map<int, std::int64_t> kTable = parse_shipped_table();
+  return kTable;
 }
 
 } // namespace
