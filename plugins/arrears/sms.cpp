@@ -47,12 +47,12 @@ std::pair<char32_t, std::size_t> decode(std::string_view s, std::size_t i) noexc
   return {cp, len};
 }
 
-// GSM 03.38 default alphabet (3GPP TS 23.038 §6.2.1), the characters beyond ASCII: row by row
-// of the table, 0x00-0x7F (ESC, 0x1B, is not a character).
-constexpr std::array<char32_t, 36> kBasicNonAscii = {
-    U'£', U'¥', U'è', U'é', U'ù', U'ì', U'ò', U'Ç', U'Ø', U'ø', U'Å', U'å', U'Δ', U'Φ', U'Γ', U'Λ', U'Ω', U'Π',
-    U'Ψ', U'Σ', U'Θ', U'Ξ', U'Æ', U'æ', U'ß', U'É', U'¤', U'¡', U'Ä', U'Ö', U'Ñ', U'Ü', U'§', U'¿', U'ä', U'ö'};
-constexpr std::array<char32_t, 3> kBasicNonAsciiLast = {U'ñ', U'ü', U'à'};
+// GSM 03.38 default alphabet (3GPP TS 23.038 §6.2.1), its characters beyond ASCII, in the order of
+// the table (0x00-0x7F; ESC, 0x1B, is not a character).
+constexpr std::array<char32_t, 39> kBasicNonAscii = {U'£', U'¥', U'è', U'é', U'ù', U'ì', U'ò', U'Ç', U'Ø', U'ø',
+                                                     U'Å', U'å', U'Δ', U'Φ', U'Γ', U'Λ', U'Ω', U'Π', U'Ψ', U'Σ',
+                                                     U'Θ', U'Ξ', U'Æ', U'æ', U'ß', U'É', U'¤', U'¡', U'Ä', U'Ö',
+                                                     U'Ñ', U'Ü', U'§', U'¿', U'ä', U'ö', U'ñ', U'ü', U'à'};
 
 // 1 for the default alphabet, 2 for the extension table (escape + character), 0 when not GSM-7.
 int gsm7_width(char32_t cp) noexcept {
@@ -71,11 +71,6 @@ int gsm7_width(char32_t cp) noexcept {
     return 2;
   }
   for (const char32_t c : kBasicNonAscii) {
-    if (c == cp) {
-      return 1;
-    }
-  }
-  for (const char32_t c : kBasicNonAsciiLast) {
     if (c == cp) {
       return 1;
     }
