@@ -23,24 +23,16 @@ constexpr std::int64_t kSmlmv2025 = 142'350'000;   // $ 1.423.500: 15 % is $ 213
 constexpr std::int64_t kLargeAmount = 100'000'000; // $ 1.000.000: above 15 % of any SMLMV here
 constexpr std::int64_t kSmallAmount = 20'000'000;  // $ 200.000: at most 15 % of the 2025 SMLMV
 
-// A table for the tests that cross a year: 2026's figure is made up for the test (the domain
-// documents do not give it), larger than 2025's as every year's has been.
-std::optional<std::int64_t> ley_test_smlmv(int year) {
-  if (year == 2025) {
-    return kSmlmv2025;
-  }
-  if (year == 2026) {
-    return 150'000'000; // a test figure, not the real 2026 SMLMV: 15 % is $ 225.000
-  }
-  return std::nullopt;
-}
+constexpr std::int64_t kSmlmv2026 = 175'090'500; // $ 1.750.905: 15 % is $ 262.635,75
 
 } // namespace
 
 TEST(ArrearsLey1266, TheShippedTableHasTheYearsTheDomainDocumentsGive) {
+  EXPECT_EQ(ca::smlmv_centavos(2024), 130'000'000);
   EXPECT_EQ(ca::smlmv_centavos(2025), kSmlmv2025);
-  EXPECT_EQ(ca::smlmv_years(), std::vector<int>{2025});
-  EXPECT_FALSE(ca::smlmv_centavos(2026));
+  EXPECT_EQ(ca::smlmv_centavos(2026), kSmlmv2026);
+  EXPECT_EQ(ca::smlmv_years(), (std::vector<int>{2024, 2025, 2026}));
+  EXPECT_FALSE(ca::smlmv_centavos(2027));
   EXPECT_FALSE(ca::smlmv_centavos(1999));
 }
 
@@ -111,30 +103,28 @@ TEST(ArrearsLey1266, FifteenPercentOfTheSmlmvExactlyIsSmallAndOneCentavoMoreIsNo
 }
 
 TEST(ArrearsLey1266, EachNoticeIsJudgedByTheSmlmvOfTheYearItWasSent) {
-  // $ 220.000: above 15 % of the 2025 SMLMV ($ 213.525), at most 15 % of the test 2026 figure ($ 225.000).
+  // $ 220.000: above 15 % of the 2025 SMLMV ($ 213.525), at most 15 % of 2026's ($ 262.635,75).
   const std::int64_t amount = 22'000'000;
   const std::int64_t december = ley_day(2025, 12, 22);
   const std::int64_t january = ley_day(2026, 1, 5);
   // Sent in December: a normal obligation by 2025's SMLMV, one notice is enough.
-  EXPECT_EQ(ca::first_report_day({sent_on(december)}, amount, ley_test_smlmv).first_day, ley_day(2026, 1, 11));
+  EXPECT_EQ(ca::first_report_day({sent_on(december)}, amount).first_day, ley_day(2026, 1, 11));
   // Sent in January: small by 2026's, it needs a second notice.
-  EXPECT_EQ(ca::first_report_day({sent_on(january)}, amount, ley_test_smlmv).status, Status::kNeedsSecondNotice);
+  EXPECT_EQ(ca::first_report_day({sent_on(january)}, amount).status, Status::kNeedsSecondNotice);
   // Both: the December notice already allowed the report.
-  EXPECT_EQ(ca::first_report_day({sent_on(january), sent_on(december)}, amount, ley_test_smlmv).first_day,
-            ley_day(2026, 1, 11));
+  EXPECT_EQ(ca::first_report_day({sent_on(january), sent_on(december)}, amount).first_day, ley_day(2026, 1, 11));
   // Small in both years: 20 days from the January notice.
-  EXPECT_EQ(ca::first_report_day({sent_on(december), sent_on(january)}, 21'000'000, ley_test_smlmv).first_day,
-            ley_day(2026, 1, 25));
+  EXPECT_EQ(ca::first_report_day({sent_on(december), sent_on(january)}, 21'000'000).first_day, ley_day(2026, 1, 25));
 }
 
 TEST(ArrearsLey1266, AYearTheTableDoesNotHaveIsAnErrorNamingIt) {
-  const ca::ReportDate r = ca::first_report_day({sent_on(ley_day(2026, 2, 2))}, kLargeAmount);
+  const ca::ReportDate r = ca::first_report_day({sent_on(ley_day(2027, 2, 2))}, kLargeAmount);
   EXPECT_EQ(r.status, Status::kMissingSmlmv);
-  EXPECT_EQ(r.missing_year, 2026);
+  EXPECT_EQ(r.missing_year, 2027);
   EXPECT_FALSE(r.first_day);
-  EXPECT_NE(r.reason.find("2026"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("2027"), std::string::npos) << r.reason;
 
-  const ca::ReportDate old = ca::first_report_day({sent_on(ley_day(2024, 11, 4))}, kLargeAmount, ley_test_smlmv);
+  const ca::ReportDate old = ca::first_report_day({sent_on(ley_day(2023, 11, 4))}, kLargeAmount);
   EXPECT_EQ(old.status, Status::kMissingSmlmv);
-  EXPECT_EQ(old.missing_year, 2024);
+  EXPECT_EQ(old.missing_year, 2023);
 }
