@@ -7,6 +7,6 @@
 -- still finds them.
 ALTER TABLE pay_bank_entry ADD COLUMN entry_identity TEXT NOT NULL DEFAULT '';
 UPDATE pay_bank_entry
-SET entry_identity = entry_key || ':' || to_char(booking_date, 'YYYY-MM-DD') || ':' || amount::text
+SET entry_identity = entry_key || ':' || to_char(booking_date, 'YYYY-MM-DD') || ':' || CAST(amount AS TEXT)
                      || CASE WHEN reversal = 1 THEN ':R' ELSE '' END;
 CREATE UNIQUE INDEX pay_bank_entry_identity ON pay_bank_entry (entry_identity);
