@@ -149,6 +149,8 @@ struct Assessment {
 // The stage a contract is in on as_of (days since 1970-01-01), and the next one. Throws
 // std::invalid_argument for facts that cannot be (negative installments or days).
 Assessment assess(const Policy &policy, const ContractFacts &facts, std::int64_t as_of);
+// The assessment points into the policy: a temporary one would leave it dangling.
+Assessment assess(Policy &&policy, const ContractFacts &facts, std::int64_t as_of) = delete;
 
 // The first day a contract may be cancelled whose first notice was delivered on that day.
 inline std::int64_t earliest_cancellation(const PolicyEntry &p, std::int64_t first_notice_delivered) noexcept {

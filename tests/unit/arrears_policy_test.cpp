@@ -161,8 +161,9 @@ TEST(ArrearsPolicyStages, AStageWithOneThresholdCountsOnlyThatOne) {
 }
 
 TEST(ArrearsPolicyStages, NegativeFactsAreRefused) {
-  EXPECT_THROW(assess(default_policy(), arrears_facts(-1, 0), kArrearsAsOf), std::invalid_argument);
-  EXPECT_THROW(assess(default_policy(), arrears_facts(0, -1), kArrearsAsOf), std::invalid_argument);
+  const Policy policy = default_policy();
+  EXPECT_THROW(assess(policy, arrears_facts(-1, 0), kArrearsAsOf), std::invalid_argument);
+  EXPECT_THROW(assess(policy, arrears_facts(0, -1), kArrearsAsOf), std::invalid_argument);
 }
 
 // ---- The next stage, its date, and what to pay ----
@@ -199,7 +200,8 @@ TEST(ArrearsPolicyNext, DateByDaysRemaining) {
 }
 
 TEST(ArrearsPolicyNext, NoneAfterTheLastStage) {
-  const Assessment a = assess(default_policy(), arrears_facts(3, 120), kArrearsAsOf);
+  const Policy policy = default_policy();
+  const Assessment a = assess(policy, arrears_facts(3, 120), kArrearsAsOf);
   ASSERT_TRUE(a.stage);
   EXPECT_EQ(*a.stage, 2u);
   EXPECT_TRUE(a.policy->stages[*a.stage].cancels);
@@ -221,7 +223,8 @@ TEST(ArrearsPolicyNext, InstallmentsOnlyStageHasNoDate) {
 }
 
 TEST(ArrearsPolicyNext, NoticeAndReactivationDays) {
-  const PolicyEntry &p = default_policy().entries.front();
+  const Policy policy = default_policy();
+  const PolicyEntry &p = policy.entries.front();
   EXPECT_EQ(earliest_cancellation(p, kArrearsAsOf), kArrearsAsOf + 20);
   EXPECT_TRUE(within_reactivation(p, kArrearsAsOf, kArrearsAsOf));
   EXPECT_TRUE(within_reactivation(p, kArrearsAsOf, kArrearsAsOf + 30));
